@@ -1,0 +1,18 @@
+//! Contacts: the business address book.
+
+/// Server functions (the RPC API) of the contacts module.
+pub mod api;
+/// Components of the contacts screens.
+pub mod components;
+/// Data transfer types shared by browser and server.
+pub mod model;
+/// Route components.
+pub mod pages;
+/// Phone numbers: normalization to E.164 and display (server only).
+#[cfg(feature = "ssr")]
+pub mod phone;
+/// All SQL of the contacts module (server only).
+#[cfg(feature = "ssr")]
+pub mod repo;
+/// Search terms and list paging: pure, unit-tested.
+pub mod search;

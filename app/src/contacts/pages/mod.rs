@@ -1,0 +1,5 @@
+//! Route components of the contacts module.
+
+mod contacts_page;
+
+pub use contacts_page::ContactsPage;

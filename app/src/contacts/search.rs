@@ -1,0 +1,192 @@
+//! Turning what an agent types into search terms, and list paging cursors.
+//! Pure functions: no SQL, no Leptos.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Default and maximum page sizes of the contact list.
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+pub const MAX_PAGE_SIZE: u32 = 200;
+
+/// Folds text for accent- and case-insensitive comparison: "  JOÃO  da Conceição"
+/// becomes "joao da conceicao" (NFD, combining marks dropped, lower case,
+/// whitespace collapsed).
+pub fn fold(text: &str) -> String {
+    let folded: String = text
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What a search query can match.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchTerms {
+    /// Folded text, matched against names and e-mails.
+    pub text: Option<String>,
+    /// The digits of a phone-like query, matched inside normalized numbers.
+    pub digits: Option<String>,
+    /// A contact ID, when the query is a plain number.
+    pub id: Option<i64>,
+}
+
+impl SearchTerms {
+    /// True when the query is empty: list everything.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_none() && self.digits.is_none() && self.id.is_none()
+    }
+}
+
+/// Minimum number of digits before a query is also tried as a phone number.
+const MIN_PHONE_DIGITS: usize = 3;
+
+/// Parses the search box's text.
+///
+/// "(11) 98765-4321", "+55 11 98765-4321" and "987654321" all yield digits
+/// that occur inside the stored E.164 number; "joao" matches "João"; "123"
+/// matches contact ID 123 (and names or numbers containing it).
+pub fn parse_search(query: &str) -> SearchTerms {
+    let trimmed = query.trim();
+    if trimmed.is_empty() {
+        return SearchTerms::default();
+    }
+    let text = Some(fold(trimmed)).filter(|t| !t.is_empty());
+    let phone_like = trimmed
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+    let digits = (phone_like && digits.len() >= MIN_PHONE_DIGITS).then_some(digits);
+    let id = trimmed
+        .strip_prefix('#')
+        .unwrap_or(trimmed)
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0);
+    SearchTerms { text, digits, id }
+}
+
+/// A position in the list: the last row of the previous page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub sort_key: String,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// Encodes the cursor for the API (`{id}:{sort_key}`).
+    pub fn encode(&self) -> String {
+        format!("{}:{}", self.id, self.sort_key)
+    }
+
+    /// Decodes a cursor from the API; `None` if it is malformed.
+    pub fn decode(token: &str) -> Option<Cursor> {
+        let (id, sort_key) = token.split_once(':')?;
+        Some(Cursor {
+            id: id.parse().ok()?,
+            sort_key: sort_key.to_string(),
+        })
+    }
+}
+
+/// Clamps a requested page size to `1..=MAX_PAGE_SIZE`.
+pub fn page_size(requested: Option<u32>) -> u32 {
+    requested
+        .unwrap_or(DEFAULT_PAGE_SIZE)
+        .clamp(1, MAX_PAGE_SIZE)
+}
+
+/// Escapes `%`, `_` and `\` for a SQL `LIKE ... ESCAPE '\'` pattern.
+pub fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_removes_accents_case_and_extra_spaces() {
+        assert_eq!(fold("  JOÃO  da Conceição "), "joao da conceicao");
+        assert_eq!(fold("Antônio Gonçalves"), "antonio goncalves");
+        assert_eq!(fold("ÁÉÍÓÚ àèìòù âêô ãõ ç ü"), "aeiou aeiou aeo ao c u");
+    }
+
+    #[test]
+    fn joao_and_upper_case_joao_fold_alike() {
+        assert_eq!(fold("joao"), fold("JOÃO"));
+    }
+
+    #[test]
+    fn every_phone_format_yields_digits_found_in_the_e164_number() {
+        let stored = "+5511987654321";
+        for query in [
+            "(11) 98765-4321",
+            "+55 11 98765-4321",
+            "11987654321",
+            "987654321",
+        ] {
+            let terms = parse_search(query);
+            let digits = terms.digits.expect("phone-like query");
+            assert!(stored.contains(&digits), "{query} -> {digits}");
+        }
+    }
+
+    #[test]
+    fn a_phone_being_typed_already_searches_by_its_digits() {
+        assert_eq!(parse_search("(11) 9").digits.as_deref(), Some("119"));
+    }
+
+    #[test]
+    fn a_name_is_not_taken_for_a_phone_number() {
+        let terms = parse_search("Maria 2");
+        assert_eq!(terms.digits, None);
+        assert_eq!(terms.id, None);
+        assert_eq!(terms.text.as_deref(), Some("maria 2"));
+    }
+
+    #[test]
+    fn a_plain_number_is_also_a_contact_id() {
+        assert_eq!(parse_search("123").id, Some(123));
+        assert_eq!(parse_search("#42").id, Some(42));
+        assert_eq!(parse_search("123").digits.as_deref(), Some("123"));
+        assert_eq!(parse_search("12").digits, None, "too short for a phone");
+        assert_eq!(parse_search("0").id, None);
+    }
+
+    #[test]
+    fn an_empty_query_lists_everything() {
+        assert!(parse_search("   ").is_empty());
+        assert!(!parse_search("a").is_empty());
+    }
+
+    #[test]
+    fn cursors_round_trip_even_with_colons_in_the_key() {
+        let cursor = Cursor {
+            sort_key: "ana: a primeira".into(),
+            id: 7,
+        };
+        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        assert_eq!(Cursor::decode("garbage"), None);
+        assert_eq!(Cursor::decode("x:y"), None);
+    }
+
+    #[test]
+    fn page_sizes_are_clamped() {
+        assert_eq!(page_size(None), DEFAULT_PAGE_SIZE);
+        assert_eq!(page_size(Some(0)), 1);
+        assert_eq!(page_size(Some(10_000)), MAX_PAGE_SIZE);
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+}

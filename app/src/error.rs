@@ -1,0 +1,124 @@
+//! The one error type of the RPC API.
+//!
+//! Every server function returns `Result<T, AppError>`. The error travels to the
+//! browser as JSON, so the UI can show a message per field (`Validation`) or a
+//! specific message per kind, and the HTTP status says what happened.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A message attached to one input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field's key, as the API names it (`name`, `phone`, …).
+    pub field: String,
+    /// What is wrong with it, in words a user understands.
+    pub message: String,
+}
+
+/// What can go wrong in a server function.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The thing does not exist, or belongs to another company (the two are
+    /// indistinguishable on purpose: no existence leak across tenants).
+    #[error("not found")]
+    NotFound,
+    /// Input was refused; one message per offending field.
+    #[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    Validation(Vec<FieldError>),
+    /// The request conflicts with existing data (e.g. a duplicate name).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Something failed on the server; details are logged, not sent.
+    #[error("internal error")]
+    Internal,
+    /// The RPC layer itself failed (network, encoding, missing argument).
+    #[error("{0}")]
+    ServerFn(ServerFnErrorErr),
+}
+
+impl AppError {
+    /// A validation error on a single field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        }])
+    }
+
+    /// The HTTP status code this error is answered with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Validation(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::Internal => 500,
+            AppError::ServerFn(ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_)) => 400,
+            AppError::ServerFn(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            sqlx::Error::Database(ref db) if db.is_unique_violation() => {
+                AppError::Conflict(db.message().to_string())
+            }
+            other => {
+                tracing::error!(error = %other, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+/// Sets the HTTP status of the current response from a server function's
+/// result, so API clients see 404/422/… and not a blanket 500.
+#[cfg(feature = "ssr")]
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = axum::http::StatusCode::from_u16(error.status_code()) {
+                options.set_status(status);
+            }
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_round_trip_through_json() {
+        let error = AppError::field("phone", "Telefone inválido");
+        let json = serde_json::to_string(&error).expect("serializes");
+        let back: AppError = serde_json::from_str(&json).expect("deserializes");
+        assert_eq!(back, error);
+    }
+
+    #[test]
+    fn each_kind_maps_to_its_http_status() {
+        assert_eq!(AppError::NotFound.status_code(), 404);
+        assert_eq!(AppError::field("x", "y").status_code(), 422);
+        assert_eq!(AppError::Conflict("c".into()).status_code(), 409);
+        assert_eq!(AppError::Internal.status_code(), 500);
+        assert_eq!(
+            AppError::ServerFn(ServerFnErrorErr::MissingArg("q".into())).status_code(),
+            400
+        );
+    }
+}

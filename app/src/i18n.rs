@@ -1,0 +1,359 @@
+//! UI text: Brazilian Portuguese by default, English available.
+//!
+//! Every string the UI shows comes from a [`Messages`] table. Each locale is one
+//! `const` struct literal, so a key missing from a locale is a compile error
+//! rather than a blank label at run time. The locale is chosen by the
+//! `agenda_locale` cookie (set by the language switch in the top bar); the
+//! server renders it into `<html lang>`, and the browser reads it back from there
+//! while hydrating, so both sides always render the same text.
+//!
+//! Why not `leptos_i18n`: it generates code from locale files through a
+//! proc-macro and pulls ICU data and `leptos-use` into both builds. For a UI
+//! with two locales and no plural rules yet, a typed table gives the same
+//! compile-time completeness without the build cost on 2-core machines.
+
+use leptos::prelude::*;
+
+use crate::conversations::Channel;
+
+/// The name of the cookie that remembers the user's language.
+pub const LOCALE_COOKIE: &str = "agenda_locale";
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Locale {
+    /// Português (Brasil): the default.
+    #[default]
+    PtBr,
+    /// English.
+    En,
+}
+
+impl Locale {
+    /// All locales, in the order the language switch lists them.
+    pub const ALL: [Locale; 2] = [Locale::PtBr, Locale::En];
+
+    /// The BCP 47 code (`<html lang>`, cookie value).
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::PtBr => "pt-BR",
+            Locale::En => "en",
+        }
+    }
+
+    /// Parses a BCP 47 code; anything unknown falls back to the default.
+    pub fn from_code(code: &str) -> Locale {
+        let code = code.trim().to_ascii_lowercase();
+        if code == "en" || code.starts_with("en-") {
+            Locale::En
+        } else {
+            Locale::PtBr
+        }
+    }
+
+    /// Finds the locale in a `Cookie:` header value.
+    pub fn from_cookie_header(header: &str) -> Option<Locale> {
+        header.split(';').find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == LOCALE_COOKIE).then(|| Locale::from_code(value))
+        })
+    }
+
+    /// The strings of this locale.
+    pub fn messages(self) -> &'static Messages {
+        match self {
+            Locale::PtBr => &PT_BR,
+            Locale::En => &EN,
+        }
+    }
+}
+
+/// Every string of the UI, for one locale.
+#[derive(Debug)]
+pub struct Messages {
+    pub app_name: &'static str,
+    pub app_description: &'static str,
+    pub language_label: &'static str,
+    pub language_name: &'static str,
+    pub nav_contacts_section: &'static str,
+    pub nav_contacts: &'static str,
+    pub nav_service_section: &'static str,
+    pub nav_conversations: &'static str,
+    pub contacts_title: &'static str,
+    pub search_placeholder: &'static str,
+    pub search_label: &'static str,
+    pub col_name: &'static str,
+    pub col_start_via: &'static str,
+    pub col_contact_id: &'static str,
+    pub col_phone: &'static str,
+    pub start_via_button: &'static str,
+    pub no_channels: &'static str,
+    pub load_more: &'static str,
+    pub loading: &'static str,
+    pub no_contacts: &'static str,
+    pub no_results: &'static str,
+    pub conversations_title: &'static str,
+    pub conversations_empty: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub back_to_contacts: &'static str,
+    pub error_not_found: &'static str,
+    pub error_invalid: &'static str,
+    pub error_conflict: &'static str,
+    pub error_internal: &'static str,
+    pub error_network: &'static str,
+    pub channel_whatsapp: &'static str,
+    pub channel_sms: &'static str,
+    pub channel_call: &'static str,
+    pub channel_email: &'static str,
+    pub channel_telegram: &'static str,
+    pub channel_instagram: &'static str,
+    pub channel_facebook: &'static str,
+    pub channel_widget: &'static str,
+}
+
+impl Messages {
+    /// The display name of a channel.
+    pub fn channel(&self, channel: Channel) -> &'static str {
+        match channel {
+            Channel::WhatsApp => self.channel_whatsapp,
+            Channel::Sms => self.channel_sms,
+            Channel::Call => self.channel_call,
+            Channel::Email => self.channel_email,
+            Channel::Telegram => self.channel_telegram,
+            Channel::Instagram => self.channel_instagram,
+            Channel::Facebook => self.channel_facebook,
+            Channel::Widget => self.channel_widget,
+        }
+    }
+
+    /// A message for an API error, in words for the user.
+    pub fn error(&self, error: &crate::error::AppError) -> String {
+        use crate::error::AppError;
+        match error {
+            AppError::NotFound => self.error_not_found.to_string(),
+            AppError::Validation(fields) => {
+                let details: Vec<String> = fields.iter().map(|f| f.message.clone()).collect();
+                format!("{} {}", self.error_invalid, details.join(" "))
+            }
+            AppError::Conflict(_) => self.error_conflict.to_string(),
+            AppError::Internal => self.error_internal.to_string(),
+            AppError::ServerFn(_) => self.error_network.to_string(),
+        }
+    }
+}
+
+/// Português (Brasil). Labels follow the product's help article.
+pub const PT_BR: Messages = Messages {
+    app_name: "Agenda",
+    app_description: "A agenda de negócios da sua empresa: contatos, conversas e histórico.",
+    language_label: "Idioma",
+    language_name: "Português",
+    nav_contacts_section: "Contatos",
+    nav_contacts: "Contatos",
+    nav_service_section: "Atendimentos",
+    nav_conversations: "Conversas",
+    contacts_title: "Contatos",
+    search_placeholder: "Buscar contato",
+    search_label: "Buscar contato por nome, telefone, e-mail ou ID",
+    col_name: "Nome",
+    col_start_via: "Iniciar conversa via",
+    col_contact_id: "ID do contato",
+    col_phone: "Contato",
+    start_via_button: "Canais",
+    no_channels: "Nenhum canal disponível",
+    load_more: "Carregar mais",
+    loading: "Carregando…",
+    no_contacts: "Nenhum contato cadastrado ainda.",
+    no_results: "Nenhum contato encontrado para esta busca.",
+    conversations_title: "Conversas",
+    conversations_empty:
+        "Nenhuma conversa ainda. As conversas iniciadas com seus contatos aparecerão aqui.",
+    not_found_title: "Página não encontrada",
+    not_found_body: "O endereço que você abriu não existe.",
+    back_to_contacts: "Voltar para Contatos",
+    error_not_found: "Não encontrado.",
+    error_invalid: "Dados inválidos.",
+    error_conflict: "Já existe um registro com estes dados.",
+    error_internal: "Algo deu errado no servidor. Tente novamente.",
+    error_network: "Não foi possível falar com o servidor. Verifique sua conexão.",
+    channel_whatsapp: "WhatsApp",
+    channel_sms: "SMS",
+    channel_call: "Ligação",
+    channel_email: "E-mail",
+    channel_telegram: "Telegram",
+    channel_instagram: "Instagram",
+    channel_facebook: "Facebook",
+    channel_widget: "Widget",
+};
+
+/// English.
+pub const EN: Messages = Messages {
+    app_name: "Agenda",
+    app_description: "Your company's business address book: contacts, conversations and history.",
+    language_label: "Language",
+    language_name: "English",
+    nav_contacts_section: "Contacts",
+    nav_contacts: "Contacts",
+    nav_service_section: "Service",
+    nav_conversations: "Conversations",
+    contacts_title: "Contacts",
+    search_placeholder: "Search contact",
+    search_label: "Search contacts by name, phone, e-mail or ID",
+    col_name: "Name",
+    col_start_via: "Start conversation via",
+    col_contact_id: "Contact ID",
+    col_phone: "Phone",
+    start_via_button: "Channels",
+    no_channels: "No channel available",
+    load_more: "Load more",
+    loading: "Loading…",
+    no_contacts: "No contacts yet.",
+    no_results: "No contact matches this search.",
+    conversations_title: "Conversations",
+    conversations_empty:
+        "No conversations yet. Conversations started with your contacts will show up here.",
+    not_found_title: "Page not found",
+    not_found_body: "The address you opened does not exist.",
+    back_to_contacts: "Back to Contacts",
+    error_not_found: "Not found.",
+    error_invalid: "Invalid data.",
+    error_conflict: "A record with this data already exists.",
+    error_internal: "Something went wrong on the server. Please try again.",
+    error_network: "Could not reach the server. Check your connection.",
+    channel_whatsapp: "WhatsApp",
+    channel_sms: "SMS",
+    channel_call: "Call",
+    channel_email: "E-mail",
+    channel_telegram: "Telegram",
+    channel_instagram: "Instagram",
+    channel_facebook: "Facebook",
+    channel_widget: "Web widget",
+};
+
+/// The reactive locale, provided once by [`crate::App`].
+#[derive(Debug, Clone, Copy)]
+pub struct I18n(RwSignal<Locale>);
+
+impl I18n {
+    /// The strings of the current locale (tracks the locale signal).
+    pub fn t(&self) -> &'static Messages {
+        self.0.get().messages()
+    }
+
+    /// The current locale (tracks the locale signal).
+    pub fn locale(&self) -> Locale {
+        self.0.get()
+    }
+
+    /// Switches the language and remembers it in a cookie for a year.
+    pub fn set_locale(&self, locale: Locale) {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            if let Some(document) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+            {
+                let cookie = format!(
+                    "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                    locale.code()
+                );
+                // A refused cookie only means the choice is not remembered.
+                let _ = document.set_cookie(&cookie);
+                if let Some(root) = document.document_element() {
+                    let _ = root.set_attribute("lang", locale.code());
+                }
+            }
+        }
+        self.0.set(locale);
+    }
+}
+
+/// The locale the page is first rendered in. On the server it comes from the
+/// request's cookie; in the browser from `<html lang>`, which the server wrote.
+pub fn initial_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get_all(axum::http::header::COOKIE)
+                    .iter()
+                    .filter_map(|value| value.to_str().ok())
+                    .find_map(Locale::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|root| root.get_attribute("lang"))
+            .map(|code| Locale::from_code(&code))
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Locale::default()
+    }
+}
+
+/// Provides the [`I18n`] context; called once by [`crate::App`].
+pub fn provide_i18n() {
+    provide_context(I18n(RwSignal::new(initial_locale())));
+}
+
+/// The [`I18n`] context.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portuguese_is_the_default_language() {
+        assert_eq!(Locale::default(), Locale::PtBr);
+        assert_eq!(Locale::from_code("fr"), Locale::PtBr);
+        assert_eq!(
+            Locale::default().messages().search_placeholder,
+            "Buscar contato"
+        );
+    }
+
+    #[test]
+    fn english_codes_select_english() {
+        assert_eq!(Locale::from_code("en"), Locale::En);
+        assert_eq!(Locale::from_code("en-US"), Locale::En);
+        assert_eq!(Locale::from_code("pt-BR"), Locale::PtBr);
+    }
+
+    #[test]
+    fn the_locale_cookie_is_found_among_others() {
+        assert_eq!(
+            Locale::from_cookie_header("a=1; agenda_locale=en; b=2"),
+            Some(Locale::En)
+        );
+        assert_eq!(Locale::from_cookie_header("a=1; b=2"), None);
+        assert_eq!(Locale::from_cookie_header("agenda_locale_x=en"), None);
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for locale in Locale::ALL {
+            assert_eq!(Locale::from_code(locale.code()), locale);
+        }
+    }
+
+    #[test]
+    fn the_product_labels_are_used_in_portuguese() {
+        let t = &PT_BR;
+        assert_eq!(t.col_start_via, "Iniciar conversa via");
+        assert_eq!(t.col_contact_id, "ID do contato");
+        assert_eq!(t.nav_service_section, "Atendimentos");
+    }
+}

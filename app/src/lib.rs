@@ -1,0 +1,86 @@
+//! Agenda: the contacts module of an omnichannel customer-service platform.
+//!
+//! This crate holds everything the browser and the server share: domain types,
+//! components, and the server functions that form the RPC API. Server-only code
+//! (data layer, SQL) sits behind the `ssr` feature; the browser build enables
+//! `hydrate`.
+
+// Leptos views are deeply nested types; release builds need more headroom.
+#![recursion_limit = "256"]
+
+/// Contacts: the business address book (list, search, details).
+pub mod contacts;
+/// Conversations and the channels a conversation can be started on.
+pub mod conversations;
+/// Data layer: the database handle and its migrations (server only).
+#[cfg(feature = "ssr")]
+pub mod db;
+/// The error type every server function returns.
+pub mod error;
+/// UI text in Brazilian Portuguese (default) and English.
+pub mod i18n;
+/// The server-side state shared by routes and server functions.
+#[cfg(feature = "ssr")]
+pub mod state;
+/// Tenancy: which company a request acts for.
+pub mod tenant;
+/// Generic widgets and the application shell (sidebar, top bar).
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Redirect, Route, Router, Routes},
+    path,
+};
+
+use crate::contacts::pages::ContactsPage;
+use crate::conversations::pages::ConversationsPage;
+use crate::i18n::{initial_locale, provide_i18n, use_i18n};
+use crate::ui::{AppShell, NotFoundPage};
+
+/// The HTML document rendered by the server around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_locale().code();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: meta tags, i18n, the shell and the routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_i18n();
+    let i18n = use_i18n();
+
+    view! {
+        <Stylesheet id="agenda" href="/pkg/agenda.css" />
+        <Title text=move || i18n.t().app_name />
+        <Meta name="description" content=move || i18n.t().app_description />
+        <Meta name="theme-color" content="#0f766e" />
+        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Link rel="icon" href="/icons/icon.svg" type_="image/svg+xml" />
+        <Link rel="apple-touch-icon" href="/icons/icon-192.png" />
+        <Router>
+            <AppShell>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/contacts" /> } />
+                    <Route path=path!("/contacts") view=ContactsPage />
+                    <Route path=path!("/conversations") view=ConversationsPage />
+                </Routes>
+            </AppShell>
+        </Router>
+    }
+}

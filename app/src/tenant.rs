@@ -1,0 +1,64 @@
+//! Tenancy: every tenant-owned row has a `company_id`, and every repository
+//! function takes the caller's [`CompanyId`], so a query without tenant scoping
+//! does not type-check.
+
+use serde::{Deserialize, Serialize};
+
+/// The id of a company (a tenant). Only the server creates these, from the
+/// request's credentials; it is never taken from client input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CompanyId(pub i64);
+
+/// Resolves the company the current request acts for.
+///
+/// Until accounts exist (issue #3: sessions), the installation serves the
+/// single company it holds, the oldest one; with no company at all there is
+/// nothing to show. The accounts issue replaces this with the session's
+/// company, and every caller already goes through this one function.
+#[cfg(feature = "ssr")]
+pub async fn current_company(db: &crate::db::Db) -> Result<CompanyId, crate::error::AppError> {
+    let id: Option<i64> = crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM companies ORDER BY id LIMIT 1")
+            .fetch_optional(pool)
+            .await?
+    });
+    id.map(CompanyId).ok_or(crate::error::AppError::NotFound)
+}
+
+/// Creates a company (a new tenant).
+#[cfg(feature = "ssr")]
+pub async fn create_company(
+    db: &crate::db::Db,
+    name: &str,
+    is_demo: bool,
+) -> Result<CompanyId, sqlx::Error> {
+    let id: i64 = crate::with_db!(db, pool => {
+        sqlx::query_scalar("INSERT INTO companies (name, is_demo, created_at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(name)
+            .bind(is_demo)
+            .bind(chrono::Utc::now())
+            .fetch_one(pool)
+            .await?
+    });
+    Ok(CompanyId(id))
+}
+
+/// True when the database holds no company yet (first start).
+#[cfg(feature = "ssr")]
+pub async fn has_no_company(db: &crate::db::Db) -> Result<bool, sqlx::Error> {
+    let any: Option<i64> = crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM companies LIMIT 1").fetch_optional(pool).await?
+    });
+    Ok(any.is_none())
+}
+
+/// The demo company, if one exists.
+#[cfg(feature = "ssr")]
+pub async fn demo_company(db: &crate::db::Db) -> Result<Option<CompanyId>, sqlx::Error> {
+    let id: Option<i64> = crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM companies WHERE is_demo = 1 ORDER BY id LIMIT 1")
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(id.map(CompanyId))
+}

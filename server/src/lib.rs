@@ -1,0 +1,114 @@
+//! The Agenda HTTP server: configuration, router and start-up.
+
+/// Demo data for new installations and benchmarks.
+pub mod seed;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use axum::body::{to_bytes, Body};
+use axum::http::{Response, StatusCode};
+use axum::routing::get;
+use axum::Router;
+use leptos::config::{Env, LeptosOptions};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+
+use app::db::{Db, DbError};
+use app::state::AppState;
+use app::{shell, App};
+
+/// Where the server listens, where the site's static files are, and which
+/// database it uses.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub site_root: PathBuf,
+    pub database_url: String,
+}
+
+/// Leptos's options for this site: the browser bundle is `pkg/agenda.js` +
+/// `pkg/agenda_bg.wasm` under the site root (built by `scripts/build-front.sh`).
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("agenda")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .env(Env::PROD)
+        .build()
+}
+
+/// Opens the database, applies migrations and, on the very first start of an
+/// empty database, creates the demo company so a new user lands in a living app.
+pub async fn open_database(url: &str) -> Result<Db, DbError> {
+    let db = Db::open(url).await?;
+    if app::tenant::has_no_company(&db).await? {
+        let (_, created) = seed::seed_demo(&db, seed::FIRST_START_CONTACTS).await?;
+        tracing::info!(
+            created,
+            company = seed::DEMO_COMPANY,
+            "first start: demo company created"
+        );
+    }
+    Ok(db)
+}
+
+/// The application's router: pages (SSR + hydration), server functions under
+/// `/api/`, static files, and a health check.
+pub fn build_router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::map_response(bad_request_status))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Largest error body inspected by [`bad_request_status`]; errors are tiny.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Server-function arguments are decoded before our code runs, so a request
+/// whose arguments cannot be decoded (or lack a required one) is answered by
+/// the framework with status 500. It is the client's mistake: answer 400 so
+/// API clients can tell it from a server failure.
+async fn bad_request_status(response: Response<Body>) -> Response<Body> {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match to_bytes(body, MAX_ERROR_BODY).await {
+        Ok(bytes) => bytes,
+        Err(_) => return Response::from_parts(parts, Body::empty()),
+    };
+    if is_argument_error(&bytes) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// True for the JSON of `AppError::ServerFn(Args | MissingArg)`.
+fn is_argument_error(body: &[u8]) -> bool {
+    match serde_json::from_slice::<app::error::AppError>(body) {
+        Ok(error) => error.status_code() == 400,
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_argument_error;
+
+    #[test]
+    fn argument_errors_are_recognised_and_others_are_not() {
+        assert!(is_argument_error(
+            br#"{"ServerFn":{"Args":"invalid digit"}}"#
+        ));
+        assert!(is_argument_error(br#"{"ServerFn":{"MissingArg":"q"}}"#));
+        assert!(!is_argument_error(br#""Internal""#));
+        assert!(!is_argument_error(b"<html>oops</html>"));
+    }
+}

@@ -1,0 +1,143 @@
+//! `agenda`: serve the app, seed demo data, or apply migrations.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use app::db::{Db, DEFAULT_DATABASE_URL};
+use app::state::AppState;
+use server::{build_router, leptos_options, open_database, seed, Config};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "agenda",
+    version,
+    about = "Agenda: the contacts module of an omnichannel service platform"
+)]
+struct Cli {
+    /// Database URL: `sqlite:PATH` (the embedded default).
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the web app (the default command).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "AGENDA_ADDR", default_value = "127.0.0.1:3000")]
+        addr: SocketAddr,
+        /// Directory with the built site (`pkg/`, icons, manifest).
+        #[arg(long, env = "AGENDA_SITE_ROOT", default_value = "target/site")]
+        site_root: PathBuf,
+    },
+    /// Add demo contacts to the demo company (created if missing).
+    Seed {
+        /// How many contacts to create.
+        #[arg(long, default_value_t = 1000)]
+        contacts: usize,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    if let Err(error) = run(cli).await {
+        eprintln!("agenda: {error}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    match cli.command.unwrap_or(Command::Serve {
+        addr: std::env::var("AGENDA_ADDR")
+            .ok()
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
+        site_root: std::env::var_os("AGENDA_SITE_ROOT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("target/site")),
+    }) {
+        Command::Serve { addr, site_root } => {
+            let config = Config {
+                addr,
+                site_root,
+                database_url: cli.database_url,
+            };
+            serve(config).await
+        }
+        Command::Seed { contacts } => {
+            let db = Db::open(&cli.database_url).await?;
+            let started = std::time::Instant::now();
+            let (company, created) = seed::seed_demo(&db, contacts).await?;
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "created {created} demo contacts in company {} in {seconds:.1}s ({:.0} contacts/s)",
+                company.0,
+                created as f64 / seconds.max(1e-9)
+            );
+            db.close().await;
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = Db::open(&cli.database_url).await?;
+            println!("migrations applied ({})", db.backend());
+            db.close().await;
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    if !config.site_root.join("pkg").join("agenda_bg.wasm").exists() {
+        tracing::warn!(
+            site_root = %config.site_root.display(),
+            "browser bundle not found: pages render but will not hydrate; run scripts/build-front.sh"
+        );
+    }
+    let db = open_database(&config.database_url).await?;
+    let state = AppState {
+        leptos_options: leptos_options(&config),
+        db: db.clone(),
+    };
+    let router = build_router(state);
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    tracing::info!("Agenda listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
