@@ -22,6 +22,39 @@ cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 step "clippy: browser build (hydrate, wasm32)"
 cargo clippy -p frontend -p app --target wasm32-unknown-unknown --all-targets -- -D warnings
 
+step "PostgreSQL for the integration tests"
+# Every integration test runs on SQLite and, when this server is reachable, on
+# PostgreSQL too (a fresh database per test). AGENDA_TEST_PG_REQUIRED=1 (set by
+# CI) turns an unreachable server into a failure instead of a skip.
+export AGENDA_TEST_PG_URL="${AGENDA_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
+pg_reachable() {
+  python3 - "$AGENDA_TEST_PG_URL" <<'PY'
+import socket, sys, urllib.parse
+url = urllib.parse.urlparse(sys.argv[1])
+try:
+    socket.create_connection((url.hostname or "localhost", url.port or 5432), timeout=3).close()
+except OSError:
+    sys.exit(1)
+PY
+}
+if ! pg_reachable && command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+  # Installed but stopped (as after a reboot): start it.
+  for version in $(ls /etc/postgresql); do
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  done
+  sleep 2
+fi
+if pg_reachable; then
+  pg_status="ran against $AGENDA_TEST_PG_URL"
+  echo "PostgreSQL reachable at $AGENDA_TEST_PG_URL: every integration test runs on it too"
+elif [ "${AGENDA_TEST_PG_REQUIRED:-}" = 1 ]; then
+  echo "PostgreSQL tests are required but $AGENDA_TEST_PG_URL is unreachable" >&2
+  exit 1
+else
+  pg_status="SKIPPED: no PostgreSQL at $AGENDA_TEST_PG_URL"
+  printf '\033[1;33mPostgreSQL tests SKIPPED: nothing answers at %s (set AGENDA_TEST_PG_URL)\033[0m\n' "$AGENDA_TEST_PG_URL"
+fi
+
 step "unit and integration tests"
 cargo test --workspace --exclude frontend
 
@@ -33,3 +66,4 @@ step "end-to-end tests (Chromium)"
 (cd end2end && node --test --test-concurrency=1 tests/)
 
 step "all checks passed in $(( $(date +%s) - started ))s"
+echo "PostgreSQL tests: $pg_status"

@@ -2,18 +2,23 @@
 //! supported backends.
 //!
 //! The backend is chosen at start-up from the URL's scheme, never by a
-//! rebuild. SQLite (`sqlite:`) is the embedded default. PostgreSQL is added as a
-//! second variant of [`Db`]: every repository function dispatches through
-//! [`with_db!`](crate::with_db), so adding it means one new match arm per query
-//! site (sharing the SQL text where both dialects agree) and a second
-//! migration set, not a rewrite. See `docs/architecture.md`.
+//! rebuild: `sqlite:` is the embedded default, `postgres://` the scale-out
+//! backend. Every repository function dispatches through
+//! [`with_db!`](crate::with_db), whose body is compiled once per backend, so
+//! one SQL text serves both wherever the dialects agree (they do for every
+//! query so far: `$n` parameters, `RETURNING`, `ON CONFLICT`, row-value
+//! comparison). Each backend has its own migration folder, kept in step by a
+//! test. See `docs/architecture.md`.
 
+use std::future::Future;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Postgres, Sqlite, SqlitePool, Transaction};
 
 /// The embedded default database.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/agenda.db";
@@ -21,11 +26,18 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/agenda.db";
 /// Migrations for SQLite, embedded in the binary.
 pub static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
+/// Migrations for PostgreSQL, embedded in the binary. sqlx runs them under a
+/// PostgreSQL advisory lock, so several servers starting at once on one
+/// database apply each migration exactly once.
+pub static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
 /// A handle to the application's database. Cheap to clone.
 #[derive(Debug, Clone)]
 pub enum Db {
-    /// The embedded SQLite database.
+    /// The embedded SQLite database (one server process).
     Sqlite(SqlitePool),
+    /// A PostgreSQL database, shareable by several server processes.
+    Postgres(PgPool),
 }
 
 /// Runs `$body` with `$pool` bound to the backend's concrete pool.
@@ -38,14 +50,38 @@ macro_rules! with_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
             $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
         }
     };
+}
+
+/// Connection settings that matter when several servers share a database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DbSettings {
+    /// Most connections this process opens. With several servers on one
+    /// PostgreSQL, keep the sum under the server's `max_connections`.
+    pub max_connections: u32,
+    /// Longest a statement may run before PostgreSQL cancels it, so one
+    /// runaway query cannot hold a connection (and its locks) forever.
+    pub statement_timeout: Duration,
+    /// Longest a request waits for a free connection before failing.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for DbSettings {
+    fn default() -> Self {
+        DbSettings {
+            max_connections: 10,
+            statement_timeout: Duration::from_secs(30),
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("unsupported database URL {0:?}: use sqlite:PATH")]
+    #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://USER@HOST/DATABASE")]
     UnsupportedUrl(String),
     #[error("could not create the directory for {path}: {source}")]
     CreateDir {
@@ -58,12 +94,25 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// Whether a URL names a PostgreSQL database.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
 impl Db {
-    /// Opens (creating if needed) the database at `url` and applies pending
-    /// migrations.
+    /// Opens (creating if needed) the database at `url` with default
+    /// settings and applies pending migrations.
     pub async fn open(url: &str) -> Result<Db, DbError> {
+        Db::open_with(url, DbSettings::default()).await
+    }
+
+    /// Opens the database at `url` with `settings` and applies pending
+    /// migrations.
+    pub async fn open_with(url: &str, settings: DbSettings) -> Result<Db, DbError> {
         let db = if url.starts_with("sqlite:") {
-            Db::Sqlite(open_sqlite(url).await?)
+            Db::Sqlite(open_sqlite(url, settings).await?)
+        } else if is_postgres_url(url) {
+            Db::Postgres(open_postgres(url, settings).await?)
         } else {
             return Err(DbError::UnsupportedUrl(url.to_string()));
         };
@@ -73,13 +122,48 @@ impl Db {
 
     /// Applies pending migrations.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        with_db!(self, pool => SQLITE_MIGRATOR.run(pool).await?);
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATOR.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATOR.run(pool).await?,
+        }
         Ok(())
     }
 
     /// The backend's name, for logs and diagnostics.
     pub fn backend(&self) -> &'static str {
-        with_db!(self, _pool => "sqlite")
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Runs `work` while holding the installation-wide start-up lock, so that
+    /// of several servers starting at once on one PostgreSQL database only
+    /// one at a time does first-start work (such as creating the demo
+    /// company). On SQLite, which one server process owns, it just runs.
+    pub async fn with_startup_lock<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+        E: From<sqlx::Error>,
+    {
+        match self {
+            Db::Sqlite(_) => work.await,
+            Db::Postgres(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(STARTUP_LOCK)
+                    .execute(&mut *conn)
+                    .await?;
+                let result = work.await;
+                // Closing the connection would release the lock too; unlock
+                // explicitly so the pooled connection is clean.
+                sqlx::query("SELECT pg_advisory_unlock($1)")
+                    .bind(STARTUP_LOCK)
+                    .execute(&mut *conn)
+                    .await?;
+                result
+            }
+        }
     }
 
     /// Closes the pool, waiting for connections to be returned.
@@ -88,7 +172,11 @@ impl Db {
     }
 }
 
-async fn open_sqlite(url: &str) -> Result<SqlitePool, DbError> {
+/// Key of the PostgreSQL advisory lock taken around first-start work
+/// ("agenda" in ASCII; distinct from the key sqlx's migrator derives).
+const STARTUP_LOCK: i64 = 0x6167_656e_6461;
+
+async fn open_sqlite(url: &str, settings: DbSettings) -> Result<SqlitePool, DbError> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         // WAL: readers never block the writer and vice versa.
@@ -106,21 +194,67 @@ async fn open_sqlite(url: &str) -> Result<SqlitePool, DbError> {
         }
     }
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(settings.max_connections.max(1))
+        .acquire_timeout(settings.acquire_timeout)
         .connect_with(options)
         .await?;
     Ok(pool)
 }
 
-/// Starts a write transaction on SQLite.
-///
-/// `BEGIN IMMEDIATE` takes the write lock up front, so a transaction that reads
-/// and then writes can never fail with SQLITE_BUSY on the lock upgrade; a
-/// competing writer waits on the busy timeout instead.
-pub async fn begin_write_sqlite(
-    pool: &SqlitePool,
-) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-    pool.begin_with("BEGIN IMMEDIATE").await
+async fn open_postgres(url: &str, settings: DbSettings) -> Result<PgPool, DbError> {
+    // Like SQLite's file, the database is created on first start (when the
+    // role may); of several servers racing to create it, the losers find it.
+    if !Postgres::database_exists(url).await? {
+        if let Err(error) = Postgres::create_database(url).await {
+            if !Postgres::database_exists(url).await? {
+                return Err(error.into());
+            }
+        }
+    }
+    let timeout_ms = settings.statement_timeout.as_millis().to_string();
+    let options = PgConnectOptions::from_str(url)?
+        .application_name("agenda")
+        .options([("statement_timeout", timeout_ms.as_str())]);
+    let pool = PgPoolOptions::new()
+        // Two at least: the start-up lock holds one while work uses another.
+        .max_connections(settings.max_connections.max(2))
+        .acquire_timeout(settings.acquire_timeout)
+        .connect_with(options)
+        .await?;
+    Ok(pool)
+}
+
+/// A pool that can start a write transaction safely for its backend.
+pub trait BeginWrite {
+    /// The pool's database.
+    type Database: sqlx::Database;
+    /// Starts a transaction that will write.
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<Transaction<'static, Self::Database>, sqlx::Error>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = Sqlite;
+    /// `BEGIN IMMEDIATE` takes the write lock up front, so a transaction that
+    /// reads and then writes can never fail with SQLITE_BUSY on the lock
+    /// upgrade; a competing writer waits on the busy timeout instead.
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<Transaction<'static, Sqlite>, sqlx::Error>> + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = Postgres;
+    /// PostgreSQL's row-level locking needs no up-front lock: a plain
+    /// READ COMMITTED transaction.
+    fn begin_write(
+        &self,
+    ) -> impl Future<Output = Result<Transaction<'static, Postgres>, sqlx::Error>> + Send {
+        self.begin()
+    }
 }
 
 #[cfg(test)]
@@ -132,7 +266,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("agenda-db-test-{}", std::process::id()));
         let url = format!("sqlite:{}/nested/test.db", dir.display());
         let db = Db::open(&url).await.expect("opens");
-        let Db::Sqlite(pool) = &db;
+        let Db::Sqlite(pool) = &db else {
+            panic!("a sqlite: URL opens SQLite")
+        };
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
             .fetch_one(pool)
             .await
@@ -152,6 +288,21 @@ mod tests {
         assert_eq!(tables, 1);
         db.close().await;
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// Each backend has its own migration folder; they must describe the same
+    /// steps, in the same order (the schemas themselves are compared by the
+    /// integration tests when PostgreSQL is reachable).
+    #[test]
+    fn both_backends_have_the_same_migrations() {
+        let steps = |migrator: &sqlx::migrate::Migrator| {
+            migrator
+                .iter()
+                .map(|m| (m.version, m.description.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert!(!steps(&SQLITE_MIGRATOR).is_empty());
+        assert_eq!(steps(&SQLITE_MIGRATOR), steps(&POSTGRES_MIGRATOR));
     }
 
     #[tokio::test]

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use app::db::{Db, DEFAULT_DATABASE_URL};
+use app::db::{Db, DbSettings, DEFAULT_DATABASE_URL};
 use app::state::AppState;
 use server::{build_router, leptos_options, open_database, seed, Config};
 
@@ -17,9 +17,26 @@ use server::{build_router, leptos_options, open_database, seed, Config};
     about = "Agenda: the contacts module of an omnichannel service platform"
 )]
 struct Cli {
-    /// Database URL: `sqlite:PATH` (the embedded default).
+    /// Database URL: `sqlite:PATH` (the embedded default) or
+    /// `postgres://USER@HOST:PORT/DATABASE`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     database_url: String,
+    /// Most database connections this process opens.
+    #[arg(
+        long,
+        env = "AGENDA_DB_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    db_max_connections: u32,
+    /// Seconds a PostgreSQL statement may run before it is cancelled.
+    #[arg(
+        long,
+        env = "AGENDA_DB_STATEMENT_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    db_statement_timeout: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -60,6 +77,11 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    let db_settings = DbSettings {
+        max_connections: cli.db_max_connections,
+        statement_timeout: std::time::Duration::from_secs(cli.db_statement_timeout),
+        ..DbSettings::default()
+    };
     match cli.command.unwrap_or(Command::Serve {
         addr: std::env::var("AGENDA_ADDR")
             .ok()
@@ -74,11 +96,12 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 addr,
                 site_root,
                 database_url: cli.database_url,
+                db_settings,
             };
             serve(config).await
         }
         Command::Seed { contacts } => {
-            let db = Db::open(&cli.database_url).await?;
+            let db = Db::open_with(&cli.database_url, db_settings).await?;
             let started = std::time::Instant::now();
             let (company, created) = seed::seed_demo(&db, contacts).await?;
             let seconds = started.elapsed().as_secs_f64();
@@ -91,7 +114,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Migrate => {
-            let db = Db::open(&cli.database_url).await?;
+            let db = Db::open_with(&cli.database_url, db_settings).await?;
             println!("migrations applied ({})", db.backend());
             db.close().await;
             Ok(())
@@ -106,7 +129,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             "browser bundle not found: pages render but will not hydrate; run scripts/build-front.sh"
         );
     }
-    let db = open_database(&config.database_url).await?;
+    let db = open_database(&config.database_url, config.db_settings).await?;
     let state = AppState {
         leptos_options: leptos_options(&config),
         db: db.clone(),

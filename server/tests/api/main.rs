@@ -1,6 +1,11 @@
-//! HTTP integration tests: a real server on a loopback port, a fresh SQLite
-//! file per test, requests through reqwest. One binary, a module per feature.
+//! HTTP integration tests: a real server on a loopback port, requests through
+//! reqwest. One binary, a module per feature. Every test runs twice: on a
+//! fresh SQLite file (`sqlite::…`) and on a fresh PostgreSQL database
+//! (`postgres::…`, when `AGENDA_TEST_PG_URL` is reachable; see helpers.rs).
 
+mod accounts;
 mod contacts;
+mod database;
 mod helpers;
 mod site;
+mod tenancy;
