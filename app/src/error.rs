@@ -24,6 +24,16 @@ pub enum AppError {
     /// indistinguishable on purpose: no existence leak across tenants).
     #[error("not found")]
     NotFound,
+    /// Nobody is signed in (or the session expired): sign in first.
+    #[error("sign-in required")]
+    Unauthorized,
+    /// Signed in, but the role does not allow this (agents on admin functions),
+    /// or a cross-site request was refused.
+    #[error("forbidden")]
+    Forbidden,
+    /// Too many attempts (login rate limiting); the message says how long to wait.
+    #[error("too many requests: {0}")]
+    TooManyRequests(String),
     /// Input was refused; one message per offending field.
     #[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
     Validation(Vec<FieldError>),
@@ -51,6 +61,9 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotFound => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::TooManyRequests(_) => 429,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::Internal => 500,
@@ -73,8 +86,13 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         match error {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            // The database's own wording differs per backend and names
+            // tables: log it, answer the same words on SQLite and PostgreSQL.
+            // Conflicts a user can cause get a specific message where they
+            // are checked (the repositories).
             sqlx::Error::Database(ref db) if db.is_unique_violation() => {
-                AppError::Conflict(db.message().to_string())
+                tracing::warn!(error = %db, "unique violation");
+                AppError::Conflict("already exists".to_string())
             }
             other => {
                 tracing::error!(error = %other, "database error");
@@ -113,6 +131,9 @@ mod tests {
     #[test]
     fn each_kind_maps_to_its_http_status() {
         assert_eq!(AppError::NotFound.status_code(), 404);
+        assert_eq!(AppError::Unauthorized.status_code(), 401);
+        assert_eq!(AppError::Forbidden.status_code(), 403);
+        assert_eq!(AppError::TooManyRequests("x".into()).status_code(), 429);
         assert_eq!(AppError::field("x", "y").status_code(), 422);
         assert_eq!(AppError::Conflict("c".into()).status_code(), 409);
         assert_eq!(AppError::Internal.status_code(), 500);

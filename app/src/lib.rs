@@ -8,6 +8,8 @@
 // Leptos views are deeply nested types; release builds need more headroom.
 #![recursion_limit = "256"]
 
+/// Accounts: sign-up, login, sessions, roles, agents and invitations.
+pub mod auth;
 /// Contacts: the business address book (list, search, details).
 pub mod contacts;
 /// Conversations and the channels a conversation can be started on.
@@ -30,10 +32,12 @@ pub mod ui;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Redirect, Route, Router, Routes},
+    components::{ParentRoute, Redirect, Route, Router, Routes},
     path,
 };
 
+use crate::auth::pages::{AcceptInvitePage, AgentsPage, LoginPage, SignUpPage};
+use crate::auth::provide_current_user;
 use crate::contacts::pages::ContactsPage;
 use crate::conversations::pages::ConversationsPage;
 use crate::i18n::{initial_locale, provide_i18n, use_i18n};
@@ -63,6 +67,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_i18n();
+    provide_current_user();
     let i18n = use_i18n();
 
     view! {
@@ -74,13 +79,19 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/icons/icon.svg" type_="image/svg+xml" />
         <Link rel="apple-touch-icon" href="/icons/icon-192.png" />
         <Router>
-            <AppShell>
-                <Routes fallback=NotFoundPage>
+            <Routes fallback=NotFoundPage>
+                // Public pages, without the shell.
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/signup") view=SignUpPage />
+                <Route path=path!("/invite/:token") view=AcceptInvitePage />
+                // Signed-in pages (the server redirects anonymous visitors to /login).
+                <ParentRoute path=path!("") view=AppShell>
                     <Route path=path!("/") view=|| view! { <Redirect path="/contacts" /> } />
                     <Route path=path!("/contacts") view=ContactsPage />
                     <Route path=path!("/conversations") view=ConversationsPage />
-                </Routes>
-            </AppShell>
+                    <Route path=path!("/settings/agents") view=AgentsPage />
+                </ParentRoute>
+            </Routes>
         </Router>
     }
 }

@@ -1,6 +1,7 @@
 //! Tenancy: every tenant-owned row has a `company_id`, and every repository
 //! function takes the caller's [`CompanyId`], so a query without tenant scoping
-//! does not type-check.
+//! does not type-check. A request's company is its session's
+//! (`auth::session::require_user`), never client input.
 
 use serde::{Deserialize, Serialize};
 
@@ -8,22 +9,6 @@ use serde::{Deserialize, Serialize};
 /// request's credentials; it is never taken from client input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CompanyId(pub i64);
-
-/// Resolves the company the current request acts for.
-///
-/// Until accounts exist (issue #3: sessions), the installation serves the
-/// single company it holds, the oldest one; with no company at all there is
-/// nothing to show. The accounts issue replaces this with the session's
-/// company, and every caller already goes through this one function.
-#[cfg(feature = "ssr")]
-pub async fn current_company(db: &crate::db::Db) -> Result<CompanyId, crate::error::AppError> {
-    let id: Option<i64> = crate::with_db!(db, pool => {
-        sqlx::query_scalar("SELECT id FROM companies ORDER BY id LIMIT 1")
-            .fetch_optional(pool)
-            .await?
-    });
-    id.map(CompanyId).ok_or(crate::error::AppError::NotFound)
-}
 
 /// Creates a company (a new tenant).
 #[cfg(feature = "ssr")]
@@ -56,7 +41,7 @@ pub async fn has_no_company(db: &crate::db::Db) -> Result<bool, sqlx::Error> {
 #[cfg(feature = "ssr")]
 pub async fn demo_company(db: &crate::db::Db) -> Result<Option<CompanyId>, sqlx::Error> {
     let id: Option<i64> = crate::with_db!(db, pool => {
-        sqlx::query_scalar("SELECT id FROM companies WHERE is_demo = 1 ORDER BY id LIMIT 1")
+        sqlx::query_scalar("SELECT id FROM companies WHERE is_demo ORDER BY id LIMIT 1")
             .fetch_optional(pool)
             .await?
     });

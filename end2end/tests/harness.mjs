@@ -12,6 +12,9 @@ const root = resolve(import.meta.dirname, '..', '..');
 const binary = join(root, 'target', 'debug', 'agenda');
 const siteRoot = join(root, 'target', 'site');
 
+/** The demo company's admin login (public; see README). */
+export const DEMO = { email: 'demo@agenda.example', password: 'agenda-demo' };
+
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -65,6 +68,15 @@ export async function startAgenda() {
   child.stderr.on('data', (d) => log.push(d.toString()));
   await waitForHealth(base, child, log);
 
+  // A session of the demo admin for direct API calls.
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(DEMO),
+  });
+  if (!login.ok) throw new Error(`demo login failed: ${login.status} ${await login.text()}`);
+  const sessionCookie = login.headers.get('set-cookie').split(';')[0];
+
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
@@ -73,20 +85,28 @@ export async function startAgenda() {
   return {
     base,
     browser,
-    /** A new page with a fresh context (no cookies), console errors collected. */
-    async newPage(options = {}) {
+    /**
+     * A new page in a fresh context, console errors collected, signed in as
+     * `as` ({ email, password }; the demo admin by default, `null` for an
+     * anonymous visitor).
+     */
+    async newPage({ as = DEMO, ...options } = {}) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+      if (as) {
+        const response = await context.request.post(`${base}/api/auth/login`, { form: as });
+        if (!response.ok()) throw new Error(`login as ${as.email}: ${response.status()} ${await response.text()}`);
+      }
       const page = await context.newPage();
       page.errors = [];
       page.on('pageerror', (e) => page.errors.push(e.message));
       page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
       return page;
     },
-    /** Calls a server function like the browser does. */
+    /** Calls a server function like the browser does, as the demo admin. */
     async api(endpoint, form = {}) {
       const response = await fetch(`${base}/api/${endpoint}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: sessionCookie },
         body: new URLSearchParams(form),
       });
       if (!response.ok) throw new Error(`${endpoint}: ${response.status} ${await response.text()}`);

@@ -1,5 +1,7 @@
 //! The Agenda HTTP server: configuration, router and start-up.
 
+/// The request guard: sessions, cross-site checks, page access.
+pub mod guard;
 /// Demo data for new installations and benchmarks.
 pub mod seed;
 
@@ -14,7 +16,7 @@ use leptos::config::{Env, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 
-use app::db::{Db, DbError};
+use app::db::{Db, DbError, DbSettings};
 use app::state::AppState;
 use app::{shell, App};
 
@@ -25,6 +27,7 @@ pub struct Config {
     pub addr: SocketAddr,
     pub site_root: PathBuf,
     pub database_url: String,
+    pub db_settings: DbSettings,
 }
 
 /// Leptos's options for this site: the browser bundle is `pkg/agenda.js` +
@@ -41,14 +44,28 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// Opens the database, applies migrations and, on the very first start of an
 /// empty database, creates the demo company so a new user lands in a living app.
-pub async fn open_database(url: &str) -> Result<Db, DbError> {
-    let db = Db::open(url).await?;
-    if app::tenant::has_no_company(&db).await? {
-        let (_, created) = seed::seed_demo(&db, seed::FIRST_START_CONTACTS).await?;
+///
+/// The first-start check runs under the database's start-up lock: of several
+/// servers starting at once on one PostgreSQL database, exactly one seeds.
+pub async fn open_database(url: &str, settings: DbSettings) -> Result<Db, DbError> {
+    let db = Db::open_with(url, settings).await?;
+    db.with_startup_lock(async {
+        if app::tenant::has_no_company(&db).await? {
+            let (_, created) = seed::seed_demo(&db, seed::FIRST_START_CONTACTS).await?;
+            tracing::info!(
+                created,
+                company = seed::DEMO_COMPANY,
+                "first start: demo company created"
+            );
+        }
+        Ok::<_, DbError>(())
+    })
+    .await?;
+    if app::tenant::demo_company(&db).await?.is_some() {
         tracing::info!(
-            created,
-            company = seed::DEMO_COMPANY,
-            "first start: demo company created"
+            email = app::auth::DEMO_EMAIL,
+            password = app::auth::DEMO_PASSWORD,
+            "demo company present: sign in with its admin login"
         );
     }
     Ok(db)
@@ -63,6 +80,10 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
         .layer(axum::middleware::map_response(bad_request_status))
         .layer(CompressionLayer::new())
         .with_state(state)

@@ -2,11 +2,13 @@
 //! benchmarks. Deterministic for a given seed, so tests and benchmarks are
 //! repeatable.
 
+use app::auth::repo::{create_company_with_admin, NewUser};
+use app::auth::{secrets, Role, DEMO_EMAIL, DEMO_PASSWORD};
 use app::contacts::phone::normalize_phone;
 use app::contacts::repo::{insert_contacts, NewContact};
 use app::contacts::search::fold;
 use app::db::Db;
-use app::tenant::{create_company, demo_company, CompanyId};
+use app::tenant::{demo_company, CompanyId};
 
 /// The demo company's name.
 pub const DEMO_COMPANY: &str = "Demonstração Agenda Ltda";
@@ -278,10 +280,29 @@ fn raw_phone(rng: &mut fastrand::Rng, ddd: u32, mobile: bool) -> String {
 }
 
 /// Adds `count` demo contacts to the demo company, creating it if needed.
+/// Creates the demo company with its admin, whose login is public
+/// ([`DEMO_EMAIL`] / [`DEMO_PASSWORD`]).
+pub async fn create_demo_company(db: &Db) -> Result<CompanyId, sqlx::Error> {
+    let password_hash = secrets::hash_password(DEMO_PASSWORD)
+        .map_err(|error| sqlx::Error::Protocol(format!("hashing the demo password: {error}")))?;
+    let admin = NewUser {
+        name: "Administrador Demo".to_string(),
+        email: DEMO_EMAIL.to_string(),
+        password_hash,
+        role: Role::Admin,
+    };
+    match create_company_with_admin(db, DEMO_COMPANY, true, &admin).await {
+        Ok((company, _)) => Ok(company),
+        Err(error) => Err(sqlx::Error::Protocol(format!(
+            "creating the demo company: {error}"
+        ))),
+    }
+}
+
 pub async fn seed_demo(db: &Db, count: usize) -> Result<(CompanyId, usize), sqlx::Error> {
     let company = match demo_company(db).await? {
         Some(company) => company,
-        None => create_company(db, DEMO_COMPANY, true).await?,
+        None => create_demo_company(db).await?,
     };
     let seed = fastrand::u64(..);
     let contacts = generate_contacts(count, seed);

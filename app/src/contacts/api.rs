@@ -23,6 +23,7 @@ pub async fn list_contacts(
 
 #[cfg(feature = "ssr")]
 mod server {
+    use crate::auth::session::require_user;
     use crate::contacts::model::{ContactPage, ContactSummary};
     use crate::contacts::phone::format_phone;
     use crate::contacts::repo;
@@ -30,7 +31,6 @@ mod server {
     use crate::conversations::{available_channels, ChannelFacts};
     use crate::error::AppError;
     use crate::state::app_state;
-    use crate::tenant::current_company;
 
     /// Longest accepted search text, in characters.
     const MAX_QUERY_CHARS: usize = 200;
@@ -40,8 +40,8 @@ mod server {
         after: Option<String>,
         limit: Option<u32>,
     ) -> Result<ContactPage, AppError> {
+        let company = require_user()?.company_id;
         let state = app_state()?;
-        let company = current_company(&state.db).await?;
         let q = q.unwrap_or_default();
         if q.chars().count() > MAX_QUERY_CHARS {
             return Err(AppError::field(

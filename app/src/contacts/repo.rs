@@ -7,7 +7,7 @@ use chrono::Utc;
 use sqlx::FromRow;
 
 use crate::contacts::search::{fold, like_escape, Cursor, SearchTerms};
-use crate::db::{begin_write_sqlite, Db};
+use crate::db::{BeginWrite, Db};
 use crate::tenant::CompanyId;
 use crate::with_db;
 
@@ -88,12 +88,14 @@ pub struct NewContact {
 }
 
 /// Finds or creates an organization by name, returning its id.
-const CREATE_ORGANIZATION: &str = "INSERT INTO organizations (company_id, name, created_at) VALUES ($1, $2, $3)
+const CREATE_ORGANIZATION: &str =
+    "INSERT INTO organizations (company_id, name, created_at) VALUES ($1, $2, $3)
      ON CONFLICT (company_id, name) DO UPDATE SET name = excluded.name
      RETURNING id";
 
 /// Finds or creates a group by name, returning its id.
-const CREATE_GROUP: &str = "INSERT INTO contact_groups (company_id, name, created_at) VALUES ($1, $2, $3)
+const CREATE_GROUP: &str =
+    "INSERT INTO contact_groups (company_id, name, created_at) VALUES ($1, $2, $3)
      ON CONFLICT (company_id, name) DO UPDATE SET name = excluded.name
      RETURNING id";
 
@@ -135,7 +137,7 @@ pub async fn insert_contacts(
     let mut groups: HashMap<String, i64> = HashMap::new();
     for batch in contacts.chunks(BATCH) {
         with_db!(db, pool => {
-            let mut tx = begin_write_sqlite(pool).await?;
+            let mut tx = pool.begin_write().await?;
             let now = Utc::now();
             for contact in batch {
                 let organization_id = match &contact.organization {

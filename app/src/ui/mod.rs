@@ -7,3 +7,17 @@ mod shell;
 pub use error_message::ErrorMessage;
 pub use not_found::NotFoundPage;
 pub use shell::AppShell;
+
+/// Runs `f` as an effect in the browser only. Server rendering never needs
+/// one (it renders once), and an effect created there outside the async
+/// renderer's local task set would try to spawn a local task and panic.
+pub fn browser_effect(f: impl Fn() + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        leptos::prelude::Effect::new(move |_| f());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = f;
+    }
+}

@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::helpers::{contact, spawn_app, TestApp};
+use crate::helpers::{contact, spawn_app, Backend, TestApp};
 
 async fn list(app: &TestApp, form: &[(&str, &str)]) -> Value {
     let response = app.post_form("/api/contacts/list", form).await;
@@ -17,9 +17,10 @@ fn names(page: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn the_list_is_in_accent_insensitive_name_order_with_channels_and_formatted_phones() {
-    let app = spawn_app().await;
+async fn the_list_is_in_accent_insensitive_name_order_with_channels_and_formatted_phones(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
     app.add(
         company,
@@ -55,9 +56,8 @@ async fn the_list_is_in_accent_insensitive_name_order_with_channels_and_formatte
     assert!(page["next"].is_null());
 }
 
-#[tokio::test]
-async fn search_finds_names_without_accents_or_case() {
-    let app = spawn_app().await;
+async fn search_finds_names_without_accents_or_case(backend: Backend) {
+    let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
     app.add(
         company,
@@ -76,9 +76,8 @@ async fn search_finds_names_without_accents_or_case() {
     }
 }
 
-#[tokio::test]
-async fn search_finds_a_phone_typed_in_any_format() {
-    let app = spawn_app().await;
+async fn search_finds_a_phone_typed_in_any_format(backend: Backend) {
+    let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
     app.add(
         company,
@@ -102,9 +101,8 @@ async fn search_finds_a_phone_typed_in_any_format() {
     }
 }
 
-#[tokio::test]
-async fn search_finds_an_email_or_a_contact_id() {
-    let app = spawn_app().await;
+async fn search_finds_an_email_or_a_contact_id(backend: Backend) {
+    let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
     let ids = app
         .add(
@@ -120,9 +118,8 @@ async fn search_finds_an_email_or_a_contact_id() {
     assert_eq!(names(&list(&app, &[("q", &beto)]).await), ["Beto"]);
 }
 
-#[tokio::test]
-async fn like_wildcards_in_a_search_are_taken_literally() {
-    let app = spawn_app().await;
+async fn like_wildcards_in_a_search_are_taken_literally(backend: Backend) {
+    let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
     app.add(
         company,
@@ -133,9 +130,8 @@ async fn like_wildcards_in_a_search_are_taken_literally() {
     assert!(names(&list(&app, &[("q", "_")]).await).is_empty());
 }
 
-#[tokio::test]
-async fn keyset_pages_cover_every_contact_once() {
-    let app = spawn_app().await;
+async fn keyset_pages_cover_every_contact_once(backend: Backend) {
+    let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
     // Equal names make the id the tie-breaker of the cursor.
     let contacts: Vec<_> = (0..25)
@@ -163,9 +159,8 @@ async fn keyset_pages_cover_every_contact_once() {
     assert_eq!(got, expected, "every contact exactly once");
 }
 
-#[tokio::test]
-async fn a_malformed_cursor_is_refused_with_a_field_error() {
-    let app = spawn_app().await;
+async fn a_malformed_cursor_is_refused_with_a_field_error(backend: Backend) {
+    let app = spawn_app(backend).await;
     app.company("Padaria").await;
     let response = app
         .post_form("/api/contacts/list", &[("after", "not-a-cursor")])
@@ -175,9 +170,8 @@ async fn a_malformed_cursor_is_refused_with_a_field_error() {
     assert_eq!(error["Validation"][0]["field"], "after");
 }
 
-#[tokio::test]
-async fn an_overlong_search_is_refused_with_a_field_error() {
-    let app = spawn_app().await;
+async fn an_overlong_search_is_refused_with_a_field_error(backend: Backend) {
+    let app = spawn_app(backend).await;
     app.company("Padaria").await;
     let long = "a".repeat(201);
     let response = app.post_form("/api/contacts/list", &[("q", &long)]).await;
@@ -186,9 +180,8 @@ async fn an_overlong_search_is_refused_with_a_field_error() {
     assert_eq!(error["Validation"][0]["field"], "q");
 }
 
-#[tokio::test]
-async fn a_malformed_argument_is_a_bad_request() {
-    let app = spawn_app().await;
+async fn a_malformed_argument_is_a_bad_request(backend: Backend) {
+    let app = spawn_app(backend).await;
     app.company("Padaria").await;
     let response = app
         .post_form("/api/contacts/list", &[("limit", "many")])
@@ -196,17 +189,15 @@ async fn a_malformed_argument_is_a_bad_request() {
     assert_eq!(response.status(), 400);
 }
 
-#[tokio::test]
-async fn the_list_endpoint_only_accepts_post() {
-    let app = spawn_app().await;
+async fn the_list_endpoint_only_accepts_post(backend: Backend) {
+    let app = spawn_app(backend).await;
     app.company("Padaria").await;
     let response = app.get("/api/contacts/list").await;
     assert_eq!(response.status(), 405);
 }
 
-#[tokio::test]
-async fn another_companys_contacts_never_appear() {
-    let app = spawn_app().await;
+async fn another_companys_contacts_never_appear(backend: Backend) {
+    let app = spawn_app(backend).await;
     let mine = app.company("Minha Empresa").await;
     let theirs = app.company("Outra Empresa").await;
     app.add(mine, &[contact("Ana Minha", Some("+5511987654321"), None)])
@@ -227,11 +218,28 @@ async fn another_companys_contacts_never_appear() {
     assert!(names(&list(&app, &[("q", &their_ids[0].to_string())]).await).is_empty());
 }
 
-#[tokio::test]
-async fn without_any_company_the_list_answers_not_found() {
-    let app = spawn_app().await;
-    let response = app.post_form("/api/contacts/list", &[]).await;
-    assert_eq!(response.status(), 404);
+async fn an_anonymous_caller_is_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    let response = app
+        .post_as(&app.anonymous(), "/api/contacts/list", &[])
+        .await;
+    assert_eq!(response.status(), 401);
     let error: Value = response.json().await.expect("json");
-    assert_eq!(error, serde_json::json!("NotFound"));
+    assert_eq!(error, serde_json::json!("Unauthorized"));
 }
+
+crate::on_both_backends!(
+    the_list_is_in_accent_insensitive_name_order_with_channels_and_formatted_phones,
+    search_finds_names_without_accents_or_case,
+    search_finds_a_phone_typed_in_any_format,
+    search_finds_an_email_or_a_contact_id,
+    like_wildcards_in_a_search_are_taken_literally,
+    keyset_pages_cover_every_contact_once,
+    a_malformed_cursor_is_refused_with_a_field_error,
+    an_overlong_search_is_refused_with_a_field_error,
+    a_malformed_argument_is_a_bad_request,
+    the_list_endpoint_only_accepts_post,
+    another_companys_contacts_never_appear,
+    an_anonymous_caller_is_refused,
+);

@@ -1,18 +1,232 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use app::contacts::repo::{insert_contacts, NewContact};
-use app::db::Db;
+use app::db::{Db, DbSettings};
 use app::state::AppState;
-use app::tenant::{create_company, CompanyId};
+use app::tenant::CompanyId;
 use server::{build_router, leptos_options, Config};
+use sqlx::{Connection, PgConnection};
+use tokio::sync::OnceCell;
+
+/// The PostgreSQL server the tests use when it is reachable.
+pub const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// The database a test runs on. Every test of the suite runs once per backend
+/// (see [`on_both_backends!`](crate::on_both_backends)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database for one test, removed when dropped.
+pub struct TestDatabase {
+    pub url: String,
+    _guard: DatabaseGuard,
+}
+
+enum DatabaseGuard {
+    /// The SQLite file's directory.
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    /// A database created on the PostgreSQL server: (admin URL, name).
+    Postgres(String, String),
+}
+
+impl Drop for DatabaseGuard {
+    fn drop(&mut self) {
+        if let DatabaseGuard::Postgres(admin_url, name) = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs inside the test's runtime: do the async clean-up on a
+            // thread of its own. FORCE ends the test server's connections.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                runtime.block_on(async {
+                    if let Ok(mut conn) = PgConnection::connect(&admin_url).await {
+                        let _ = sqlx::query(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .execute(&mut conn)
+                        .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// The PostgreSQL server's URL for tests (`AGENDA_TEST_PG_URL`).
+pub fn pg_admin_url() -> String {
+    std::env::var("AGENDA_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.to_string())
+}
+
+/// True when PostgreSQL tests must run (CI): an unreachable server then fails
+/// the tests instead of skipping them.
+fn pg_required() -> bool {
+    matches!(
+        std::env::var("AGENDA_TEST_PG_REQUIRED").as_deref(),
+        Ok("1" | "true")
+    )
+}
+
+static PG_REACHABLE: OnceCell<bool> = OnceCell::const_new();
+
+/// Whether the PostgreSQL tests run. Unreachable: skipped with a notice, or a
+/// failure when they are required.
+pub async fn postgres_enabled() -> bool {
+    let reachable = *PG_REACHABLE
+        .get_or_init(|| async {
+            tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                PgConnection::connect(&pg_admin_url()),
+            )
+            .await
+            .is_ok_and(|connected| connected.is_ok())
+        })
+        .await;
+    if !reachable {
+        assert!(
+            !pg_required(),
+            "PostgreSQL tests are required (AGENDA_TEST_PG_REQUIRED) but {} is unreachable",
+            pg_admin_url()
+        );
+        eprintln!("SKIPPED on PostgreSQL: {} is unreachable", pg_admin_url());
+    }
+    reachable
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_end..].find('/') {
+        Some(slash) => &base[..authority_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{name}?{query}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// Creates a fresh, empty (not migrated) database on `backend`.
+pub async fn fresh_database(backend: Backend) -> TestDatabase {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite:{}", dir.path().join("agenda.db").display());
+            TestDatabase {
+                url,
+                _guard: DatabaseGuard::Sqlite(dir),
+            }
+        }
+        Backend::Postgres => {
+            static COUNTER: AtomicUsize = AtomicUsize::new(0);
+            let admin_url = pg_admin_url();
+            let name = format!(
+                "agenda_test_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::Relaxed),
+                fastrand::u32(..)
+            );
+            let mut conn = PgConnection::connect(&admin_url)
+                .await
+                .expect("connect to the PostgreSQL test server");
+            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut conn)
+                .await
+                .expect("create the test database");
+            conn.close().await.expect("close");
+            TestDatabase {
+                url: with_database(&admin_url, &name),
+                _guard: DatabaseGuard::Postgres(admin_url, name),
+            }
+        }
+    }
+}
+
+/// Declares each listed `async fn name(backend: Backend)` as two tests,
+/// `sqlite::name` and `postgres::name`; the PostgreSQL one is skipped (with a
+/// notice) when no server is reachable, unless `AGENDA_TEST_PG_REQUIRED` is set.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if $crate::helpers::postgres_enabled().await {
+                        super::$name($crate::helpers::Backend::Postgres).await
+                    }
+                }
+            )*
+        }
+    };
+}
 
 /// A running server on its own database.
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    /// Signed in as the first company's admin once [`TestApp::company`] ran.
     pub client: reqwest::Client,
-    _dir: tempfile::TempDir,
+    signed_in: std::sync::atomic::AtomicBool,
+    _database: TestDatabase,
+}
+
+/// The password every test account uses.
+pub const PASSWORD: &str = "senha-de-teste-123";
+
+/// A client that keeps cookies, like a browser.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client")
+}
+
+/// The admin e-mail of a company created by the tests.
+pub fn admin_email(company: &str) -> String {
+    let slug: String = company
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase();
+    format!("admin@{slug}.example")
+}
+
+async fn sign_up_with(client: &reqwest::Client, base: &str, company: &str) -> CompanyId {
+    let email = admin_email(company);
+    let response = client
+        .post(format!("{base}/api/auth/sign_up"))
+        .form(&[
+            ("company", company),
+            ("name", "Admin"),
+            ("email", email.as_str()),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("sign up");
+    assert_eq!(response.status(), 200, "sign up {company}");
+    let user: serde_json::Value = response.json().await.expect("json");
+    CompanyId(user["company_id"].as_i64().expect("company_id"))
 }
 
 impl TestApp {
@@ -34,10 +248,44 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Signs up a new company (over HTTP, as a browser would) and returns
+    /// it. The first company's admin becomes the signed-in user of
+    /// [`TestApp::client`]; later ones sign in on throwaway clients (use
+    /// [`TestApp::sign_up`] to keep theirs).
     pub async fn company(&self, name: &str) -> CompanyId {
-        create_company(&self.db, name, false)
+        if self.signed_in.swap(true, Ordering::SeqCst) {
+            self.sign_up(name).await.0
+        } else {
+            sign_up_with(&self.client, &self.base, name).await
+        }
+    }
+
+    /// Signs up a new company and returns it with a client signed in as its
+    /// admin.
+    pub async fn sign_up(&self, name: &str) -> (CompanyId, reqwest::Client) {
+        let client = new_client();
+        let company = sign_up_with(&client, &self.base, name).await;
+        (company, client)
+    }
+
+    /// A client with no session.
+    pub fn anonymous(&self) -> reqwest::Client {
+        new_client()
+    }
+
+    /// `POST /api/...` with form fields on a given client.
+    pub async fn post_as(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
             .await
-            .expect("company")
+            .expect("request")
     }
 
     pub async fn add(&self, company: CompanyId, contacts: &[NewContact]) -> Vec<i64> {
@@ -63,14 +311,13 @@ fn public_dir() -> PathBuf {
 }
 
 /// Starts the app on an empty, migrated database (no demo data).
-pub async fn spawn_app() -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite:{}", dir.path().join("agenda.db").display());
-    let db = Db::open(&url).await.expect("database");
-    spawn_with(db, dir).await
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let database = fresh_database(backend).await;
+    let db = Db::open(&database.url).await.expect("database");
+    spawn_with(db, database).await
 }
 
-pub async fn spawn_with(db: Db, dir: tempfile::TempDir) -> TestApp {
+pub async fn spawn_with(db: Db, database: TestDatabase) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -78,7 +325,8 @@ pub async fn spawn_with(db: Db, dir: tempfile::TempDir) -> TestApp {
     let config = Config {
         addr,
         site_root: public_dir(),
-        database_url: String::new(),
+        database_url: database.url.clone(),
+        db_settings: DbSettings::default(),
     };
     let state = AppState {
         leptos_options: leptos_options(&config),
@@ -91,7 +339,24 @@ pub async fn spawn_with(db: Db, dir: tempfile::TempDir) -> TestApp {
     TestApp {
         base: format!("http://{addr}"),
         db,
-        client: reqwest::Client::new(),
-        _dir: dir,
+        client: new_client(),
+        signed_in: std::sync::atomic::AtomicBool::new(false),
+        _database: database,
     }
+}
+
+#[test]
+fn a_database_name_replaces_the_urls_own() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://u:p@h/test?sslmode=disable", "x"),
+        "postgres://u:p@h/x?sslmode=disable"
+    );
+    assert_eq!(
+        with_database("postgres://h:5432", "x"),
+        "postgres://h:5432/x"
+    );
 }

@@ -1,12 +1,7 @@
-use app::contacts::repo::count_contacts;
-use app::tenant::demo_company;
-use server::{open_database, seed};
+use crate::helpers::{contact, spawn_app, Backend};
 
-use crate::helpers::{contact, spawn_app, spawn_with};
-
-#[tokio::test]
-async fn the_contact_list_is_rendered_on_the_server_with_its_columns() {
-    let app = spawn_app().await;
+async fn the_contact_list_is_rendered_on_the_server_with_its_columns(backend: Backend) {
+    let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
     app.add(
         company,
@@ -32,9 +27,8 @@ async fn the_contact_list_is_rendered_on_the_server_with_its_columns() {
     }
 }
 
-#[tokio::test]
-async fn the_server_rendered_list_honours_the_search_in_the_url() {
-    let app = spawn_app().await;
+async fn the_server_rendered_list_honours_the_search_in_the_url(backend: Backend) {
+    let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
     app.add(
         company,
@@ -54,15 +48,35 @@ async fn the_server_rendered_list_honours_the_search_in_the_url() {
     assert!(!html.contains("Ana Souza"));
 }
 
-#[tokio::test]
-async fn the_language_cookie_switches_the_page_to_english() {
-    let app = spawn_app().await;
-    let company = app.company("Padaria").await;
+async fn the_language_cookie_switches_the_page_to_english(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str(
+        "agenda_locale=en; Path=/",
+        &app.base.parse().expect("base url"),
+    );
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar)
+        .build()
+        .expect("client");
+    let response = app
+        .post_as(
+            &client,
+            "/api/auth/sign_up",
+            &[
+                ("company", "Padaria"),
+                ("name", "Ana"),
+                ("email", "ana@padaria.example"),
+                ("password", crate::helpers::PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let me: serde_json::Value = response.json().await.expect("json");
+    let company = app::tenant::CompanyId(me["company_id"].as_i64().expect("company"));
     app.add(company, &[contact("Ana", None, None)]).await;
-    let html = app
-        .client
+    let html = client
         .get(format!("{}/contacts", app.base))
-        .header("cookie", "agenda_locale=en")
         .send()
         .await
         .expect("request")
@@ -74,18 +88,16 @@ async fn the_language_cookie_switches_the_page_to_english() {
     assert!(!html.contains("Iniciar conversa via"));
 }
 
-#[tokio::test]
-async fn the_root_redirects_to_the_contact_list() {
-    let app = spawn_app().await;
+async fn the_root_redirects_to_the_contact_list(backend: Backend) {
+    let app = spawn_app(backend).await;
     app.company("Padaria").await;
     let html = app.get("/").await.text().await.expect("body");
     // Server-side <Redirect> answers with a redirect or renders the target.
     assert!(html.contains("Contatos"));
 }
 
-#[tokio::test]
-async fn an_unknown_page_answers_404() {
-    let app = spawn_app().await;
+async fn an_unknown_page_answers_404(backend: Backend) {
+    let app = spawn_app(backend).await;
     app.company("Padaria").await;
     let response = app.get("/no-such-page").await;
     assert_eq!(response.status(), 404);
@@ -96,9 +108,8 @@ async fn an_unknown_page_answers_404() {
         .contains("Página não encontrada"));
 }
 
-#[tokio::test]
-async fn the_pwa_manifest_and_icons_are_served() {
-    let app = spawn_app().await;
+async fn the_pwa_manifest_and_icons_are_served(backend: Backend) {
+    let app = spawn_app(backend).await;
     let response = app.get("/manifest.webmanifest").await;
     assert_eq!(response.status(), 200);
     let manifest: serde_json::Value = response.json().await.expect("json manifest");
@@ -115,39 +126,17 @@ async fn the_pwa_manifest_and_icons_are_served() {
     }
 }
 
-#[tokio::test]
-async fn the_health_check_answers() {
-    let app = spawn_app().await;
+async fn the_health_check_answers(backend: Backend) {
+    let app = spawn_app(backend).await;
     assert_eq!(app.get("/healthz").await.text().await.expect("body"), "ok");
 }
 
-#[tokio::test]
-async fn the_first_start_creates_the_demo_company_once() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite:{}", dir.path().join("fresh.db").display());
-    let db = open_database(&url).await.expect("first start");
-    let demo = demo_company(&db)
-        .await
-        .expect("query")
-        .expect("demo company exists");
-    let count = count_contacts(&db, demo).await.expect("count");
-    assert_eq!(count, seed::FIRST_START_CONTACTS as i64);
-    db.close().await;
-
-    let db = open_database(&url).await.expect("second start");
-    assert_eq!(
-        count_contacts(&db, demo).await.expect("count"),
-        count,
-        "no second seeding"
-    );
-
-    let app = spawn_with(db, dir).await;
-    let page: serde_json::Value = app
-        .post_form("/api/contacts/list", &[])
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(page["contacts"].as_array().expect("array").len(), 50);
-    assert!(page["next"].is_string());
-}
+crate::on_both_backends!(
+    the_contact_list_is_rendered_on_the_server_with_its_columns,
+    the_server_rendered_list_honours_the_search_in_the_url,
+    the_language_cookie_switches_the_page_to_english,
+    the_root_redirects_to_the_contact_list,
+    an_unknown_page_answers_404,
+    the_pwa_manifest_and_icons_are_served,
+    the_health_check_answers,
+);

@@ -1,0 +1,102 @@
+//! Who is signed in, and what they may do.
+
+use serde::{Deserialize, Serialize};
+
+use crate::tenant::CompanyId;
+
+/// What a user may do in their company.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Manages agents, custom fields, organizations and groups, import and
+    /// export; and does everything an agent does.
+    Admin,
+    /// Works with contacts and conversations.
+    Agent,
+}
+
+impl Role {
+    /// The role's name as stored and as the API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Agent => "agent",
+        }
+    }
+
+    /// Parses a stored or submitted role name.
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "admin" => Some(Role::Admin),
+            "agent" => Some(Role::Agent),
+            _ => None,
+        }
+    }
+}
+
+/// The signed-in user, as the server resolves it from the session cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub user_id: i64,
+    pub company_id: CompanyId,
+    pub company_name: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+impl SessionUser {
+    /// Whether the user may open admin pages and call admin functions.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// A member of the company, as the agents page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+/// An invitation an admin created, with the link to hand to the new agent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteLink {
+    /// The path of the acceptance page, `/invite/<token>`; the page adds
+    /// the origin the admin is using.
+    pub path: String,
+    pub role: Role,
+    /// RFC 3339 instant after which the link no longer works.
+    pub expires_at: String,
+}
+
+/// What the invitation page shows before the new agent accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteInfo {
+    pub company_name: String,
+    pub role: Role,
+}
+
+/// The demo company's admin login, shown on the login page while the demo
+/// company exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoCredentials {
+    pub email: String,
+    pub password: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for role in [Role::Admin, Role::Agent] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("owner"), None);
+    }
+}

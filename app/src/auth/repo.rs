@@ -1,0 +1,416 @@
+//! All SQL of accounts: companies with their first admin, users, sessions,
+//! invitations and failed logins.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use crate::auth::model::{Member, Role, SessionUser};
+use crate::db::{BeginWrite, Db};
+use crate::error::AppError;
+use crate::tenant::CompanyId;
+use crate::with_db;
+
+/// The message for an e-mail that already has an account.
+pub const EMAIL_TAKEN: &str = "Já existe uma conta com este e-mail.";
+
+/// A new account's checked data, with its password already hashed.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: Role,
+}
+
+/// Whether a database error is the `users.email` uniqueness.
+fn email_taken(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+fn map_user_insert(error: sqlx::Error) -> AppError {
+    if email_taken(&error) {
+        AppError::field("email", EMAIL_TAKEN)
+    } else {
+        error.into()
+    }
+}
+
+const INSERT_USER: &str =
+    "INSERT INTO users (company_id, name, email, password_hash, role, active, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+
+/// Creates a company and its first admin in one transaction; returns both ids.
+pub async fn create_company_with_admin(
+    db: &Db,
+    company_name: &str,
+    is_demo: bool,
+    admin: &NewUser,
+) -> Result<(CompanyId, i64), AppError> {
+    let now = Utc::now();
+    let ids = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let company: i64 = sqlx::query_scalar(
+            "INSERT INTO companies (name, is_demo, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(company_name)
+        .bind(is_demo)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let user: i64 = sqlx::query_scalar(INSERT_USER)
+            .bind(company)
+            .bind(&admin.name)
+            .bind(&admin.email)
+            .bind(&admin.password_hash)
+            .bind(admin.role.as_str())
+            .bind(true)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_user_insert)?;
+        tx.commit().await?;
+        (company, user)
+    });
+    Ok((CompanyId(ids.0), ids.1))
+}
+
+/// What login needs to know about an account.
+#[derive(Debug, Clone, FromRow)]
+pub struct LoginRow {
+    pub id: i64,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+/// The account with this (normalized) e-mail, if any.
+pub async fn find_login(db: &Db, email: &str) -> Result<Option<LoginRow>, sqlx::Error> {
+    let row = with_db!(db, pool => {
+        sqlx::query_as::<_, LoginRow>("SELECT id, password_hash, active FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row)
+}
+
+/// Failed logins for an address since `since`.
+pub async fn failures_since(
+    db: &Db,
+    email: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
+    let rows = with_db!(db, pool => {
+        sqlx::query_scalar("SELECT failed_at FROM login_failures WHERE email = $1 AND failed_at > $2")
+            .bind(email)
+            .bind(since)
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows)
+}
+
+/// Records a failed login, and forgets failures older than `forget_before`
+/// (of every address: the table only ever holds the current window).
+pub async fn record_failure(
+    db: &Db,
+    email: &str,
+    now: DateTime<Utc>,
+    forget_before: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query("DELETE FROM login_failures WHERE failed_at < $1")
+            .bind(forget_before)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO login_failures (email, failed_at) VALUES ($1, $2)")
+            .bind(email)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// Forgets an address's failures after it signed in.
+pub async fn clear_failures(db: &Db, email: &str) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query("DELETE FROM login_failures WHERE email = $1")
+            .bind(email)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Stores a new session for a user (by the digest of its token).
+pub async fn create_session(
+    db: &Db,
+    token_digest: &str,
+    user_id: i64,
+    expires_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, company_id, user_id, created_at, expires_at)
+             SELECT $1, company_id, id, $2, $3 FROM users WHERE id = $4",
+        )
+        .bind(token_digest)
+        .bind(Utc::now())
+        .bind(expires_at)
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct SessionRow {
+    user_id: i64,
+    company_id: i64,
+    company_name: String,
+    name: String,
+    email: String,
+    role: String,
+}
+
+/// The user of a live session: not expired, and the user still active.
+pub async fn session_user(
+    db: &Db,
+    token_digest: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<SessionUser>, sqlx::Error> {
+    const SQL: &str =
+        "SELECT u.id AS user_id, u.company_id, c.name AS company_name, u.name, u.email, u.role
+          FROM sessions s
+          JOIN users u ON u.company_id = s.company_id AND u.id = s.user_id
+          JOIN companies c ON c.id = u.company_id
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active";
+    let row = with_db!(db, pool => {
+        sqlx::query_as::<_, SessionRow>(SQL)
+            .bind(token_digest)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.and_then(|row| {
+        Some(SessionUser {
+            user_id: row.user_id,
+            company_id: CompanyId(row.company_id),
+            company_name: row.company_name,
+            name: row.name,
+            email: row.email,
+            role: Role::parse(&row.role)?,
+        })
+    }))
+}
+
+/// Ends a session (logout).
+pub async fn delete_session(db: &Db, token_digest: &str) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_digest)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Stores an invitation to the company.
+pub async fn create_invite(
+    db: &Db,
+    company: CompanyId,
+    created_by: i64,
+    role: Role,
+    token_digest: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query(
+            "INSERT INTO invites (token_hash, company_id, role, created_by, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_digest)
+        .bind(company.0)
+        .bind(role.as_str())
+        .bind(created_by)
+        .bind(Utc::now())
+        .bind(expires_at)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct InviteRow {
+    company_id: i64,
+    company_name: String,
+    role: String,
+}
+
+/// An open invitation: not expired, not yet accepted. Returns its company,
+/// the company's name and the role it grants.
+pub async fn open_invite(
+    db: &Db,
+    token_digest: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(CompanyId, String, Role)>, sqlx::Error> {
+    let row = with_db!(db, pool => {
+        sqlx::query_as::<_, InviteRow>(
+            "SELECT i.company_id, c.name AS company_name, i.role
+               FROM invites i JOIN companies c ON c.id = i.company_id
+              WHERE i.token_hash = $1 AND i.expires_at > $2 AND i.accepted_by IS NULL",
+        )
+        .bind(token_digest)
+        .bind(now)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row.and_then(|row| {
+        Some((
+            CompanyId(row.company_id),
+            row.company_name,
+            Role::parse(&row.role)?,
+        ))
+    }))
+}
+
+/// Accepts an invitation: creates the user in the invitation's company and
+/// closes the invitation, in one transaction (a link works once).
+pub async fn accept_invite(
+    db: &Db,
+    token_digest: &str,
+    user: &NewUser,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let user_id = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let invite: Option<(i64, String)> = sqlx::query_as(
+            "SELECT company_id, role FROM invites
+              WHERE token_hash = $1 AND expires_at > $2 AND accepted_by IS NULL",
+        )
+        .bind(token_digest)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((company, role)) = invite else {
+            return Err(AppError::NotFound);
+        };
+        let user_id: i64 = sqlx::query_scalar(INSERT_USER)
+            .bind(company)
+            .bind(&user.name)
+            .bind(&user.email)
+            .bind(&user.password_hash)
+            .bind(role)
+            .bind(true)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_user_insert)?;
+        let closed = sqlx::query(
+            "UPDATE invites SET accepted_by = $1 WHERE token_hash = $2 AND accepted_by IS NULL",
+        )
+        .bind(user_id)
+        .bind(token_digest)
+        .execute(&mut *tx)
+        .await?;
+        if closed.rows_affected() != 1 {
+            return Err(AppError::NotFound);
+        }
+        tx.commit().await?;
+        user_id
+    });
+    Ok(user_id)
+}
+
+#[derive(FromRow)]
+struct MemberRow {
+    id: i64,
+    name: String,
+    email: String,
+    role: String,
+    active: bool,
+}
+
+/// The company's users, admins first, then by name.
+pub async fn list_members(db: &Db, company: CompanyId) -> Result<Vec<Member>, sqlx::Error> {
+    let rows = with_db!(db, pool => {
+        sqlx::query_as::<_, MemberRow>(
+            "SELECT id, name, email, role, active FROM users WHERE company_id = $1
+              ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, name, id",
+        )
+        .bind(company.0)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(Member {
+                id: row.id,
+                name: row.name,
+                email: row.email,
+                role: Role::parse(&row.role)?,
+                active: row.active,
+            })
+        })
+        .collect())
+}
+
+/// Activates or deactivates a user of the company; deactivation ends their
+/// sessions at once. `NotFound` when the user is not in the company.
+pub async fn set_active(
+    db: &Db,
+    company: CompanyId,
+    user_id: i64,
+    active: bool,
+) -> Result<(), AppError> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let changed = sqlx::query("UPDATE users SET active = $1 WHERE company_id = $2 AND id = $3")
+            .bind(active)
+            .bind(company.0)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if changed.rows_affected() == 0 {
+            return Err(AppError::NotFound);
+        }
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE company_id = $1 AND user_id = $2")
+                .bind(company.0)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// The session view of a user, by id (right after login or sign-up).
+pub async fn find_session_user(db: &Db, user_id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+    const SQL: &str =
+        "SELECT u.id AS user_id, u.company_id, c.name AS company_name, u.name, u.email, u.role
+          FROM users u JOIN companies c ON c.id = u.company_id
+         WHERE u.id = $1";
+    let row = with_db!(db, pool => {
+        sqlx::query_as::<_, SessionRow>(SQL)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.and_then(|row| {
+        Some(SessionUser {
+            user_id: row.user_id,
+            company_id: CompanyId(row.company_id),
+            company_name: row.company_name,
+            name: row.name,
+            email: row.email,
+            role: Role::parse(&row.role)?,
+        })
+    }))
+}

@@ -1,0 +1,83 @@
+// Accounts in the browser: sign up, log in (with the demo login shown),
+// log out, invitations, and an agent who cannot open admin pages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAgenda, openHydrated, DEMO } from './harness.mjs';
+
+let agenda;
+before(async () => { agenda = await startAgenda(); });
+after(async () => { await agenda?.stop(); });
+
+test('a new company signs up and lands on its own, empty contact list', async () => {
+  const page = await agenda.newPage({ as: null });
+  await openHydrated(page, `${agenda.base}/signup`);
+  await page.getByLabel('Nome da empresa').fill('Floricultura Ipê');
+  await page.getByLabel('Seu nome').fill('Iara Campos');
+  await page.getByLabel('E-mail').fill('iara@ipe.example');
+  await page.getByLabel('Senha').fill('curta');
+  await page.getByRole('button', { name: 'Criar conta' }).click();
+  await page.getByText('A senha precisa de pelo menos 8 caracteres.').waitFor();
+  await page.getByLabel('Senha').fill('flores-do-ipe-2026');
+  await page.getByRole('button', { name: 'Criar conta' }).click();
+  await page.waitForURL(`${agenda.base}/contacts`);
+  await page.getByRole('heading', { name: 'Contatos', level: 1 }).waitFor();
+  assert.ok(await page.getByText('Floricultura Ipê').isVisible(), 'company in the top bar');
+  assert.equal(await page.locator('tbody tr').count(), 0, 'no demo contacts in a new company');
+  await page.context().close();
+});
+
+test('an anonymous visitor is sent to login, sees the demo login, and comes back', async () => {
+  const page = await agenda.newPage({ as: null });
+  await page.goto(`${agenda.base}/contacts?q=ana`);
+  await page.waitForURL(/\/login\?next=/);
+  await page.waitForSelector('html[data-hydrated="true"]');
+  assert.equal(await page.locator('.demo-login__email').textContent(), DEMO.email);
+  assert.equal(await page.locator('.demo-login__password').textContent(), DEMO.password);
+  await page.getByLabel('E-mail').fill(DEMO.email);
+  await page.getByLabel('Senha').fill('not the password');
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByText('E-mail ou senha incorretos.').waitFor();
+  await page.getByLabel('Senha').fill(DEMO.password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.waitForURL(`${agenda.base}/contacts?q=ana`);
+  await page.getByRole('heading', { name: 'Contatos', level: 1 }).waitFor();
+  assert.equal(await page.getByRole('searchbox').inputValue(), 'ana');
+  await page.context().close();
+});
+
+test('"Sair" ends the session', async () => {
+  const page = await agenda.newPage();
+  await openHydrated(page, `${agenda.base}/contacts`);
+  await page.getByRole('button', { name: 'Sair' }).click();
+  await page.waitForURL(`${agenda.base}/login`);
+  await page.goto(`${agenda.base}/contacts`);
+  await page.waitForURL(/\/login\?next=%2Fcontacts/);
+  await page.context().close();
+});
+
+test('an admin invites an agent, who joins and cannot open admin pages', async () => {
+  const admin = await agenda.newPage();
+  await openHydrated(admin, `${agenda.base}/settings/agents`);
+  await admin.getByRole('heading', { name: 'Agentes', level: 1 }).waitFor();
+  assert.ok(await admin.getByRole('cell', { name: DEMO.email }).isVisible());
+  await admin.getByRole('button', { name: 'Convidar agente' }).click();
+  const link = await admin.getByRole('textbox', { name: 'Link' }).inputValue();
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/invite\/[0-9a-f]{64}$/);
+  await admin.context().close();
+
+  const agent = await agenda.newPage({ as: null });
+  await openHydrated(agent, link);
+  await agent.getByText('Demonstração Agenda Ltda').waitFor();
+  await agent.getByLabel('Seu nome').fill('Caio Agente');
+  await agent.getByLabel('E-mail').fill('caio@demo.example');
+  await agent.getByLabel('Senha').fill('caio-atende-bem');
+  await agent.getByRole('button', { name: 'Aceitar convite' }).click();
+  await agent.waitForURL(`${agenda.base}/contacts`);
+  await agent.waitForSelector('html[data-hydrated="true"]');
+  assert.equal(await agent.locator('tbody tr').count(), 50, 'the agent works with the company contacts');
+  assert.equal(await agent.getByRole('link', { name: 'Agentes' }).count(), 0, 'no admin link for agents');
+  await agent.goto(`${agenda.base}/settings/agents`);
+  await agent.getByText('Acesso restrito a administradores.').waitFor();
+  assert.equal(await agent.locator('.member-table').count(), 0);
+  await agent.context().close();
+});

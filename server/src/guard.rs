@@ -1,0 +1,164 @@
+//! The request guard in front of every route: resolves the session cookie,
+//! refuses cross-site state changes, and sends anonymous visitors of
+//! signed-in pages to the login page.
+//!
+//! Server functions still check the session themselves (`require_user`,
+//! `require_admin` in `app::auth::session`): the guard only decides what a
+//! *page* request may see and makes the session available to both.
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use app::auth::api::PUBLIC_ENDPOINTS;
+use app::auth::session::{is_https, resolve, RequestSession};
+use app::error::AppError;
+use app::state::AppState;
+
+/// Paths served as files or probes: no session needed, none resolved.
+fn is_asset(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || path.starts_with("/icons/")
+        || path == "/manifest.webmanifest"
+        || path == "/favicon.ico"
+        || path == "/healthz"
+}
+
+/// Pages anyone may open.
+fn is_public_page(path: &str) -> bool {
+    path == "/login" || path == "/signup" || path.starts_with("/invite/")
+}
+
+/// Host part of an `Origin` or `Referer` URL (`https://host:port/...`).
+fn url_host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or(rest))
+}
+
+/// Whether a state-changing request comes from our own pages. Browsers send
+/// `Origin` on every cross-site POST; it must name this host. Without
+/// `Origin`, a `Referer` must; with neither, it is not a browser form or
+/// fetch (API clients, tests), and the session cookie is what protects it.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
+    match (source, host) {
+        (None, _) => true,
+        (Some(source), Some(host)) => {
+            url_host(source).is_some_and(|h| h.eq_ignore_ascii_case(host))
+        }
+        (Some(_), None) => false,
+    }
+}
+
+/// An error answered as the server functions answer theirs.
+fn json_error(status: StatusCode, error: &AppError) -> Response {
+    let body = serde_json::to_string(error).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// The middleware. See the module documentation.
+pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let method = request.method().clone();
+    let reads = method == Method::GET || method == Method::HEAD;
+    if !reads && !same_origin(request.headers()) {
+        return json_error(StatusCode::FORBIDDEN, &AppError::Forbidden);
+    }
+    if is_asset(&path) {
+        return next.run(request).await;
+    }
+    let secure = is_https(request.headers(), request.uri().scheme_str());
+    let session: RequestSession = resolve(&state.db, request.headers(), secure).await;
+    if reads && !path.starts_with("/api/") {
+        match (&session.user, is_public_page(&path)) {
+            (None, false) => {
+                let target = request
+                    .uri()
+                    .path_and_query()
+                    .map_or(path.as_str(), |pq| pq.as_str());
+                let next_param: String = percent_encoding::utf8_percent_encode(
+                    target,
+                    percent_encoding::NON_ALPHANUMERIC,
+                )
+                .collect();
+                return Redirect::to(&format!("/login?next={next_param}")).into_response();
+            }
+            (Some(_), true) if path == "/login" || path == "/signup" => {
+                return Redirect::to("/contacts").into_response();
+            }
+            _ => {}
+        }
+    }
+    // Every non-public server function needs a session. The functions check
+    // it themselves too; refusing here also answers before their arguments
+    // are decoded, so an anonymous caller learns nothing about them.
+    if path.starts_with("/api/")
+        && session.user.is_none()
+        && !PUBLIC_ENDPOINTS.contains(&path.as_str())
+    {
+        return json_error(StatusCode::UNAUTHORIZED, &AppError::Unauthorized);
+    }
+    request.extensions_mut().insert(session);
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(name.clone(), HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn a_post_from_our_own_page_is_accepted() {
+        assert!(same_origin(&headers(&[
+            (header::HOST, "agenda.example:3000"),
+            (header::ORIGIN, "https://agenda.example:3000"),
+        ])));
+        assert!(same_origin(&headers(&[
+            (header::HOST, "agenda.example"),
+            (header::REFERER, "https://agenda.example/contacts?q=1"),
+        ])));
+    }
+
+    #[test]
+    fn a_post_from_another_site_is_refused() {
+        assert!(!same_origin(&headers(&[
+            (header::HOST, "agenda.example"),
+            (header::ORIGIN, "https://evil.example"),
+        ])));
+        assert!(!same_origin(&headers(&[
+            (header::HOST, "agenda.example"),
+            (header::ORIGIN, "null"),
+        ])));
+        assert!(!same_origin(&headers(&[
+            (header::HOST, "agenda.example"),
+            (header::ORIGIN, "https://agenda.example.evil.example"),
+        ])));
+    }
+
+    #[test]
+    fn a_request_without_origin_or_referer_is_not_a_browser_form() {
+        assert!(same_origin(&headers(&[(header::HOST, "agenda.example")])));
+    }
+
+    #[test]
+    fn assets_and_public_pages_are_told_apart() {
+        assert!(is_asset("/pkg/agenda_bg.wasm"));
+        assert!(!is_asset("/contacts"));
+        assert!(is_public_page("/invite/abc"));
+        assert!(!is_public_page("/settings/agents"));
+    }
+}

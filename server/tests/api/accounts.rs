@@ -1,0 +1,282 @@
+//! Accounts over HTTP: sign-up, login, logout, rate limiting, invitations,
+//! roles, deactivation, page access and cross-site refusal.
+
+use serde_json::Value;
+
+use crate::helpers::{admin_email, new_client, spawn_app, Backend, TestApp, PASSWORD};
+
+async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    let response = app.post_as(client, path, form).await;
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+async fn sign_up_sets_a_safe_session_cookie_and_login_logout_work(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let response = app
+        .post_as(
+            &app.anonymous(),
+            "/api/auth/sign_up",
+            &[
+                ("company", "Padaria Pão Quente"),
+                ("name", "Ana"),
+                ("email", "Ana@Padaria.example"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("cookie")
+        .to_string();
+    assert!(cookie.starts_with("agenda_session="), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let user: Value = response.json().await.expect("json");
+    assert_eq!(user["role"], "admin");
+    assert_eq!(user["email"], "ana@padaria.example");
+    assert_eq!(user["company_name"], "Padaria Pão Quente");
+
+    let client = new_client();
+    let (status, body) = post(
+        &app,
+        &client,
+        "/api/auth/login",
+        &[("email", "ana@padaria.example"), ("password", "wrong one!")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["Validation"][0]["field"], "password");
+    let (status, _) = post(
+        &app,
+        &client,
+        "/api/auth/login",
+        &[("email", " ANA@padaria.example "), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = post(&app, &client, "/api/contacts/list", &[]).await;
+    assert_eq!(status, 200);
+    let (status, _) = post(&app, &client, "/api/auth/logout", &[]).await;
+    assert_eq!(status, 200);
+    let (status, _) = post(&app, &client, "/api/contacts/list", &[]).await;
+    assert_eq!(status, 401, "the session is gone after logout");
+}
+
+async fn sign_up_reports_every_bad_field(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, body) = post(
+        &app,
+        &app.anonymous(),
+        "/api/auth/sign_up",
+        &[
+            ("company", " "),
+            ("name", "Ana"),
+            ("email", "ana@"),
+            ("password", "short"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    let fields: Vec<&str> = body["Validation"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["company", "email", "password"]);
+}
+
+async fn repeated_failed_logins_are_rate_limited_with_a_clear_message(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    let email = admin_email("Padaria");
+    let client = app.anonymous();
+    for _ in 0..5 {
+        let (status, _) = post(
+            &app,
+            &client,
+            "/api/auth/login",
+            &[("email", email.as_str()), ("password", "wrong password")],
+        )
+        .await;
+        assert_eq!(status, 422);
+    }
+    let (status, body) = post(
+        &app,
+        &client,
+        "/api/auth/login",
+        &[("email", email.as_str()), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(status, 429, "even the right password waits: {body}");
+    let message = body["TooManyRequests"].as_str().expect("message");
+    assert!(message.contains("Tente novamente em 15 min"), "{message}");
+}
+
+async fn an_invited_agent_joins_the_company_and_cannot_use_admin_functions(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    let (status, invite) = post(
+        &app,
+        &app.client,
+        "/api/agents/invite",
+        &[("role", "agent")],
+    )
+    .await;
+    assert_eq!(status, 200, "{invite}");
+    let token = invite["path"]
+        .as_str()
+        .expect("path")
+        .trim_start_matches("/invite/")
+        .to_string();
+
+    let agent = new_client();
+    let (status, info) = post(&app, &agent, "/api/invites/show", &[("token", &token)]).await;
+    assert_eq!(status, 200);
+    assert_eq!(info["company_name"], "Padaria");
+    assert_eq!(info["role"], "agent");
+    let form = [
+        ("token", token.as_str()),
+        ("name", "Beto"),
+        ("email", "beto@padaria.example"),
+        ("password", PASSWORD),
+    ];
+    let (status, me) = post(&app, &agent, "/api/invites/accept", &form).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["role"], "agent");
+    let (status, _) = post(&app, &agent, "/api/contacts/list", &[]).await;
+    assert_eq!(status, 200, "agents work with contacts");
+    for admin_only in ["/api/agents/list", "/api/agents/invite"] {
+        let (status, body) = post(&app, &agent, admin_only, &[("role", "agent")]).await;
+        assert_eq!(status, 403, "{admin_only}: {body}");
+    }
+    let (status, body) = post(&app, &new_client(), "/api/invites/accept", &form).await;
+    assert_eq!(status, 422, "a link works once: {body}");
+    assert_eq!(body["Validation"][0]["field"], "token");
+
+    // Deactivation signs the agent out at once and blocks new logins.
+    let members = post(&app, &app.client, "/api/agents/list", &[]).await.1;
+    let beto = members
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["email"] == "beto@padaria.example")
+        .expect("beto")["id"]
+        .to_string();
+    let (status, _) = post(
+        &app,
+        &app.client,
+        "/api/agents/set_active",
+        &[("user_id", &beto), ("active", "false")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = post(&app, &agent, "/api/contacts/list", &[]).await;
+    assert_eq!(status, 401);
+    let (status, body) = post(
+        &app,
+        &new_client(),
+        "/api/auth/login",
+        &[("email", "beto@padaria.example"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body["Validation"][0]["message"]
+        .as_str()
+        .expect("message")
+        .contains("desativada"));
+}
+
+async fn an_admin_cannot_deactivate_themselves(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    let (_, me) = post(&app, &app.client, "/api/auth/me", &[]).await;
+    let id = me["user_id"].to_string();
+    let (status, body) = post(
+        &app,
+        &app.client,
+        "/api/agents/set_active",
+        &[("user_id", &id), ("active", "false")],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+}
+
+async fn anonymous_visitors_of_pages_are_sent_to_login_and_back(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    let response = no_redirects()
+        .get(format!("{}/contacts?q=ana", app.base))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        "/login?next=%2Fcontacts%3Fq%3Dana"
+    );
+    let login = app
+        .anonymous()
+        .get(format!("{}/login", app.base))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(login.status(), 200);
+    let html = login.text().await.expect("html");
+    assert!(html.contains("Entrar na Agenda"), "{html}");
+}
+
+async fn a_cross_site_post_is_refused(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    let response = app
+        .client
+        .post(format!("{}/api/agents/invite", app.base))
+        .header("origin", "https://evil.example")
+        .form(&[("role", "admin")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 403);
+    let same_site = app
+        .client
+        .post(format!("{}/api/agents/invite", app.base))
+        .header("origin", app.base.clone())
+        .form(&[("role", "agent")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(same_site.status(), 200);
+}
+
+crate::on_both_backends!(
+    sign_up_sets_a_safe_session_cookie_and_login_logout_work,
+    sign_up_reports_every_bad_field,
+    repeated_failed_logins_are_rate_limited_with_a_clear_message,
+    an_invited_agent_joins_the_company_and_cannot_use_admin_functions,
+    an_admin_cannot_deactivate_themselves,
+    anonymous_visitors_of_pages_are_sent_to_login_and_back,
+    a_cross_site_post_is_refused,
+);

@@ -1,0 +1,171 @@
+//! Tenant isolation across the whole RPC API. The test enumerates every
+//! registered server function: each must accept only POST, refuse anonymous
+//! callers (unless it is one of the few public ones), and never let one
+//! company read or change another's data. A server function without a case
+//! here fails the test, so a new one cannot forget its checks unnoticed.
+
+use app::auth::api::PUBLIC_ENDPOINTS;
+use serde_json::Value;
+
+use crate::helpers::{contact, spawn_app, Backend, TestApp, PASSWORD};
+
+async fn json(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn every_server_function_checks_the_session_and_the_tenant(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (a, client_a) = app.sign_up("Empresa A").await;
+    let (b, client_b) = app.sign_up("Empresa B").await;
+    let a_ids = app
+        .add(
+            a,
+            &[contact(
+                "Ana da Empresa A",
+                Some("+5511987654321"),
+                Some("ana@a.example"),
+            )],
+        )
+        .await;
+    app.add(
+        b,
+        &[contact("Bruno da Empresa B", Some("+5521987654321"), None)],
+    )
+    .await;
+    let a_admin = members(&app, &client_a).await[0]["id"]
+        .as_i64()
+        .expect("id");
+
+    let mut paths: Vec<(&str, String)> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, method)| (path, method.to_string()))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 10, "server functions found: {paths:?}");
+
+    for (path, method) in paths {
+        assert_eq!(method, "POST", "{path} must only accept POST");
+        let public = PUBLIC_ENDPOINTS.contains(&path);
+        if !public {
+            let (status, body) = json(app.post_as(&app.anonymous(), path, &[]).await).await;
+            assert_eq!(status, 401, "{path} must refuse anonymous callers: {body}");
+            assert_eq!(body, Value::String("Unauthorized".into()), "{path}");
+        }
+        // B acts, aiming at A's data; A's data must stay invisible and intact.
+        match path {
+            "/api/contacts/list" => {
+                for q in ["Ana", &a_ids[0].to_string(), "ana@a.example", "98765-4321"] {
+                    let (status, page) = json(app.post_as(&client_b, path, &[("q", q)]).await).await;
+                    assert_eq!(status, 200, "{path} q={q}");
+                    let names: Vec<&str> = page["contacts"]
+                        .as_array()
+                        .expect("contacts")
+                        .iter()
+                        .filter_map(|c| c["name"].as_str())
+                        .collect();
+                    assert!(names.iter().all(|n| !n.contains("Empresa A")), "{path} q={q}: {names:?}");
+                }
+            }
+            "/api/agents/list" => {
+                let listed = members(&app, &client_b).await;
+                assert!(listed.iter().all(|m| m["email"] != "admin@empresaa.example"), "{listed:?}");
+            }
+            "/api/agents/invite" => {
+                let (status, invite) = json(app.post_as(&client_b, path, &[("role", "agent")]).await).await;
+                assert_eq!(status, 200, "{invite}");
+                let token = invite["path"].as_str().expect("path").trim_start_matches("/invite/");
+                let (_, info) = json(app.post_as(&app.anonymous(), "/api/invites/show", &[("token", token)]).await).await;
+                assert_eq!(info["company_name"], "Empresa B", "an invite joins the inviter's company");
+            }
+            "/api/agents/set_active" => {
+                let id = a_admin.to_string();
+                let (status, body) = json(
+                    app.post_as(&client_b, path, &[("user_id", id.as_str()), ("active", "false")]).await,
+                )
+                .await;
+                assert_eq!(status, 404, "another company's user is answered as missing: {body}");
+                assert_eq!(members(&app, &client_a).await[0]["active"], true);
+            }
+            "/api/auth/logout" => {
+                let (status, _) = json(app.post_as(&client_b, path, &[]).await).await;
+                assert_eq!(status, 200);
+                let (status, _) = json(app.post_as(&client_b, "/api/contacts/list", &[]).await).await;
+                assert_eq!(status, 401, "logged out");
+                let (status, _) = json(app.post_as(&client_a, "/api/contacts/list", &[]).await).await;
+                assert_eq!(status, 200, "another session is untouched");
+                // Sign B back in for the cases that follow.
+                login(&app, &client_b, "admin@empresab.example").await;
+            }
+            "/api/auth/me" => {
+                let (_, me) = json(app.post_as(&client_b, path, &[]).await).await;
+                assert_eq!(me["company_id"], b.0);
+                let (_, anonymous) = json(app.post_as(&app.anonymous(), path, &[]).await).await;
+                assert_eq!(anonymous, Value::Null);
+            }
+            "/api/auth/login" => {
+                let (status, body) = json(
+                    app.post_as(&app.anonymous(), path, &[("email", "admin@empresaa.example"), ("password", "wrong password")])
+                        .await,
+                )
+                .await;
+                assert_eq!(status, 422, "{body}");
+            }
+            "/api/auth/sign_up" => {
+                let (status, body) = json(
+                    app.post_as(
+                        &app.anonymous(),
+                        path,
+                        &[("company", "C"), ("name", "X"), ("email", "admin@empresaa.example"), ("password", PASSWORD)],
+                    )
+                    .await,
+                )
+                .await;
+                assert_eq!(status, 422, "an e-mail is one account: {body}");
+            }
+            "/api/auth/demo_login" => {
+                let (status, body) = json(app.post_as(&app.anonymous(), path, &[]).await).await;
+                assert_eq!((status, body), (200, Value::Null), "no demo company here");
+            }
+            "/api/invites/show" | "/api/invites/accept" => {
+                let (status, _) = json(
+                    app.post_as(
+                        &app.anonymous(),
+                        path,
+                        &[("token", "not-a-token"), ("name", "X"), ("email", "x@x.example"), ("password", PASSWORD)],
+                    )
+                    .await,
+                )
+                .await;
+                assert_eq!(status, 422, "{path}: an unknown invitation is refused");
+            }
+            other => panic!(
+                "{other} has no tenancy case: add one to server/tests/api/tenancy.rs (anonymous, cross-tenant)"
+            ),
+        }
+    }
+}
+
+async fn members(app: &TestApp, client: &reqwest::Client) -> Vec<Value> {
+    let (status, body) = json(app.post_as(client, "/api/agents/list", &[]).await).await;
+    assert_eq!(status, 200, "{body}");
+    body.as_array().expect("members").clone()
+}
+
+async fn login(app: &TestApp, client: &reqwest::Client, email: &str) {
+    let (status, body) = json(
+        app.post_as(
+            client,
+            "/api/auth/login",
+            &[("email", email), ("password", PASSWORD)],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+crate::on_both_backends!(every_server_function_checks_the_session_and_the_tenant);
