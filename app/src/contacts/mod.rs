@@ -4,6 +4,12 @@
 pub mod api;
 /// Components of the contacts screens.
 pub mod components;
+/// Server functions for one contact: read, create, update, delete.
+pub mod details_api;
+/// CPF/CNPJ with check digits: pure, shared with the browser.
+pub mod document;
+/// The add/edit form and its validation: pure, shared with the browser.
+pub mod form;
 /// Data transfer types shared by browser and server.
 pub mod model;
 /// Route components.

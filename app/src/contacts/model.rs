@@ -27,3 +27,93 @@ pub struct ContactPage {
     /// Opaque cursor for the next page; `None` on the last page.
     pub next: Option<String>,
 }
+
+/// A reference to a named record (organization, group).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A phone as stored and as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneView {
+    /// "+5511987654321".
+    pub e164: String,
+    /// "(11) 98765-4321".
+    pub display: String,
+}
+
+/// Everything about one contact: the side panel, the contact page and the
+/// edit form show this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactDetails {
+    pub id: i64,
+    pub name: String,
+    /// The first is the main phone.
+    pub phones: Vec<PhoneView>,
+    /// The first is the main e-mail.
+    pub emails: Vec<String>,
+    pub address: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub birth_date: Option<String>,
+    /// Formatted CPF or CNPJ.
+    pub document: Option<String>,
+    pub gender: Option<crate::contacts::form::Gender>,
+    pub organization: Option<NamedRef>,
+    pub groups: Vec<NamedRef>,
+    pub facebook: Option<String>,
+    pub instagram: Option<String>,
+    pub telegram: Option<String>,
+    pub website: Option<String>,
+    pub notes: Option<String>,
+    /// Channels a conversation can be started on, in menu order.
+    pub channels: Vec<Channel>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+impl ContactDetails {
+    /// The details as the edit form starts from them.
+    pub fn to_form(&self) -> crate::contacts::form::ContactForm {
+        crate::contacts::form::ContactForm {
+            name: self.name.clone(),
+            phones: self.phones.iter().map(|p| p.display.clone()).collect(),
+            emails: self.emails.clone(),
+            address: self.address.clone().unwrap_or_default(),
+            birth_date: self.birth_date.clone().unwrap_or_default(),
+            document: self.document.clone().unwrap_or_default(),
+            gender: self
+                .gender
+                .map(|g| g.as_str().to_string())
+                .unwrap_or_default(),
+            organization_id: self.organization.as_ref().map(|o| o.id),
+            group_ids: self.groups.iter().map(|g| g.id).collect(),
+            facebook: self.facebook.clone().unwrap_or_default(),
+            instagram: self.instagram.clone().unwrap_or_default(),
+            telegram: self.telegram.clone().unwrap_or_default(),
+            website: self.website.clone().unwrap_or_default(),
+            notes: self.notes.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// An existing contact that shares a phone or e-mail with the one being
+/// saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Duplicate {
+    pub id: i64,
+    pub name: String,
+    /// The shared phone (formatted) or e-mail.
+    pub matched: String,
+}
+
+/// The organizations and groups a company has, for the form's pickers and
+/// the list's filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Directory {
+    pub organizations: Vec<NamedRef>,
+    pub groups: Vec<NamedRef>,
+}

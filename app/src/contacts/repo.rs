@@ -208,3 +208,358 @@ pub async fn count_contacts(db: &Db, company: CompanyId) -> Result<i64, sqlx::Er
     });
     Ok(count)
 }
+
+/// A contact as the form saves it: validated, phones in E.164.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredContact {
+    pub name: String,
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    pub address: Option<String>,
+    pub birth_date: Option<chrono::NaiveDate>,
+    pub document: Option<String>,
+    pub gender: Option<String>,
+    pub organization_id: Option<i64>,
+    pub group_ids: Vec<i64>,
+    pub facebook: Option<String>,
+    pub instagram: Option<String>,
+    pub telegram: Option<String>,
+    pub website: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// Why a contact could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("the contact does not exist in this company")]
+    NotFound,
+    #[error("organization {0} does not exist in this company")]
+    UnknownOrganization(i64),
+    #[error("group {0} does not exist in this company")]
+    UnknownGroup(i64),
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+}
+
+/// One contact's row, without its lists.
+#[derive(Debug, Clone, FromRow)]
+pub struct ContactRow {
+    pub id: i64,
+    pub name: String,
+    pub address: Option<String>,
+    pub birth_date: Option<chrono::NaiveDate>,
+    pub document: Option<String>,
+    pub gender: Option<String>,
+    pub organization_id: Option<i64>,
+    pub organization_name: Option<String>,
+    pub facebook: Option<String>,
+    pub instagram: Option<String>,
+    pub telegram: Option<String>,
+    pub website: Option<String>,
+    pub notes: Option<String>,
+    pub photo: Option<String>,
+    pub created_at: chrono::DateTime<Utc>,
+    pub updated_at: chrono::DateTime<Utc>,
+}
+
+/// A contact with its phones (E.164), e-mails and groups.
+#[derive(Debug, Clone)]
+pub struct ContactRecord {
+    pub row: ContactRow,
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    pub groups: Vec<(i64, String)>,
+}
+
+/// Reads one contact of the company; `None` when it does not exist there.
+pub async fn get_contact(
+    db: &Db,
+    company: CompanyId,
+    id: i64,
+) -> Result<Option<ContactRecord>, sqlx::Error> {
+    const ROW: &str = "SELECT c.id, c.name, c.address, c.birth_date, c.document, c.gender,
+                c.organization_id, o.name AS organization_name, c.facebook, c.instagram,
+                c.telegram, c.website, c.notes, c.photo, c.created_at, c.updated_at
+           FROM contacts c
+           LEFT JOIN organizations o ON o.company_id = c.company_id AND o.id = c.organization_id
+          WHERE c.company_id = $1 AND c.id = $2";
+    let record = with_db!(db, pool => {
+        let Some(row) = sqlx::query_as::<_, ContactRow>(ROW)
+            .bind(company.0)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let phones: Vec<String> = sqlx::query_scalar(
+            "SELECT e164 FROM contact_phones WHERE company_id = $1 AND contact_id = $2 ORDER BY position",
+        )
+        .bind(company.0)
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        let emails: Vec<String> = sqlx::query_scalar(
+            "SELECT email FROM contact_emails WHERE company_id = $1 AND contact_id = $2 ORDER BY position",
+        )
+        .bind(company.0)
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        let groups: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT g.id, g.name FROM contact_group_members m
+               JOIN contact_groups g ON g.company_id = m.company_id AND g.id = m.group_id
+              WHERE m.company_id = $1 AND m.contact_id = $2 ORDER BY g.name",
+        )
+        .bind(company.0)
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        ContactRecord { row, phones, emails, groups }
+    });
+    Ok(Some(record))
+}
+
+/// Checks that the organization and groups a contact points at belong to
+/// the company, then writes the contact's lists. Runs inside the caller's
+/// transaction.
+macro_rules! write_contact_lists {
+    ($tx:expr, $company:expr, $id:expr, $contact:expr) => {{
+        if let Some(org) = $contact.organization_id {
+            let found: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM organizations WHERE company_id = $1 AND id = $2")
+                    .bind($company.0)
+                    .bind(org)
+                    .fetch_optional(&mut *$tx)
+                    .await?;
+            if found.is_none() {
+                return Err(SaveError::UnknownOrganization(org));
+            }
+        }
+        for group in &$contact.group_ids {
+            let found: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM contact_groups WHERE company_id = $1 AND id = $2")
+                    .bind($company.0)
+                    .bind(*group)
+                    .fetch_optional(&mut *$tx)
+                    .await?;
+            if found.is_none() {
+                return Err(SaveError::UnknownGroup(*group));
+            }
+        }
+        for (position, e164) in $contact.phones.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO contact_phones (company_id, contact_id, e164, position) VALUES ($1, $2, $3, $4)",
+            )
+            .bind($company.0)
+            .bind($id)
+            .bind(e164)
+            .bind(position as i64)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for (position, email) in $contact.emails.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO contact_emails (company_id, contact_id, email, position) VALUES ($1, $2, $3, $4)",
+            )
+            .bind($company.0)
+            .bind($id)
+            .bind(email)
+            .bind(position as i64)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for group in &$contact.group_ids {
+            sqlx::query(
+                "INSERT INTO contact_group_members (company_id, contact_id, group_id) VALUES ($1, $2, $3)",
+            )
+            .bind($company.0)
+            .bind($id)
+            .bind(*group)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
+/// Creates a contact; returns its id.
+pub async fn create_contact(
+    db: &Db,
+    company: CompanyId,
+    contact: &StoredContact,
+) -> Result<i64, SaveError> {
+    let now = Utc::now();
+    let id = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO contacts (company_id, name, sort_key, address, organization_id, birth_date,
+                                   document, gender, facebook, instagram, telegram, website, notes,
+                                   created_at, updated_at)
+             VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+        )
+        .bind(company.0)
+        .bind(&contact.name)
+        .bind(fold(&contact.name))
+        .bind(&contact.address)
+        .bind(contact.birth_date)
+        .bind(&contact.document)
+        .bind(&contact.gender)
+        .bind(&contact.facebook)
+        .bind(&contact.instagram)
+        .bind(&contact.telegram)
+        .bind(&contact.website)
+        .bind(&contact.notes)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        write_contact_lists!(tx, company, id, contact);
+        sqlx::query("UPDATE contacts SET organization_id = $1 WHERE company_id = $2 AND id = $3")
+            .bind(contact.organization_id)
+            .bind(company.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+/// Replaces a contact's details and lists.
+pub async fn update_contact(
+    db: &Db,
+    company: CompanyId,
+    id: i64,
+    contact: &StoredContact,
+) -> Result<(), SaveError> {
+    let now = Utc::now();
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE contacts SET name = $1, sort_key = $2, address = $3, birth_date = $4, document = $5,
+                    gender = $6, facebook = $7, instagram = $8, telegram = $9, website = $10,
+                    notes = $11, updated_at = $12, organization_id = NULL
+              WHERE company_id = $13 AND id = $14",
+        )
+        .bind(&contact.name)
+        .bind(fold(&contact.name))
+        .bind(&contact.address)
+        .bind(contact.birth_date)
+        .bind(&contact.document)
+        .bind(&contact.gender)
+        .bind(&contact.facebook)
+        .bind(&contact.instagram)
+        .bind(&contact.telegram)
+        .bind(&contact.website)
+        .bind(&contact.notes)
+        .bind(now)
+        .bind(company.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(SaveError::NotFound);
+        }
+        for table in ["contact_phones", "contact_emails", "contact_group_members"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE company_id = $1 AND contact_id = $2"))
+                .bind(company.0)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        write_contact_lists!(tx, company, id, contact);
+        sqlx::query("UPDATE contacts SET organization_id = $1 WHERE company_id = $2 AND id = $3")
+            .bind(contact.organization_id)
+            .bind(company.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// Deletes a contact and everything that depends on it (phones, e-mails,
+/// group memberships: ON DELETE CASCADE) in one statement. Returns the photo
+/// key it had, so the caller can remove the file; `None` when the contact
+/// did not exist in the company.
+pub async fn delete_contact(
+    db: &Db,
+    company: CompanyId,
+    id: i64,
+) -> Result<Option<Option<String>>, sqlx::Error> {
+    let deleted = with_db!(db, pool => {
+        sqlx::query_scalar::<_, Option<String>>(
+            "DELETE FROM contacts WHERE company_id = $1 AND id = $2 RETURNING photo",
+        )
+        .bind(company.0)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(deleted)
+}
+
+/// Contacts of the company (other than `except`) that share one of these
+/// phones (E.164) or e-mails: (id, name, the shared value).
+pub async fn find_duplicates(
+    db: &Db,
+    company: CompanyId,
+    phones: &[String],
+    emails: &[String],
+    except: Option<i64>,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    let mut found = Vec::new();
+    with_db!(db, pool => {
+        for phone in phones {
+            let rows: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT c.id, c.name FROM contact_phones p
+                   JOIN contacts c ON c.company_id = p.company_id AND c.id = p.contact_id
+                  WHERE p.company_id = $1 AND p.e164 = $2 AND ($3 IS NULL OR c.id <> $3)
+                  ORDER BY c.id LIMIT 5",
+            )
+            .bind(company.0)
+            .bind(phone)
+            .bind(except)
+            .fetch_all(pool)
+            .await?;
+            found.extend(rows.into_iter().map(|(id, name)| (id, name, phone.clone())));
+        }
+        for email in emails {
+            let rows: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT c.id, c.name FROM contact_emails e
+                   JOIN contacts c ON c.company_id = e.company_id AND c.id = e.contact_id
+                  WHERE e.company_id = $1 AND e.email = $2 AND ($3 IS NULL OR c.id <> $3)
+                  ORDER BY c.id LIMIT 5",
+            )
+            .bind(company.0)
+            .bind(email)
+            .bind(except)
+            .fetch_all(pool)
+            .await?;
+            found.extend(rows.into_iter().map(|(id, name)| (id, name, email.clone())));
+        }
+    });
+    Ok(found)
+}
+
+/// The company's organizations and groups, by name.
+pub async fn directory(
+    db: &Db,
+    company: CompanyId,
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), sqlx::Error> {
+    let lists = with_db!(db, pool => {
+        let organizations: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM organizations WHERE company_id = $1 ORDER BY name, id")
+                .bind(company.0)
+                .fetch_all(pool)
+                .await?;
+        let groups: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM contact_groups WHERE company_id = $1 ORDER BY name, id")
+                .bind(company.0)
+                .fetch_all(pool)
+                .await?;
+        (organizations, groups)
+    });
+    Ok(lists)
+}

@@ -268,6 +268,21 @@ impl TestApp {
         (company, client)
     }
 
+    /// `POST /api/...` with a JSON body (the endpoints declared `input = Json`).
+    pub async fn post_json(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// A client with no session.
     pub fn anonymous(&self) -> reqwest::Client {
         new_client()

@@ -70,6 +70,35 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
                     assert!(names.iter().all(|n| !n.contains("Empresa A")), "{path} q={q}: {names:?}");
                 }
             }
+            "/api/contacts/get" | "/api/contacts/delete" => {
+                let id = a_ids[0].to_string();
+                let (status, body) = json(app.post_as(&client_b, path, &[("id", id.as_str())]).await).await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+            }
+            "/api/contacts/update" => {
+                let body = serde_json::json!({"id": a_ids[0], "form": {"name": "Changed by B"}});
+                let (status, _) = json(app.post_json(&client_b, path, &body).await).await;
+                assert_eq!(status, 404, "{path}");
+            }
+            "/api/contacts/create" => {
+                let body = serde_json::json!({"form": {"name": "Criado por B"}});
+                let (status, created) = json(app.post_json(&client_b, path, &body).await).await;
+                assert_eq!(status, 200, "{created}");
+                let id = created["id"].to_string();
+                let (status, _) = json(app.post_as(&client_a, "/api/contacts/get", &[("id", id.as_str())]).await).await;
+                assert_eq!(status, 404, "B's new contact is not A's");
+            }
+            "/api/contacts/duplicates" => {
+                let body = serde_json::json!({"form": {"name": "X", "phones": ["(11) 98765-4321"], "emails": ["ana@a.example"]}, "except": null});
+                let (status, found) = json(app.post_json(&client_b, path, &body).await).await;
+                assert_eq!(status, 200);
+                assert_eq!(found, serde_json::json!([]), "A's contacts are never B's duplicates");
+            }
+            "/api/contacts/directory" => {
+                let (status, directory) = json(app.post_as(&client_b, path, &[]).await).await;
+                assert_eq!(status, 200);
+                assert!(!directory.to_string().contains("Org A"), "{directory}");
+            }
             "/api/agents/list" => {
                 let listed = members(&app, &client_b).await;
                 assert!(listed.iter().all(|m| m["email"] != "admin@empresaa.example"), "{listed:?}");

@@ -1,0 +1,265 @@
+//! The contact RPC API beyond the list: read, create, update, delete, the
+//! duplicate warning, and the organizations/groups pickers. Stable endpoints
+//! under `/api/contacts/` (see `docs/api.md`).
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::contacts::form::ContactForm;
+use crate::contacts::model::{ContactDetails, Directory, Duplicate};
+use crate::error::AppError;
+
+/// One contact of the caller's company.
+///
+/// `POST /api/contacts/get` with `id`.
+#[server(prefix = "/api", endpoint = "contacts/get")]
+pub async fn get_contact(id: i64) -> Result<ContactDetails, AppError> {
+    crate::error::respond(server::get_contact(id).await)
+}
+
+/// Creates a contact from the form; returns it as stored.
+///
+/// `POST /api/contacts/create` with a JSON body `{"form": ContactForm}`.
+#[server(prefix = "/api", endpoint = "contacts/create", input = Json)]
+pub async fn create_contact(form: ContactForm) -> Result<ContactDetails, AppError> {
+    crate::error::respond(server::save(None, form).await)
+}
+
+/// Replaces a contact's details with the form's.
+///
+/// `POST /api/contacts/update` with a JSON body `{"id": 1, "form": ContactForm}`.
+#[server(prefix = "/api", endpoint = "contacts/update", input = Json)]
+pub async fn update_contact(id: i64, form: ContactForm) -> Result<ContactDetails, AppError> {
+    crate::error::respond(server::save(Some(id), form).await)
+}
+
+/// Deletes a contact and everything that depends on it.
+///
+/// `POST /api/contacts/delete` with `id`.
+#[server(prefix = "/api", endpoint = "contacts/delete")]
+pub async fn delete_contact(id: i64) -> Result<(), AppError> {
+    crate::error::respond(server::delete_contact(id).await)
+}
+
+/// Existing contacts sharing a phone or e-mail with the form (the form warns
+/// and links to them; saving stays allowed). `except` is the contact being
+/// edited.
+///
+/// `POST /api/contacts/duplicates` with a JSON body `{"form": ContactForm, "except": null}`.
+#[server(prefix = "/api", endpoint = "contacts/duplicates", input = Json)]
+pub async fn find_duplicates(
+    form: ContactForm,
+    except: Option<i64>,
+) -> Result<Vec<Duplicate>, AppError> {
+    crate::error::respond(server::find_duplicates(form, except).await)
+}
+
+/// The company's organizations and groups.
+///
+/// `POST /api/contacts/directory`.
+#[server(prefix = "/api", endpoint = "contacts/directory")]
+pub async fn load_directory() -> Result<Directory, AppError> {
+    crate::error::respond(server::directory().await)
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use chrono::{SecondsFormat, Utc};
+
+    use crate::auth::session::require_user;
+    use crate::contacts::document::format_document;
+    use crate::contacts::form::{validate_contact, ContactForm, Gender};
+    use crate::contacts::model::{ContactDetails, Directory, Duplicate, NamedRef, PhoneView};
+    use crate::contacts::phone::{format_phone, normalize_phone};
+    use crate::contacts::repo::{self, ContactRecord, SaveError, StoredContact};
+    use crate::conversations::{available_channels, ChannelFacts};
+    use crate::error::{AppError, FieldError};
+    use crate::state::app_state;
+
+    pub fn details(record: ContactRecord) -> ContactDetails {
+        let row = record.row;
+        let channels = available_channels(ChannelFacts {
+            has_phone: !record.phones.is_empty(),
+            has_email: !record.emails.is_empty(),
+        });
+        ContactDetails {
+            id: row.id,
+            name: row.name,
+            phones: record
+                .phones
+                .into_iter()
+                .map(|e164| PhoneView {
+                    display: format_phone(&e164),
+                    e164,
+                })
+                .collect(),
+            emails: record.emails,
+            address: row.address,
+            birth_date: row.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            document: row.document.as_deref().map(format_document),
+            gender: row.gender.as_deref().and_then(Gender::parse),
+            organization: row
+                .organization_id
+                .zip(row.organization_name)
+                .map(|(id, name)| NamedRef { id, name }),
+            groups: record
+                .groups
+                .into_iter()
+                .map(|(id, name)| NamedRef { id, name })
+                .collect(),
+            facebook: row.facebook,
+            instagram: row.instagram,
+            telegram: row.telegram,
+            website: row.website,
+            notes: row.notes,
+            channels,
+            created_at: row.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            updated_at: row.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        }
+    }
+
+    pub async fn get_contact(id: i64) -> Result<ContactDetails, AppError> {
+        let company = require_user()?.company_id;
+        let db = app_state()?.db;
+        repo::get_contact(&db, company, id)
+            .await?
+            .map(details)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Validates the form (the shared rules), then normalizes its phones
+    /// with the full phone metadata.
+    fn stored(form: &ContactForm) -> Result<StoredContact, AppError> {
+        let valid =
+            validate_contact(form, Utc::now().date_naive()).map_err(AppError::Validation)?;
+        let mut errors = Vec::new();
+        let mut phones: Vec<String> = Vec::new();
+        // Indexes refer to the form's own list, blanks included.
+        let typed: Vec<(usize, &String)> = form
+            .phones
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.trim().is_empty())
+            .collect();
+        for (index, raw) in typed {
+            match normalize_phone(raw) {
+                Ok(e164) if phones.contains(&e164) => errors.push(FieldError {
+                    field: format!("phones.{index}"),
+                    message: "Este telefone já está na lista.".to_string(),
+                }),
+                Ok(e164) => phones.push(e164),
+                Err(_) => errors.push(FieldError {
+                    field: format!("phones.{index}"),
+                    message: format!("\"{}\" não é um telefone válido.", raw.trim()),
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        Ok(StoredContact {
+            name: valid.name,
+            phones,
+            emails: valid.emails,
+            address: valid.address,
+            birth_date: valid.birth_date,
+            document: valid.document,
+            gender: valid.gender.map(|g| g.as_str().to_string()),
+            organization_id: valid.organization_id,
+            group_ids: valid.group_ids,
+            facebook: valid.facebook,
+            instagram: valid.instagram,
+            telegram: valid.telegram,
+            website: valid.website,
+            notes: valid.notes,
+        })
+    }
+
+    fn save_error(error: SaveError) -> AppError {
+        match error {
+            SaveError::NotFound => AppError::NotFound,
+            SaveError::UnknownOrganization(_) => {
+                AppError::field("organization_id", "Organização não encontrada.")
+            }
+            SaveError::UnknownGroup(_) => AppError::field("group_ids", "Grupo não encontrado."),
+            SaveError::Sqlx(error) => error.into(),
+        }
+    }
+
+    pub async fn save(id: Option<i64>, form: ContactForm) -> Result<ContactDetails, AppError> {
+        let company = require_user()?.company_id;
+        let db = app_state()?.db;
+        let contact = stored(&form)?;
+        let id = match id {
+            None => repo::create_contact(&db, company, &contact)
+                .await
+                .map_err(save_error)?,
+            Some(id) => {
+                repo::update_contact(&db, company, id, &contact)
+                    .await
+                    .map_err(save_error)?;
+                id
+            }
+        };
+        repo::get_contact(&db, company, id)
+            .await?
+            .map(details)
+            .ok_or(AppError::NotFound)
+    }
+
+    pub async fn delete_contact(id: i64) -> Result<(), AppError> {
+        let company = require_user()?.company_id;
+        let db = app_state()?.db;
+        match repo::delete_contact(&db, company, id).await? {
+            Some(_photo) => Ok(()),
+            None => Err(AppError::NotFound),
+        }
+    }
+
+    pub async fn find_duplicates(
+        form: ContactForm,
+        except: Option<i64>,
+    ) -> Result<Vec<Duplicate>, AppError> {
+        let company = require_user()?.company_id;
+        let db = app_state()?.db;
+        // Only what can be read is compared: a half-typed number is skipped.
+        let phones: Vec<String> = form
+            .phones
+            .iter()
+            .filter_map(|p| normalize_phone(p).ok())
+            .collect();
+        let emails: Vec<String> = form
+            .emails
+            .iter()
+            .filter_map(|e| crate::auth::validate::normalize_email(e).ok())
+            .collect();
+        let found = repo::find_duplicates(&db, company, &phones, &emails, except).await?;
+        Ok(found
+            .into_iter()
+            .map(|(id, name, matched)| Duplicate {
+                id,
+                name,
+                matched: if matched.starts_with('+') {
+                    format_phone(&matched)
+                } else {
+                    matched
+                },
+            })
+            .collect())
+    }
+
+    pub async fn directory() -> Result<Directory, AppError> {
+        let company = require_user()?.company_id;
+        let db = app_state()?.db;
+        let (organizations, groups) = repo::directory(&db, company).await?;
+        let refs = |list: Vec<(i64, String)>| {
+            list.into_iter()
+                .map(|(id, name)| NamedRef { id, name })
+                .collect()
+        };
+        Ok(Directory {
+            organizations: refs(organizations),
+            groups: refs(groups),
+        })
+    }
+}
