@@ -38,7 +38,7 @@ use leptos_router::{
 
 use crate::auth::pages::{AcceptInvitePage, AgentsPage, LoginPage, SignUpPage};
 use crate::auth::provide_current_user;
-use crate::contacts::pages::ContactsPage;
+use crate::contacts::pages::{ContactPage, ContactsPage, DirectoryPage};
 use crate::conversations::pages::ConversationsPage;
 use crate::i18n::{initial_locale, provide_i18n, use_i18n};
 use crate::ui::{AppShell, NotFoundPage};
@@ -88,8 +88,10 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppShell>
                     <Route path=path!("/") view=|| view! { <Redirect path="/contacts" /> } />
                     <Route path=path!("/contacts") view=ContactsPage />
+                    <Route path=path!("/contacts/:id") view=ContactPage />
                     <Route path=path!("/conversations") view=ConversationsPage />
                     <Route path=path!("/settings/agents") view=AgentsPage />
+                    <Route path=path!("/settings/organizations") view=DirectoryPage />
                 </ParentRoute>
             </Routes>
         </Router>

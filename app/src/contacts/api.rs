@@ -11,14 +11,21 @@ use crate::error::AppError;
 ///
 /// `POST /api/contacts/list` with form fields `q` (search text: name, any
 /// phone format, e-mail, contact ID), `after` (cursor from the previous page's
-/// `next`) and `limit` (1–200, default 50).
+/// `next`), `limit` (1–200, default 50), and the filters `organization`
+/// (an organization's id) and `group` (a group's id).
 #[server(prefix = "/api", endpoint = "contacts/list")]
 pub async fn list_contacts(
     q: Option<String>,
     after: Option<String>,
     limit: Option<u32>,
+    organization: Option<i64>,
+    group: Option<i64>,
 ) -> Result<ContactPage, AppError> {
-    crate::error::respond(server::list_contacts(q, after, limit).await)
+    let filter = crate::contacts::search::ListFilter {
+        organization,
+        group,
+    };
+    crate::error::respond(server::list_contacts(q, after, limit, filter).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -27,7 +34,7 @@ mod server {
     use crate::contacts::model::{ContactPage, ContactSummary};
     use crate::contacts::phone::format_phone;
     use crate::contacts::repo;
-    use crate::contacts::search::{page_size, parse_search, Cursor};
+    use crate::contacts::search::{page_size, parse_search, Cursor, ListFilter};
     use crate::conversations::{available_channels, ChannelFacts};
     use crate::error::AppError;
     use crate::state::app_state;
@@ -39,6 +46,7 @@ mod server {
         q: Option<String>,
         after: Option<String>,
         limit: Option<u32>,
+        filter: ListFilter,
     ) -> Result<ContactPage, AppError> {
         let company = require_user()?.company_id;
         let state = app_state()?;
@@ -59,8 +67,15 @@ mod server {
         let limit = page_size(limit);
         let terms = parse_search(&q);
         // One extra row tells whether there is a next page.
-        let mut rows =
-            repo::list_contacts(&state.db, company, &terms, after.as_ref(), limit + 1).await?;
+        let mut rows = repo::list_contacts(
+            &state.db,
+            company,
+            &terms,
+            filter,
+            after.as_ref(),
+            limit + 1,
+        )
+        .await?;
         let has_more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
         let next = if has_more {

@@ -6,6 +6,13 @@ pub mod api;
 pub mod components;
 /// Server functions for one contact: read, create, update, delete.
 pub mod details_api;
+/// Organizations and groups: kinds and name rules (pure).
+pub mod directory;
+/// Server functions that manage organizations and groups (admins).
+pub mod directory_api;
+/// SQL for organizations and groups (server only).
+#[cfg(feature = "ssr")]
+pub mod directory_repo;
 /// CPF/CNPJ with check digits: pure, shared with the browser.
 pub mod document;
 /// The add/edit form and its validation: pure, shared with the browser.
@@ -22,3 +29,5 @@ pub mod phone;
 pub mod repo;
 /// Search terms and list paging: pure, unit-tested.
 pub mod search;
+/// The list's URL state (search and side panel): pure.
+pub mod urls;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sqlx::FromRow;
 
-use crate::contacts::search::{fold, like_escape, Cursor, SearchTerms};
+use crate::contacts::search::{fold, like_escape, Cursor, ListFilter, SearchTerms};
 use crate::db::{BeginWrite, Db};
 use crate::tenant::CompanyId;
 use crate::with_db;
@@ -23,7 +23,8 @@ pub struct ContactListRow {
     pub email: Option<String>,
 }
 
-/// Lists contacts in name order, one page after `after`, filtered by `terms`.
+/// Lists contacts in name order, one page after `after`, filtered by `terms`
+/// and `filter`.
 ///
 /// Keyset paging on (sort_key, id): the cost of a page does not grow with its
 /// depth, and there is no COUNT.
@@ -31,6 +32,7 @@ pub async fn list_contacts(
     db: &Db,
     company: CompanyId,
     terms: &SearchTerms,
+    filter: ListFilter,
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<Vec<ContactListRow>, sqlx::Error> {
@@ -52,6 +54,10 @@ pub async fn list_contacts(
                             WHERE p.company_id = $1 AND p.contact_id = c.id
                               AND p.e164 LIKE $3))
            AND ($5 IS NULL OR (c.sort_key, c.id) > ($5, $6))
+           AND ($8 IS NULL OR c.organization_id = $8)
+           AND ($9 IS NULL OR EXISTS (SELECT 1 FROM contact_group_members m
+                                       WHERE m.company_id = $1 AND m.contact_id = c.id
+                                         AND m.group_id = $9))
          ORDER BY c.sort_key, c.id
          LIMIT $7
     "#;
@@ -66,6 +72,8 @@ pub async fn list_contacts(
             .bind(after.map(|c| c.sort_key.clone()))
             .bind(after.map(|c| c.id))
             .bind(i64::from(limit))
+            .bind(filter.organization)
+            .bind(filter.group)
             .fetch_all(pool)
             .await?
     });

@@ -20,6 +20,15 @@ pub fn fold(text: &str) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The list's filters beside the search text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ListFilter {
+    /// Only contacts of this organization.
+    pub organization: Option<i64>,
+    /// Only members of this group.
+    pub group: Option<i64>,
+}
+
 /// What a search query can match.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SearchTerms {

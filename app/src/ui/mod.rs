@@ -3,10 +3,12 @@
 mod error_message;
 mod not_found;
 mod shell;
+mod slide_over;
 
 pub use error_message::ErrorMessage;
 pub use not_found::NotFoundPage;
 pub use shell::AppShell;
+pub use slide_over::SlideOver;
 
 /// Runs `f` as an effect in the browser only. Server rendering never needs
 /// one (it renders once), and an effect created there outside the async

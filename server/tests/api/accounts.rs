@@ -168,8 +168,14 @@ async fn an_invited_agent_joins_the_company_and_cannot_use_admin_functions(backe
     assert_eq!(me["role"], "agent");
     let (status, _) = post(&app, &agent, "/api/contacts/list", &[]).await;
     assert_eq!(status, 200, "agents work with contacts");
-    for admin_only in ["/api/agents/list", "/api/agents/invite"] {
-        let (status, body) = post(&app, &agent, admin_only, &[("role", "agent")]).await;
+    for admin_only in [
+        "/api/agents/list",
+        "/api/agents/invite",
+        "/api/directory/overview",
+        "/api/directory/create",
+    ] {
+        let form = [("role", "agent"), ("kind", "group"), ("name", "Grupo")];
+        let (status, body) = post(&app, &agent, admin_only, &form).await;
         assert_eq!(status, 403, "{admin_only}: {body}");
     }
     let (status, body) = post(&app, &new_client(), "/api/invites/accept", &form).await;

@@ -7,6 +7,7 @@ mod accounts;
 mod contact_details;
 mod contacts;
 mod database;
+mod directory;
 mod helpers;
 mod site;
 mod tenancy;

@@ -25,11 +25,15 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
     let a_ids = app
         .add(
             a,
-            &[contact(
-                "Ana da Empresa A",
-                Some("+5511987654321"),
-                Some("ana@a.example"),
-            )],
+            &[app::contacts::repo::NewContact {
+                organization: Some("Org A".into()),
+                groups: vec!["Grupo A".into()],
+                ..contact(
+                    "Ana da Empresa A",
+                    Some("+5511987654321"),
+                    Some("ana@a.example"),
+                )
+            }],
         )
         .await;
     app.add(
@@ -40,6 +44,12 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
     let a_admin = members(&app, &client_a).await[0]["id"]
         .as_i64()
         .expect("id");
+
+    let (_, a_directory) = json(app.post_as(&client_a, "/api/contacts/directory", &[]).await).await;
+    let a_org = a_directory["organizations"][0]["id"].to_string();
+    let a_group = a_directory["groups"][0]["id"].to_string();
+    assert_ne!(a_org, "null", "{a_directory}");
+    assert_ne!(a_group, "null", "{a_directory}");
 
     let mut paths: Vec<(&str, String)> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, method)| (path, method.to_string()))
@@ -58,6 +68,12 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
         // B acts, aiming at A's data; A's data must stay invisible and intact.
         match path {
             "/api/contacts/list" => {
+                for filter in ["organization", "group"] {
+                    let id = if filter == "group" { &a_group } else { &a_org };
+                    let (status, page) = json(app.post_as(&client_b, path, &[(filter, id.as_str())]).await).await;
+                    assert_eq!(status, 200, "{path} {filter}");
+                    assert_eq!(page["contacts"], serde_json::json!([]), "{path} {filter}={id}");
+                }
                 for q in ["Ana", &a_ids[0].to_string(), "ana@a.example", "98765-4321"] {
                     let (status, page) = json(app.post_as(&client_b, path, &[("q", q)]).await).await;
                     assert_eq!(status, 200, "{path} q={q}");
@@ -98,6 +114,37 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
                 let (status, directory) = json(app.post_as(&client_b, path, &[]).await).await;
                 assert_eq!(status, 200);
                 assert!(!directory.to_string().contains("Org A"), "{directory}");
+                assert!(!directory.to_string().contains("Grupo A"), "{directory}");
+            }
+            "/api/directory/overview" => {
+                let (status, overview) = json(app.post_as(&client_b, path, &[]).await).await;
+                assert_eq!(status, 200);
+                // (B may have made its own "Org A" in the create case: compare ids.)
+                let ids = |list: &str| -> Vec<String> {
+                    overview[list].as_array().expect("list").iter().map(|e| e["id"].to_string()).collect()
+                };
+                assert!(!ids("organizations").contains(&a_org), "{overview}");
+                assert!(!ids("groups").contains(&a_group), "{overview}");
+            }
+            "/api/directory/create" => {
+                // B may use the same name as A: names are per company.
+                let (status, body) =
+                    json(app.post_as(&client_b, path, &[("kind", "organization"), ("name", "Org A")]).await).await;
+                assert_eq!(status, 200, "{body}");
+                let (_, a_now) = json(app.post_as(&client_a, "/api/contacts/directory", &[]).await).await;
+                assert_eq!(a_now["organizations"].as_array().map(Vec::len), Some(1), "{a_now}");
+            }
+            "/api/directory/rename" | "/api/directory/delete" => {
+                for (kind, id) in [("organization", &a_org), ("group", &a_group)] {
+                    let (status, body) = json(
+                        app.post_as(&client_b, path, &[("kind", kind), ("id", id.as_str()), ("name", "Tomado por B")])
+                            .await,
+                    )
+                    .await;
+                    assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path} {kind}");
+                }
+                let (_, a_now) = json(app.post_as(&client_a, "/api/contacts/directory", &[]).await).await;
+                assert!(a_now.to_string().contains("Org A") && a_now.to_string().contains("Grupo A"), "{a_now}");
             }
             "/api/agents/list" => {
                 let listed = members(&app, &client_b).await;

@@ -5,27 +5,29 @@ use leptos::prelude::*;
 use crate::contacts::api::list_contacts;
 use crate::contacts::components::StartConversationMenu;
 use crate::contacts::model::{ContactPage, ContactSummary};
+use crate::contacts::urls::{ListQuery, Panel};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::ErrorMessage;
+use leptos_router::hooks::use_query_map;
 
 /// The table of contacts, starting with `page` and growing page by page
 /// ("Carregar mais") through the API's keyset cursor.
 #[component]
 pub fn ContactTable(
-    /// The first page, as loaded for the current search.
+    /// The first page, as loaded for the current search and filters.
     page: ContactPage,
-    /// The search the page belongs to (the next pages use it too).
-    search: String,
+    /// The search and filters the page belongs to (the next pages use them too).
+    query: ListQuery,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let is_empty = page.contacts.is_empty();
-    let searching = !search.trim().is_empty();
+    let searching = !query.q.trim().is_empty() || query.is_filtered();
     let rows = RwSignal::new(page.contacts);
     let next = RwSignal::new(page.next);
     let loading = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
-    let search = StoredValue::new(search);
+    let query = StoredValue::new(query);
 
     let load_more = move |_| {
         let Some(cursor) = next.get_untracked() else {
@@ -33,7 +35,12 @@ pub fn ContactTable(
         };
         loading.set(true);
         leptos::task::spawn_local(async move {
-            match list_contacts(Some(search.get_value()), Some(cursor), None).await {
+            let ListQuery {
+                q,
+                organization,
+                group,
+            } = query.get_value();
+            match list_contacts(Some(q), Some(cursor), None, organization, group).await {
                 Ok(more) => {
                     rows.update(|r| r.extend(more.contacts));
                     next.set(more.next);
@@ -89,15 +96,36 @@ pub fn ContactTable(
     .into_any()
 }
 
-/// One contact in the table.
+/// One contact in the table. Clicking the row (or its name link) opens the
+/// side panel; the channel menu keeps its own clicks.
 #[component]
 fn ContactRow(contact: ContactSummary) -> impl IntoView {
     let initials = initials(&contact.name);
+    let id = contact.id;
+    let open = use_context::<Callback<Panel>>();
+    let url_query = use_query_map();
+    let href = move || {
+        let q = url_query.read();
+        ListQuery::from_query(q.get_str("q"), q.get_str("org"), q.get_str("group"))
+            .url(Panel::Contact(id))
+    };
+    let on_row_click = move |ev: leptos::ev::MouseEvent| {
+        // Clicks inside the channel menu are not "open the contact".
+        let in_menu = event_target::<leptos::web_sys::Element>(&ev)
+            .closest(".start-via")
+            .ok()
+            .flatten()
+            .is_some();
+        if let (false, Some(open)) = (in_menu, open) {
+            ev.prevent_default();
+            open.run(Panel::Contact(id));
+        }
+    };
     view! {
-        <tr class="contact-table__row" data-contact-id=contact.id>
+        <tr class="contact-table__row" data-contact-id=contact.id on:click=on_row_click>
             <td class="contact-table__name">
                 <span class="avatar" aria-hidden="true">{initials}</span>
-                <span>{contact.name.clone()}</span>
+                <a class="contact-table__link" href=href>{contact.name.clone()}</a>
             </td>
             <td>
                 <StartConversationMenu channels=contact.channels contact_name=contact.name />

@@ -1,9 +1,17 @@
 //! Components of the contacts screens.
 
+mod contact_form;
+mod contact_info;
+mod contact_panel;
 mod contact_table;
+mod list_filters;
 mod search_box;
 mod start_conversation_menu;
 
-pub use contact_table::ContactTable;
+pub use contact_form::ContactFormPanel;
+pub use contact_info::ContactInfo;
+pub use contact_panel::ContactPanel;
+pub use contact_table::{initials, ContactTable};
+pub use list_filters::ListFilters;
 pub use search_box::SearchBox;
 pub use start_conversation_menu::StartConversationMenu;

@@ -6,33 +6,22 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
+use crate::contacts::urls::{ListQuery, Panel};
 use crate::i18n::use_i18n;
 
 /// How long typing must pause before the list is searched.
 const DEBOUNCE: Duration = Duration::from_millis(250);
 
-/// The URL of the contact list for a search text. The text is kept as typed
-/// (the server ignores surrounding spaces): the URL's value is written back
-/// into the box, so trimming here would eat the space a user just typed.
-pub fn contacts_url(search: &str) -> String {
-    if search.trim().is_empty() {
-        "/contacts".to_string()
-    } else {
-        let encoded: String =
-            percent_encoding::utf8_percent_encode(search, percent_encoding::NON_ALPHANUMERIC)
-                .collect();
-        format!("/contacts?q={encoded}")
-    }
-}
-
 /// Search box that searches as you type (debounced) by updating `?q=` in the
-/// URL. Before hydration it is a plain GET form, so it works without WASM too.
+/// URL (the filters stay). Before hydration it is a plain GET form, so it
+/// works without WASM too.
 #[component]
 pub fn SearchBox(
-    /// The current search text (from the URL).
+    /// What the list shows now (from the URL).
     #[prop(into)]
-    value: Signal<String>,
+    query: Signal<ListQuery>,
 ) -> impl IntoView {
+    let value = Signal::derive(move || query.with(|q| q.q.clone()));
     let i18n = use_i18n();
     let navigate = use_navigate();
     let pending = StoredValue::new(None::<TimeoutHandle>);
@@ -48,7 +37,11 @@ pub fn SearchBox(
                 scroll: false,
                 ..Default::default()
             };
-            navigate(&contacts_url(&text), options);
+            let target = ListQuery {
+                q: text,
+                ..query.get_untracked()
+            };
+            navigate(&target.url(Panel::Closed), options);
         }
     };
 
@@ -96,28 +89,8 @@ pub fn SearchBox(
                 prop:value=move || value.get()
                 on:input=on_input
             />
+            {move || query.with(|q| q.organization).map(|id| view! { <input type="hidden" name="org" value=id /> })}
+            {move || query.with(|q| q.group).map(|id| view! { <input type="hidden" name="group" value=id /> })}
         </form>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_empty_search_is_the_plain_list() {
-        assert_eq!(contacts_url("  "), "/contacts");
-    }
-
-    #[test]
-    fn a_trailing_space_being_typed_is_kept() {
-        assert_eq!(contacts_url("joao "), "/contacts?q=joao%20");
-    }
-
-    #[test]
-    fn search_text_is_percent_encoded() {
-        assert_eq!(contacts_url("João"), "/contacts?q=Jo%C3%A3o");
-        assert_eq!(contacts_url("(11) 9876"), "/contacts?q=%2811%29%209876");
-        assert_eq!(contacts_url("a&b=c"), "/contacts?q=a%26b%3Dc");
     }
 }

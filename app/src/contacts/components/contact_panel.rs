@@ -1,0 +1,64 @@
+//! The side panel of the contact list: the clicked contact's information,
+//! "Editar", and "Ver contato" at the bottom right.
+
+use leptos::prelude::*;
+
+use crate::contacts::components::ContactInfo;
+use crate::contacts::details_api::get_contact;
+use crate::i18n::use_i18n;
+use crate::ui::{ErrorMessage, SlideOver};
+
+/// The panel for contact `id`.
+#[component]
+pub fn ContactPanel(
+    id: i64,
+    /// Closes the panel.
+    on_close: Callback<()>,
+    /// Opens the edit form for this contact.
+    on_edit: Callback<i64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let contact = Resource::new(move || id, get_contact);
+    // The panel (and its title) renders once the contact is loaded: a title
+    // read from the resource outside the Suspense would not hydrate.
+    view! {
+        <Suspense fallback=move || {
+            view! {
+                <SlideOver title=String::new() on_close class="contact-panel">
+                    <p class="muted">{move || i18n.t().loading}</p>
+                </SlideOver>
+            }
+        }>
+            {move || Suspend::new(async move {
+                match contact.await {
+                    Err(error) => view! {
+                        <SlideOver title=String::new() on_close class="contact-panel">
+                            <ErrorMessage error />
+                        </SlideOver>
+                    }
+                    .into_any(),
+                    Ok(details) => {
+                        let id = details.id;
+                        view! {
+                            <SlideOver title=details.name.clone() on_close class="contact-panel">
+                                <p class="contact-panel__id">
+                                    {move || i18n.t().col_contact_id} ": " <strong>{id}</strong>
+                                </p>
+                                <ContactInfo contact=details />
+                                <footer class="contact-panel__footer">
+                                    <button type="button" class="button" on:click=move |_| on_edit.run(id)>
+                                        {move || i18n.t().edit}
+                                    </button>
+                                    <a class="button button--primary" href=format!("/contacts/{id}")>
+                                        {move || i18n.t().view_contact}
+                                    </a>
+                                </footer>
+                            </SlideOver>
+                        }
+                        .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,140 @@
+//! `/contacts/:id`: the contact page ("Ver contato"): header with photo
+//! (initials), name, ID, "Iniciar conversa via" and "Excluir"; the
+//! information on the left; "Linha do tempo" and "Conversas" on the right.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::contacts::components::{initials, ContactInfo, StartConversationMenu};
+use crate::contacts::details_api::{delete_contact, get_contact};
+use crate::contacts::model::ContactDetails;
+use crate::contacts::urls::{list_url, Panel};
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::ui::ErrorMessage;
+
+/// The contact page.
+#[component]
+pub fn ContactPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let contact = Resource::new(move || id.get(), get_contact);
+    view! {
+        <section class="contact-page">
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match contact.await {
+                        Ok(details) => view! { <ContactView contact=details /> }.into_any(),
+                        Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Timeline,
+    Conversations,
+}
+
+#[component]
+fn ContactView(contact: ContactDetails) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.t();
+    let navigate = use_navigate();
+    let id = contact.id;
+    let tab = RwSignal::new(Tab::Timeline);
+    let confirming = RwSignal::new(false);
+    let deleting = RwSignal::new(false);
+    let delete_error = RwSignal::new(None::<AppError>);
+    let confirm_delete = move |_| {
+        deleting.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match delete_contact(id).await {
+                Ok(()) => navigate("/contacts", Default::default()),
+                Err(error) => {
+                    deleting.set(false);
+                    delete_error.set(Some(error));
+                }
+            }
+        });
+    };
+    let created = contact.created_at.clone();
+    let updated = (contact.updated_at != contact.created_at).then(|| contact.updated_at.clone());
+    view! {
+        <header class="contact-header">
+            <span class="avatar avatar--large" aria-hidden="true">{initials(&contact.name)}</span>
+            <div class="contact-header__who">
+                <h1 class="contact-header__name">{contact.name.clone()}</h1>
+                <p class="contact-header__id">{move || t().col_contact_id} ": " <strong>{id}</strong></p>
+            </div>
+            <div class="contact-header__actions">
+                <StartConversationMenu channels=contact.channels.clone() contact_name=contact.name.clone() />
+                <a class="button" href=list_url("", Panel::Edit(id))>{move || t().edit}</a>
+                <button type="button" class="button button--danger" on:click=move |_| confirming.set(true)>
+                    {move || t().delete}
+                </button>
+            </div>
+        </header>
+        <Show when=move || confirming.get()>
+            <div class="confirm-dialog" role="alertdialog" aria-modal="true" aria-labelledby="confirm-delete-title">
+                <div class="confirm-dialog__box">
+                    <h2 id="confirm-delete-title">{move || t().delete_confirm_title}</h2>
+                    <p>{move || t().delete_confirm_body}</p>
+                    {move || delete_error.get().map(|error| view! { <ErrorMessage error /> })}
+                    <div class="confirm-dialog__actions">
+                        <button type="button" class="button" on:click=move |_| confirming.set(false)>{move || t().cancel}</button>
+                        <button type="button" class="button button--danger" disabled=move || deleting.get() on:click=confirm_delete.clone()>
+                            {move || t().delete_confirm}
+                        </button>
+                    </div>
+                </div>
+            </div>
+        </Show>
+        <div class="contact-page__columns">
+            <section class="contact-page__details" aria-labelledby="details-title">
+                <h2 id="details-title" class="section-title">{move || t().details_title}</h2>
+                <ContactInfo contact=contact.clone() />
+            </section>
+            <section class="contact-page__activity">
+                <div class="tabs" role="tablist">
+                    <button type="button" role="tab" class="tabs__tab" aria-selected=move || (tab.get() == Tab::Timeline).to_string()
+                        on:click=move |_| tab.set(Tab::Timeline)>{move || t().tab_timeline}</button>
+                    <button type="button" role="tab" class="tabs__tab" aria-selected=move || (tab.get() == Tab::Conversations).to_string()
+                        on:click=move |_| tab.set(Tab::Conversations)>{move || t().tab_conversations}</button>
+                </div>
+                <div role="tabpanel" class="tabs__panel">
+                    {move || match tab.get() {
+                        Tab::Timeline => view! {
+                            <ol class="timeline">
+                                {updated.clone().map(|at| view! {
+                                    <li class="timeline__event"><time datetime=at.clone()>{display_time(&at)}</time> {move || t().timeline_updated}</li>
+                                })}
+                                <li class="timeline__event"><time datetime=created.clone()>{display_time(&created)}</time> {move || t().timeline_created}</li>
+                            </ol>
+                        }.into_any(),
+                        Tab::Conversations => view! { <p class="empty-state">{move || t().conversations_none}</p> }.into_any(),
+                    }}
+                </div>
+            </section>
+        </div>
+    }
+}
+
+/// "2026-11-25T03:30:00Z" → "25/11/2026 03:30 UTC".
+fn display_time(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(at) => at.format("%d/%m/%Y %H:%M UTC").to_string(),
+        Err(_) => rfc3339.to_string(),
+    }
+}

@@ -1,0 +1,161 @@
+//! The contact list's URL state: the search (`q`), the filters (`org`,
+//! `group`) and what the side panel shows (`contact`, `new`, `edit`), so
+//! reload, back/forward and shared links keep them. Pure.
+
+/// What the side panel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    /// No panel.
+    Closed,
+    /// A contact's details (`?contact=ID`).
+    Contact(i64),
+    /// The add form (`?new=1`).
+    New,
+    /// The edit form for a contact (`?edit=ID`).
+    Edit(i64),
+}
+
+impl Panel {
+    /// Reads the panel from the query's values.
+    pub fn from_query(contact: Option<&str>, new: Option<&str>, edit: Option<&str>) -> Panel {
+        let id = |v: Option<&str>| v.and_then(|v| v.trim().parse::<i64>().ok());
+        if let Some(id) = id(edit) {
+            Panel::Edit(id)
+        } else if new.is_some_and(|v| !v.is_empty()) {
+            Panel::New
+        } else if let Some(id) = id(contact) {
+            Panel::Contact(id)
+        } else {
+            Panel::Closed
+        }
+    }
+}
+
+fn encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).collect()
+}
+
+/// What the list shows: the search text (`q`, kept as typed: the URL's
+/// value is written back into the box, so trimming would eat the space a
+/// user just typed) and the filters (`org`, `group`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    pub q: String,
+    pub organization: Option<i64>,
+    pub group: Option<i64>,
+}
+
+impl ListQuery {
+    /// Just a search.
+    pub fn search(q: &str) -> ListQuery {
+        ListQuery {
+            q: q.to_string(),
+            ..ListQuery::default()
+        }
+    }
+
+    /// Reads the query's values; nonsense filters are ignored.
+    pub fn from_query(
+        q: Option<&str>,
+        organization: Option<&str>,
+        group: Option<&str>,
+    ) -> ListQuery {
+        let id = |v: Option<&str>| v.and_then(|v| v.trim().parse::<i64>().ok());
+        ListQuery {
+            q: q.unwrap_or_default().to_string(),
+            organization: id(organization),
+            group: id(group),
+        }
+    }
+
+    /// Whether a filter is set.
+    pub fn is_filtered(&self) -> bool {
+        self.organization.is_some() || self.group.is_some()
+    }
+
+    /// The list's URL for this query and a panel.
+    pub fn url(&self, panel: Panel) -> String {
+        let mut params = Vec::new();
+        if !self.q.trim().is_empty() {
+            params.push(format!("q={}", encode(&self.q)));
+        }
+        if let Some(id) = self.organization {
+            params.push(format!("org={id}"));
+        }
+        if let Some(id) = self.group {
+            params.push(format!("group={id}"));
+        }
+        match panel {
+            Panel::Closed => {}
+            Panel::Contact(id) => params.push(format!("contact={id}")),
+            Panel::New => params.push("new=1".to_string()),
+            Panel::Edit(id) => params.push(format!("edit={id}")),
+        }
+        if params.is_empty() {
+            "/contacts".to_string()
+        } else {
+            format!("/contacts?{}", params.join("&"))
+        }
+    }
+}
+
+/// The list's URL for a search (no filters) and a panel.
+pub fn list_url(search: &str, panel: Panel) -> String {
+    ListQuery::search(search).url(panel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_url_carries_search_and_panel() {
+        assert_eq!(list_url("", Panel::Closed), "/contacts");
+        assert_eq!(
+            list_url("joão", Panel::Contact(7)),
+            "/contacts?q=jo%C3%A3o&contact=7"
+        );
+        assert_eq!(list_url("", Panel::New), "/contacts?new=1");
+        assert_eq!(list_url("a b", Panel::Edit(3)), "/contacts?q=a%20b&edit=3");
+    }
+
+    #[test]
+    fn search_text_is_kept_as_typed_and_percent_encoded() {
+        assert_eq!(list_url("  ", Panel::Closed), "/contacts");
+        assert_eq!(list_url("joao ", Panel::Closed), "/contacts?q=joao%20");
+        assert_eq!(
+            list_url("(11) 9876", Panel::Closed),
+            "/contacts?q=%2811%29%209876"
+        );
+        assert_eq!(list_url("a&b=c", Panel::Closed), "/contacts?q=a%26b%3Dc");
+    }
+
+    #[test]
+    fn filters_travel_in_the_url_and_back() {
+        let query = ListQuery {
+            q: "silva".into(),
+            organization: Some(4),
+            group: Some(9),
+        };
+        let url = query.url(Panel::Contact(2));
+        assert_eq!(url, "/contacts?q=silva&org=4&group=9&contact=2");
+        assert_eq!(
+            ListQuery::from_query(Some("silva"), Some("4"), Some("9")),
+            query
+        );
+        assert_eq!(
+            ListQuery::from_query(None, Some("x"), Some("")),
+            ListQuery::default()
+        );
+        assert!(query.is_filtered());
+        assert!(!ListQuery::search("a").is_filtered());
+    }
+
+    #[test]
+    fn the_panel_is_read_back_and_nonsense_is_ignored() {
+        assert_eq!(Panel::from_query(Some("7"), None, None), Panel::Contact(7));
+        assert_eq!(Panel::from_query(Some("7"), Some("1"), None), Panel::New);
+        assert_eq!(Panel::from_query(None, None, Some("3")), Panel::Edit(3));
+        assert_eq!(Panel::from_query(Some("x"), None, Some("")), Panel::Closed);
+    }
+}

@@ -1,0 +1,141 @@
+// One contact's life in the browser: the side panel from the list, adding a
+// contact through "Mostrar mais" (an invalid CPF is refused in place), editing
+// it, its page ("Ver contato") and deleting it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAgenda, openHydrated } from './harness.mjs';
+
+let agenda;
+before(async () => { agenda = await startAgenda(); });
+after(async () => { await agenda?.stop(); });
+
+const panel = (page) => page.getByRole('dialog');
+
+test('clicking a row opens the side panel; Esc closes it and the URL follows', async () => {
+  const page = await agenda.newPage();
+  await openHydrated(page, `${agenda.base}/contacts`);
+  const row = page.locator('tbody tr').nth(3);
+  const id = await row.getAttribute('data-contact-id');
+  const name = (await row.locator('.contact-table__link').textContent()).trim();
+  await row.locator('td.contact-table__id').click();
+  await panel(page).waitFor();
+  assert.equal(new URL(page.url()).searchParams.get('contact'), id);
+  assert.ok((await panel(page).textContent()).includes(name), `panel shows ${name}`);
+  const view = panel(page).getByRole('link', { name: 'Ver contato' });
+  assert.equal(await view.getAttribute('href'), `/contacts/${id}`);
+
+  // Reload keeps the panel open (the URL carries it)...
+  await openHydrated(page, page.url());
+  await assert.doesNotReject(panel(page).getByText(name).first().waitFor(), 'still open after reload');
+  // ...and Esc closes it, dropping it from the URL.
+  await page.keyboard.press('Escape');
+  await panel(page).waitFor({ state: 'detached' });
+  assert.equal(new URL(page.url()).searchParams.get('contact'), null);
+  // Back brings it again.
+  await page.goBack();
+  await panel(page).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('add a contact with "Mostrar mais", fix an invalid CPF, edit it, open its page, delete it', async () => {
+  const page = await agenda.newPage();
+  await openHydrated(page, `${agenda.base}/contacts`);
+  await page.getByRole('button', { name: 'Adicionar contato' }).click();
+  const form = panel(page);
+  await form.getByRole('heading', { name: 'Adicionar contato' }).waitFor();
+
+  await form.getByLabel('Nome', { exact: true }).fill('Iracema Tupinambá');
+  await form.getByLabel('Telefone', { exact: true }).fill('(21) 99876-1234');
+  await form.getByLabel('E-mail', { exact: true }).fill('iracema@exemplo.com.br');
+  await form.getByLabel('Endereço').fill('Rua das Laranjeiras, 100 - Rio de Janeiro/RJ');
+  // The rest hides behind "Mostrar mais".
+  assert.equal(await form.getByLabel('CPF/CNPJ').count(), 0);
+  await form.getByRole('button', { name: 'Mostrar mais' }).click();
+  await form.getByLabel('CPF/CNPJ').fill('123.456.789-00');
+  await form.getByRole('button', { name: 'Adicionar', exact: true }).click();
+  const cpfError = form.locator('#contact-document-error');
+  await assert.doesNotReject(
+    page.waitForFunction(() => document.querySelector('#contact-document-error')?.textContent.includes('CPF')),
+  );
+  assert.match(await cpfError.textContent(), /CPF/);
+  assert.equal(new URL(page.url()).searchParams.get('new'), '1', 'still on the form');
+
+  await form.getByLabel('CPF/CNPJ').fill('529.982.247-25');
+  // An organization and a group created beforehand.
+  const organization = form.getByLabel('Organização');
+  const orgName = (await organization.locator('option').nth(1).textContent()).trim();
+  await organization.selectOption({ label: orgName });
+  const firstGroup = form.getByRole('group', { name: 'Grupos' }).getByRole('checkbox').first();
+  const groupName = (await firstGroup.locator('xpath=..').textContent()).trim();
+  await firstGroup.check();
+  await form.getByRole('button', { name: 'Adicionar', exact: true }).click();
+  // Saved: the panel shows the new contact.
+  await page.waitForURL((url) => url.searchParams.get('contact') !== null);
+  const id = new URL(page.url()).searchParams.get('contact');
+  await panel(page).getByText('529.982.247-25').waitFor();
+  assert.ok(await panel(page).getByText('(21) 99876-1234').isVisible());
+  assert.ok(await panel(page).getByText(orgName).isVisible(), 'organization shown');
+  assert.ok(await panel(page).getByText(groupName).isVisible(), 'group shown');
+
+  // Edit: rename.
+  await panel(page).getByRole('button', { name: 'Editar' }).click();
+  const edit = panel(page);
+  await edit.getByRole('heading', { name: 'Editar contato' }).waitFor();
+  assert.equal(await edit.getByLabel('Nome', { exact: true }).inputValue(), 'Iracema Tupinambá');
+  await edit.getByLabel('Nome', { exact: true }).fill('Iracema Tupinambá Souza');
+  await edit.getByRole('button', { name: 'Salvar' }).click();
+  await page.waitForURL((url) => url.searchParams.get('contact') === id);
+  await panel(page).getByRole('heading', { name: 'Iracema Tupinambá Souza' }).waitFor();
+
+  // The list finds it without accents.
+  await page.keyboard.press('Escape');
+  await page.getByRole('searchbox', { name: /Buscar contato/ }).fill('iracema tupinamba');
+  await page.waitForFunction(
+    (id) => [...document.querySelectorAll('tbody tr')].some((tr) => tr.dataset.contactId === id),
+    id,
+  );
+
+  // Its page.
+  await page.locator(`tbody tr[data-contact-id="${id}"] td.contact-table__id`).click();
+  await panel(page).getByRole('link', { name: 'Ver contato' }).click();
+  await page.waitForURL(`${agenda.base}/contacts/${id}`);
+  await page.getByRole('heading', { name: 'Iracema Tupinambá Souza', level: 1 }).waitFor();
+  assert.ok(await page.getByRole('tab', { name: 'Linha do tempo' }).isVisible());
+  assert.ok(await page.getByText('iracema@exemplo.com.br').isVisible());
+  await page.getByRole('tab', { name: 'Conversas' }).click();
+  await page.getByText('Nenhuma conversa').waitFor();
+
+  // Delete, with confirmation.
+  await page.getByRole('button', { name: 'Excluir', exact: true }).click();
+  const dialog = page.getByRole('alertdialog');
+  await dialog.getByRole('button', { name: 'Cancelar' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Excluir', exact: true }).click();
+  await dialog.getByRole('button', { name: 'Excluir contato' }).click();
+  await page.waitForURL(`${agenda.base}/contacts`);
+  const after = await agenda.api('contacts/list', { q: 'Iracema' });
+  assert.deepEqual(after.contacts, [], 'deleted');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a phone that already exists warns and links to its contact', async () => {
+  const { contacts } = await agenda.api('contacts/list', { limit: '50' });
+  const existing = contacts.find((c) => c.phone);
+  const page = await agenda.newPage();
+  await openHydrated(page, `${agenda.base}/contacts?new=1`);
+  const form = panel(page);
+  await form.getByLabel('Nome', { exact: true }).fill('Outra Pessoa');
+  // Typed in another format than shown.
+  await form.getByLabel('Telefone', { exact: true }).fill(existing.phone_e164);
+  await form.getByLabel('E-mail', { exact: true }).focus();
+  const warning = form.getByRole('status');
+  await warning.waitFor();
+  assert.ok((await warning.textContent()).includes(existing.name));
+  assert.equal(
+    await warning.getByRole('link').first().getAttribute('href'),
+    `/contacts?contact=${existing.id}`,
+  );
+  await page.context().close();
+});
