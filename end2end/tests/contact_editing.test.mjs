@@ -139,3 +139,39 @@ test('a phone that already exists warns and links to its contact', async () => {
   );
   await page.context().close();
 });
+
+test('a photo is uploaded on the contact page, replaces the initials, and can be removed', async () => {
+  const { contacts } = await agenda.api('contacts/list', { limit: '5' });
+  const target = contacts[2];
+  const png = Buffer.from(
+    '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360606060f80f0001040100' +
+      '5fe5c34b0000000049454e44ae426082',
+    'hex',
+  );
+  const page = await agenda.newPage();
+  await openHydrated(page, `${agenda.base}/contacts/${target.id}`);
+  const header = page.locator('.contact-header');
+  assert.equal(await header.locator('img.avatar').count(), 0, 'initials first');
+
+  // Not an image: refused in the browser, with the reason.
+  await header.locator('input[type=file]').setInputFiles({ name: 'notas.txt', mimeType: 'text/plain', buffer: Buffer.from('oi') });
+  await header.getByText('A foto deve ser uma imagem JPEG, PNG ou WebP.').waitFor();
+
+  await header.locator('input[type=file]').setInputFiles({ name: 'foto.png', mimeType: 'image/png', buffer: png });
+  const img = header.locator('img.avatar');
+  await img.waitFor();
+  assert.match(await img.getAttribute('src'), new RegExp(`^/contacts/${target.id}/photo\\?v=`));
+  await page.waitForFunction(() => document.querySelector('.contact-header img.avatar')?.naturalWidth === 1);
+  assert.equal(await header.getByRole('alert').count(), 0, 'the earlier error is gone');
+
+  // It stays after a reload, and shows in the list's side panel too.
+  await openHydrated(page, `${agenda.base}/contacts?contact=${target.id}`);
+  await panel(page).locator('img.avatar').waitFor();
+
+  await openHydrated(page, `${agenda.base}/contacts/${target.id}`);
+  await header.getByRole('button', { name: 'Remover foto' }).click();
+  await img.waitFor({ state: 'detached' });
+  assert.ok(await header.locator('span.avatar').isVisible(), 'initials again');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

@@ -112,6 +112,10 @@ mod server {
             telegram: row.telegram,
             website: row.website,
             notes: row.notes,
+            photo_url: row
+                .photo
+                .as_deref()
+                .map(|version| crate::contacts::photo::photo_url(row.id, version)),
             channels,
             created_at: row.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
             updated_at: row.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),

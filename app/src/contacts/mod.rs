@@ -24,6 +24,10 @@ pub mod pages;
 /// Phone numbers: normalization to E.164 and display (server only).
 #[cfg(feature = "ssr")]
 pub mod phone;
+/// Contact photos: accepted types and sizes, URLs (pure).
+pub mod photo;
+/// Contact photos: upload and removal server functions, the image route.
+pub mod photo_api;
 /// All SQL of the contacts module (server only).
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -67,6 +67,8 @@ pub struct ContactDetails {
     pub telegram: Option<String>,
     pub website: Option<String>,
     pub notes: Option<String>,
+    /// Where its photo is served (`None`: show the initials).
+    pub photo_url: Option<String>,
     /// Channels a conversation can be started on, in menu order.
     pub channels: Vec<Channel>,
     /// RFC 3339.

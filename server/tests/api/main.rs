@@ -9,5 +9,6 @@ mod contacts;
 mod database;
 mod directory;
 mod helpers;
+mod photos;
 mod site;
 mod tenancy;

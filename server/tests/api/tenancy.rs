@@ -91,6 +91,19 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
                 let (status, body) = json(app.post_as(&client_b, path, &[("id", id.as_str())]).await).await;
                 assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
             }
+            "/api/contacts/photo" => {
+                let id = a_ids[0].to_string();
+                let (status, body) = crate::photos::upload(&app, &client_b, &id, crate::photos::PNG.to_vec(), "p.png", "image/png").await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+            }
+            "/api/contacts/remove_photo" => {
+                let id = a_ids[0].to_string();
+                crate::photos::upload(&app, &client_a, &id, crate::photos::PNG.to_vec(), "p.png", "image/png").await;
+                let (status, body) = json(app.post_as(&client_b, path, &[("id", id.as_str())]).await).await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+                let (_, details) = json(app.post_as(&client_a, "/api/contacts/get", &[("id", id.as_str())]).await).await;
+                assert!(details["photo_url"].is_string(), "A's photo stays: {details}");
+            }
             "/api/contacts/update" => {
                 let body = serde_json::json!({"id": a_ids[0], "form": {"name": "Changed by B"}});
                 let (status, _) = json(app.post_json(&client_b, path, &body).await).await;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::contacts::components::ContactInfo;
+use crate::contacts::components::{Avatar, ContactInfo};
 use crate::contacts::details_api::get_contact;
 use crate::i18n::use_i18n;
 use crate::ui::{ErrorMessage, SlideOver};
@@ -41,9 +41,12 @@ pub fn ContactPanel(
                         let id = details.id;
                         view! {
                             <SlideOver title=details.name.clone() on_close class="contact-panel">
-                                <p class="contact-panel__id">
-                                    {move || i18n.t().col_contact_id} ": " <strong>{id}</strong>
-                                </p>
+                                <div class="contact-panel__who">
+                                    <Avatar name=details.name.clone() photo_url=details.photo_url.clone() />
+                                    <p class="contact-panel__id">
+                                        {move || i18n.t().col_contact_id} ": " <strong>{id}</strong>
+                                    </p>
+                                </div>
                                 <ContactInfo contact=details />
                                 <footer class="contact-panel__footer">
                                     <button type="button" class="button" on:click=move |_| on_edit.run(id)>

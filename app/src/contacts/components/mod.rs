@@ -3,6 +3,7 @@
 mod contact_form;
 mod contact_info;
 mod contact_panel;
+mod contact_photo;
 mod contact_table;
 mod list_filters;
 mod search_box;
@@ -11,6 +12,7 @@ mod start_conversation_menu;
 pub use contact_form::ContactFormPanel;
 pub use contact_info::ContactInfo;
 pub use contact_panel::ContactPanel;
+pub use contact_photo::{Avatar, ContactPhoto};
 pub use contact_table::{initials, ContactTable};
 pub use list_filters::ListFilters;
 pub use search_box::SearchBox;

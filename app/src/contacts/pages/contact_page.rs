@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::contacts::components::{initials, ContactInfo, StartConversationMenu};
+use crate::contacts::components::{ContactInfo, ContactPhoto, StartConversationMenu};
 use crate::contacts::details_api::{delete_contact, get_contact};
 use crate::contacts::model::ContactDetails;
 use crate::contacts::urls::{list_url, Panel};
@@ -73,7 +73,7 @@ fn ContactView(contact: ContactDetails) -> impl IntoView {
     let updated = (contact.updated_at != contact.created_at).then(|| contact.updated_at.clone());
     view! {
         <header class="contact-header">
-            <span class="avatar avatar--large" aria-hidden="true">{initials(&contact.name)}</span>
+            <ContactPhoto id name=contact.name.clone() photo_url=contact.photo_url.clone() />
             <div class="contact-header__who">
                 <h1 class="contact-header__name">{contact.name.clone()}</h1>
                 <p class="contact-header__id">{move || t().col_contact_id} ": " <strong>{id}</strong></p>
