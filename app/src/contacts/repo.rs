@@ -23,11 +23,97 @@ pub struct ContactListRow {
     pub email: Option<String>,
 }
 
+/// The part of the list query shared by both plans: the search predicate
+/// (`$2` text pattern on `search_text`, the folded name and e-mails; `$3`
+/// digits pattern on `search_phones`; `$4` ID; both columns kept by
+/// triggers, migration 0005),
+/// the keyset (`$5`, `$6`), the filters (`$8` organization, `$9` group),
+/// order and page size (`$7`).
+macro_rules! list_sql {
+    ($from:literal) => {
+        concat!(
+            r#"
+        SELECT c.id, c.name, c.sort_key,
+               (SELECT p.e164 FROM contact_phones p
+                 WHERE p.contact_id = c.id ORDER BY p.position LIMIT 1) AS phone,
+               (SELECT e.email FROM contact_emails e
+                 WHERE e.contact_id = c.id ORDER BY e.position LIMIT 1) AS email
+          FROM "#,
+            $from,
+            r#"
+         WHERE c.company_id = $1
+           AND ($2 IS NULL AND $3 IS NULL AND $4 IS NULL
+                OR c.search_text LIKE $2 ESCAPE '\'
+                OR c.search_phones LIKE $3
+                OR c.id = $4)
+           AND ($5 IS NULL OR (c.sort_key, c.id) > ($5, $6))
+           AND ($8 IS NULL OR c.organization_id = $8)
+           AND ($9 IS NULL OR EXISTS (SELECT 1 FROM contact_group_members m
+                                       WHERE m.company_id = $1 AND m.contact_id = c.id
+                                         AND m.group_id = $9))
+         ORDER BY c.sort_key, c.id
+         LIMIT $7
+    "#
+        )
+    };
+}
+
+/// Walks the list in name order (the `(company_id, sort_key, id)` index),
+/// testing each contact: cheap when matches are dense (no search, "silva",
+/// "mar"), since a page fills after a few hundred rows.
+const LIST_BY_WALK: &str = list_sql!("contacts c");
+
+/// Tests and sorts only the candidates that the trigram index finds for
+/// `$10` (plus the searched ID): cheap when matches are few (a phone, an
+/// e-mail, a full name), where the walk would read the whole list. CROSS
+/// JOIN makes SQLite drive the join from the candidates, not the name index.
+const LIST_BY_INDEX: &str = list_sql!(
+    "(SELECT rowid AS id FROM contact_search WHERE contact_search MATCH $10
+            UNION SELECT $4) AS s
+          CROSS JOIN contacts c ON c.id = s.id"
+);
+
+/// Up to this many index candidates, sorting them beats walking the list.
+const INDEX_CANDIDATES_MAX: i64 = 2_000;
+
+/// How a search is answered; see [`plan_search`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchPlan {
+    /// Walk the name-ordered list.
+    Walk,
+    /// Test and sort the trigram index's candidates for this FTS5 expression.
+    Index(String),
+}
+
+/// Chooses between walking the list and the trigram index (SQLite only):
+/// counts the index's candidates, stopping at [`INDEX_CANDIDATES_MAX`] + 1
+/// so the probe itself stays bounded; more than that means matches are dense
+/// and the walk fills a page quickly. PostgreSQL always takes the walk query
+/// and its planner picks the index (same results).
+pub async fn plan_search(db: &Db, terms: &SearchTerms) -> Result<SearchPlan, sqlx::Error> {
+    let (Db::Sqlite(pool), Some(expression)) = (db, terms.index_query()) else {
+        return Ok(SearchPlan::Walk);
+    };
+    let candidates: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT rowid FROM contact_search
+                                WHERE contact_search MATCH $1 LIMIT $2)",
+    )
+    .bind(&expression)
+    .bind(INDEX_CANDIDATES_MAX + 1)
+    .fetch_one(pool)
+    .await?;
+    Ok(if candidates > INDEX_CANDIDATES_MAX {
+        SearchPlan::Walk
+    } else {
+        SearchPlan::Index(expression)
+    })
+}
+
 /// Lists contacts in name order, one page after `after`, filtered by `terms`
 /// and `filter`.
 ///
 /// Keyset paging on (sort_key, id): the cost of a page does not grow with its
-/// depth, and there is no COUNT.
+/// depth, and there is no COUNT. Both plans return the same rows.
 pub async fn list_contacts(
     db: &Db,
     company: CompanyId,
@@ -36,35 +122,28 @@ pub async fn list_contacts(
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<Vec<ContactListRow>, sqlx::Error> {
-    const SQL: &str = r#"
-        SELECT c.id, c.name, c.sort_key,
-               (SELECT p.e164 FROM contact_phones p
-                 WHERE p.contact_id = c.id ORDER BY p.position LIMIT 1) AS phone,
-               (SELECT e.email FROM contact_emails e
-                 WHERE e.contact_id = c.id ORDER BY e.position LIMIT 1) AS email
-          FROM contacts c
-         WHERE c.company_id = $1
-           AND ($2 IS NULL AND $3 IS NULL AND $4 IS NULL
-                OR c.sort_key LIKE $2 ESCAPE '\'
-                OR c.id = $4
-                OR EXISTS (SELECT 1 FROM contact_emails e
-                            WHERE e.company_id = $1 AND e.contact_id = c.id
-                              AND e.email LIKE $2 ESCAPE '\')
-                OR EXISTS (SELECT 1 FROM contact_phones p
-                            WHERE p.company_id = $1 AND p.contact_id = c.id
-                              AND p.e164 LIKE $3))
-           AND ($5 IS NULL OR (c.sort_key, c.id) > ($5, $6))
-           AND ($8 IS NULL OR c.organization_id = $8)
-           AND ($9 IS NULL OR EXISTS (SELECT 1 FROM contact_group_members m
-                                       WHERE m.company_id = $1 AND m.contact_id = c.id
-                                         AND m.group_id = $9))
-         ORDER BY c.sort_key, c.id
-         LIMIT $7
-    "#;
+    let plan = plan_search(db, terms).await?;
+    list_contacts_with(db, company, terms, filter, after, limit, &plan).await
+}
+
+/// [`list_contacts`] with a given plan (the benchmark and tests compare them).
+pub async fn list_contacts_with(
+    db: &Db,
+    company: CompanyId,
+    terms: &SearchTerms,
+    filter: ListFilter,
+    after: Option<&Cursor>,
+    limit: u32,
+    plan: &SearchPlan,
+) -> Result<Vec<ContactListRow>, sqlx::Error> {
+    let (sql, expression) = match plan {
+        SearchPlan::Walk => (LIST_BY_WALK, None),
+        SearchPlan::Index(expression) => (LIST_BY_INDEX, Some(expression.as_str())),
+    };
     let text_pattern = terms.text.as_ref().map(|t| format!("%{}%", like_escape(t)));
     let digits_pattern = terms.digits.as_ref().map(|d| format!("%{d}%"));
     let rows = with_db!(db, pool => {
-        sqlx::query_as::<_, ContactListRow>(SQL)
+        let mut query = sqlx::query_as::<_, ContactListRow>(sql)
             .bind(company.0)
             .bind(text_pattern)
             .bind(digits_pattern)
@@ -73,9 +152,11 @@ pub async fn list_contacts(
             .bind(after.map(|c| c.id))
             .bind(i64::from(limit))
             .bind(filter.organization)
-            .bind(filter.group)
-            .fetch_all(pool)
-            .await?
+            .bind(filter.group);
+        if let Some(expression) = expression {
+            query = query.bind(expression);
+        }
+        query.fetch_all(pool).await?
     });
     Ok(rows)
 }

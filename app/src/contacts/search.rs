@@ -75,6 +75,57 @@ pub fn parse_search(query: &str) -> SearchTerms {
     SearchTerms { text, digits, id }
 }
 
+/// Shortest text the trigram index can look up.
+const MIN_INDEXED_CHARS: usize = 3;
+
+impl SearchTerms {
+    /// The full-text (FTS5 trigram) expression whose matches are a superset
+    /// of this search's matches, or `None` when no such expression exists
+    /// (a text without any word of 3+ characters) and the list must be
+    /// walked instead.
+    ///
+    /// Each text word of 3+ characters must occur (`AND`); shorter words are
+    /// left to the exact check that follows; they are looked for in the
+    /// index's `text` column (folded name and e-mails). Phone digits are an
+    /// alternative (`OR`) in its `phones` column. A contact ID is looked up
+    /// by key, not here.
+    pub fn index_query(&self) -> Option<String> {
+        let text = match &self.text {
+            None => None,
+            Some(text) => {
+                let words: Vec<String> = text
+                    .split(' ')
+                    .filter(|w| w.chars().count() >= MIN_INDEXED_CHARS)
+                    .map(fts_phrase)
+                    .collect();
+                if words.is_empty() {
+                    // The text alternative cannot use the index.
+                    return None;
+                }
+                Some(words.join(" AND "))
+            }
+        };
+        let digits = self
+            .digits
+            .as_ref()
+            .filter(|d| d.len() >= MIN_INDEXED_CHARS)
+            .map(|d| fts_phrase(d));
+        // Column filters: the index's `text` column holds the folded name
+        // and e-mails, `phones` the phone digits.
+        let text = text.map(|t| format!("{{text}} : ({t})"));
+        let digits = digits.map(|d| format!("{{phones}} : {d}"));
+        match (text, digits) {
+            (Some(text), Some(digits)) => Some(format!("({text}) OR ({digits})")),
+            (text, digits) => text.or(digits),
+        }
+    }
+}
+
+/// An FTS5 string literal: the text in double quotes, inner quotes doubled.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
 /// A position in the list: the last row of the previous page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
@@ -126,6 +177,36 @@ mod tests {
         assert_eq!(fold("  JOÃO  da Conceição "), "joao da conceicao");
         assert_eq!(fold("Antônio Gonçalves"), "antonio goncalves");
         assert_eq!(fold("ÁÉÍÓÚ àèìòù âêô ãõ ç ü"), "aeiou aeiou aeo ao c u");
+    }
+
+    #[test]
+    fn index_query_needs_every_long_word_or_the_phone_digits() {
+        assert_eq!(
+            parse_search("Maria da Silva").index_query().as_deref(),
+            Some("{text} : (\"maria\" AND \"silva\")")
+        );
+        assert_eq!(
+            parse_search("(11) 98765-4321").index_query().as_deref(),
+            Some("({text} : (\"(11)\" AND \"98765-4321\")) OR ({phones} : \"11987654321\")")
+        );
+        assert_eq!(
+            parse_search("joao@x.com").index_query().as_deref(),
+            Some("{text} : (\"joao@x.com\")")
+        );
+        // Inner quotes cannot break out of the phrase.
+        assert_eq!(
+            parse_search("a\"b\" OR x").index_query().as_deref(),
+            Some("{text} : (\"a\"\"b\"\"\")")
+        );
+    }
+
+    #[test]
+    fn short_text_cannot_use_the_index() {
+        assert_eq!(parse_search("jo").index_query(), None);
+        assert_eq!(parse_search("ab cd").index_query(), None);
+        assert_eq!(parse_search("").index_query(), None);
+        // "12" is an ID and 2-character text: walked.
+        assert_eq!(parse_search("12").index_query(), None);
     }
 
     #[test]

@@ -10,5 +10,6 @@ mod database;
 mod directory;
 mod helpers;
 mod photos;
+mod search;
 mod site;
 mod tenancy;

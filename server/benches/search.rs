@@ -1,0 +1,310 @@
+//! Contact search benchmark: server-side latency of the contact list's
+//! search (`contacts/list`: parsing, planning, the page query) on a SQLite
+//! database of 1,000,000 generated contacts.
+//!
+//! ```sh
+//! cargo bench -p server --bench search
+//! AGENDA_BENCH_CONTACTS=100000 cargo bench -p server --bench search
+//! ```
+//!
+//! The database is generated once (deterministically) into
+//! `target/bench/search-<N>.db` and reused by later runs. Each query kind is
+//! run for 100 different queries drawn from the data, 3 times each, after one
+//! warm-up pass; the table printed at the end goes into BENCHMARKS.md.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use app::contacts::repo::{
+    count_contacts, insert_contacts, list_contacts, plan_search, SearchPlan,
+};
+use app::contacts::search::{fold, parse_search, Cursor, ListFilter, DEFAULT_PAGE_SIZE};
+use app::db::Db;
+use app::tenant::CompanyId;
+use server::seed;
+
+const SEED: u64 = 2026;
+const QUERIES_PER_KIND: usize = 100;
+const RUNS_PER_QUERY: usize = 3;
+
+/// A contact drawn from the database to build queries from.
+#[derive(sqlx::FromRow)]
+struct Sample {
+    id: i64,
+    name: String,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let contacts: usize = std::env::var("AGENDA_BENCH_CONTACTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let path = dir.join(format!("search-{contacts}.db"));
+    let url = format!("sqlite:{}", path.display());
+    let db = Db::open(&url).await.expect("open the bench database");
+    let company = prepare(&db, contacts).await;
+
+    let samples = samples(&db, company, contacts).await;
+    let kinds = query_kinds(&samples);
+
+    // Warm-up: one pass over every query (page cache, statement cache).
+    for (_, queries) in &kinds {
+        for query in queries {
+            search(&db, company, query, None).await;
+        }
+    }
+
+    println!(
+        "\nContact search, {contacts} contacts, SQLite; server-side latency of one page (50 rows)"
+    );
+    println!("\n| query kind | example | plan | p50 | p95 | p99 | max |");
+    println!("|---|---|---|---|---|---|---|");
+    for (kind, queries) in &kinds {
+        let mut times = Vec::with_capacity(queries.len() * RUNS_PER_QUERY);
+        let mut index_plans = 0;
+        for query in queries {
+            if matches!(
+                plan_search(&db, &parse_search(query)).await.expect("plan"),
+                SearchPlan::Index(_)
+            ) {
+                index_plans += 1;
+            }
+            for _ in 0..RUNS_PER_QUERY {
+                times.push(search(&db, company, query, None).await);
+            }
+        }
+        report(kind, &queries[0], index_plans, queries.len(), &mut times);
+    }
+
+    // Deep paging: page 2..=21 of a dense query, each from its cursor.
+    let mut times = Vec::new();
+    for query in ["silva", "maria"] {
+        let terms = parse_search(query);
+        let mut after: Option<Cursor> = None;
+        for _ in 0..20 {
+            let started = Instant::now();
+            let rows = list_contacts(
+                &db,
+                company,
+                &terms,
+                ListFilter::default(),
+                after.as_ref(),
+                DEFAULT_PAGE_SIZE,
+            )
+            .await
+            .expect("page");
+            times.push(started.elapsed());
+            let last = rows.last().expect("a full page");
+            after = Some(Cursor {
+                sort_key: last.sort_key.clone(),
+                id: last.id,
+            });
+        }
+    }
+    report(
+        "next pages (keyset)",
+        &"silva, maria: pages 1-20".to_string(),
+        0,
+        40,
+        &mut times,
+    );
+}
+
+/// Opens or builds the database of `contacts` generated contacts; returns
+/// the company that holds them.
+async fn prepare(db: &Db, contacts: usize) -> CompanyId {
+    let company = app::tenant::demo_company(db).await.expect("query");
+    if let Some(company) = company {
+        let count = count_contacts(db, company).await.expect("count") as usize;
+        if count == contacts {
+            eprintln!("reusing the database of {count} contacts");
+            return company;
+        }
+        panic!("the bench database holds {count} contacts, not {contacts}: delete target/bench/");
+    }
+    let (company, _) = seed::seed_demo(db, 0).await.expect("company");
+    let started = Instant::now();
+    const CHUNK: usize = 50_000;
+    for start in (0..contacts).step_by(CHUNK) {
+        let n = CHUNK.min(contacts - start);
+        let batch = seed::generate_contacts(n, SEED + start as u64);
+        insert_contacts(db, company, &batch).await.expect("insert");
+        eprintln!("generated {} contacts", start + n);
+    }
+    eprintln!("generated in {:.0?}", started.elapsed());
+    if let Db::Sqlite(pool) = db {
+        sqlx::query("PRAGMA optimize")
+            .execute(pool)
+            .await
+            .expect("optimize");
+    }
+    company
+}
+
+/// `QUERIES_PER_KIND` contacts spread over the whole list, deterministically.
+async fn samples(db: &Db, company: CompanyId, contacts: usize) -> Vec<Sample> {
+    let Db::Sqlite(pool) = db else {
+        unreachable!("the search bench runs on SQLite")
+    };
+    let mut rng = fastrand::Rng::with_seed(SEED);
+    let mut out = Vec::new();
+    while out.len() < QUERIES_PER_KIND * 2 {
+        let offset = rng.i64(0..contacts as i64);
+        let sample: Sample = sqlx::query_as(
+            "SELECT c.id, c.name,
+                    (SELECT e164 FROM contact_phones p WHERE p.contact_id = c.id
+                      ORDER BY position LIMIT 1) AS phone,
+                    (SELECT email FROM contact_emails e WHERE e.contact_id = c.id
+                      ORDER BY position LIMIT 1) AS email
+               FROM contacts c WHERE c.company_id = $1 AND c.id >= $2
+              ORDER BY c.id LIMIT 1",
+        )
+        .bind(company.0)
+        .bind(offset)
+        .fetch_one(pool)
+        .await
+        .expect("sample");
+        out.push(sample);
+    }
+    out
+}
+
+/// The benchmark's query kinds, each with `QUERIES_PER_KIND` queries.
+fn query_kinds(samples: &[Sample]) -> Vec<(&'static str, Vec<String>)> {
+    let take = |f: &dyn Fn(&Sample) -> Option<String>| -> Vec<String> {
+        samples
+            .iter()
+            .filter_map(f)
+            .take(QUERIES_PER_KIND)
+            .collect()
+    };
+    let words = |s: &Sample| -> Vec<String> { s.name.split(' ').map(str::to_string).collect() };
+    // "+5511987654321" -> ("11", "98765", "4321")
+    let parts = |e164: &str| -> (String, String, String) {
+        let national = &e164[3..];
+        let (ddd, number) = national.split_at(2);
+        let (a, b) = number.split_at(number.len() - 4);
+        (ddd.to_string(), a.to_string(), b.to_string())
+    };
+    vec![
+        (
+            "name prefix (4 letters)",
+            take(&|s| Some(words(s)[0].chars().take(4).collect())),
+        ),
+        (
+            "name substring (mid-word)",
+            take(&|s| {
+                let last = words(s).pop()?;
+                let chars: Vec<char> = last.chars().collect();
+                (chars.len() >= 6).then(|| chars[1..5].iter().collect())
+            }),
+        ),
+        ("full name, no accents", take(&|s| Some(fold(&s.name)))),
+        (
+            "first name, no accents",
+            take(&|s| Some(fold(&words(s)[0]))),
+        ),
+        (
+            "phone (11) 98765-4321",
+            take(&|s| {
+                let (ddd, a, b) = parts(s.phone.as_deref()?);
+                Some(format!("({ddd}) {a}-{b}"))
+            }),
+        ),
+        (
+            "phone +55 11 98765-4321",
+            take(&|s| {
+                let (ddd, a, b) = parts(s.phone.as_deref()?);
+                Some(format!("+55 {ddd} {a}-{b}"))
+            }),
+        ),
+        (
+            "phone 987654321 (no area code)",
+            take(&|s| {
+                let (_, a, b) = parts(s.phone.as_deref()?);
+                Some(format!("{a}{b}"))
+            }),
+        ),
+        ("e-mail", take(&|s| s.email.clone())),
+        (
+            "e-mail, first 8 characters",
+            take(&|s| Some(s.email.as_ref()?.chars().take(8).collect())),
+        ),
+        ("contact ID", take(&|s| Some(s.id.to_string()))),
+        (
+            "low selectivity",
+            ["Silva", "Maria", "Santos", "Ana", "Souza"]
+                .iter()
+                .cycle()
+                .take(QUERIES_PER_KIND)
+                .map(|q| q.to_string())
+                .collect(),
+        ),
+        (
+            "no match",
+            take(&|s| Some(format!("{} zzq", fold(&words(s)[0])))),
+        ),
+    ]
+}
+
+async fn search(db: &Db, company: CompanyId, query: &str, after: Option<&Cursor>) -> Duration {
+    let started = Instant::now();
+    let terms = parse_search(query);
+    let rows = list_contacts(
+        db,
+        company,
+        &terms,
+        ListFilter::default(),
+        after,
+        DEFAULT_PAGE_SIZE,
+    )
+    .await
+    .expect("search");
+    let elapsed = started.elapsed();
+    std::hint::black_box(rows);
+    elapsed
+}
+
+fn report(
+    kind: &str,
+    example: &String,
+    index_plans: usize,
+    queries: usize,
+    times: &mut [Duration],
+) {
+    times.sort();
+    let at = |p: f64| {
+        let i = ((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1;
+        ms(times[i])
+    };
+    let plan = if index_plans == 0 {
+        "walk".to_string()
+    } else if index_plans == queries {
+        "index".to_string()
+    } else {
+        format!("index {index_plans}/{queries}")
+    };
+    println!(
+        "| {kind} | `{example}` | {plan} | {} | {} | {} | {} |",
+        at(0.50),
+        at(0.95),
+        at(0.99),
+        ms(*times.last().expect("samples"))
+    );
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
