@@ -9,7 +9,7 @@
 //!
 //! The database is generated once (deterministically) into
 //! `target/bench/search-<N>.db` and reused by later runs. Each query kind is
-//! run for 100 different queries drawn from the data, 3 times each, after one
+//! run for 60 different queries drawn from the data, twice each, after one
 //! warm-up pass; the table printed at the end goes into BENCHMARKS.md.
 
 use std::path::PathBuf;
@@ -24,8 +24,8 @@ use app::tenant::CompanyId;
 use server::seed;
 
 const SEED: u64 = 2026;
-const QUERIES_PER_KIND: usize = 100;
-const RUNS_PER_QUERY: usize = 3;
+const QUERIES_PER_KIND: usize = 60;
+const RUNS_PER_QUERY: usize = 2;
 
 /// A contact drawn from the database to build queries from.
 #[derive(sqlx::FromRow)]

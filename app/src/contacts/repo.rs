@@ -63,50 +63,81 @@ macro_rules! list_sql {
 /// "mar"), since a page fills after a few hundred rows.
 const LIST_BY_WALK: &str = list_sql!("contacts c");
 
-/// Tests and sorts only the candidates that the trigram index finds for
-/// `$10` (plus the searched ID): cheap when matches are few (a phone, an
-/// e-mail, a full name), where the walk would read the whole list. CROSS
-/// JOIN makes SQLite drive the join from the candidates, not the name index.
-const LIST_BY_INDEX: &str = list_sql!(
-    "(SELECT rowid AS id FROM contact_search WHERE contact_search MATCH $10
-            UNION SELECT $4) AS s
-          CROSS JOIN contacts c ON c.id = s.id"
-);
+/// Tests and sorts only the candidates the trigram index found (`$10`, a
+/// JSON array of ids): cheap when matches are few (a phone, an e-mail, a
+/// full name), where the walk would read the whole list. CROSS JOIN makes
+/// SQLite drive the join from the candidates, not from the name index.
+const LIST_BY_INDEX: &str =
+    list_sql!("json_each($10) AS s CROSS JOIN contacts c ON c.id = s.value");
+
+/// The names in `[$10, $11)`: a range of the name index, read in order.
+const LIST_BY_NAME_RANGE: &str =
+    list_sql!("(SELECT * FROM contacts WHERE sort_key >= $10 AND sort_key < $11) AS c");
 
 /// Up to this many index candidates, sorting them beats walking the list.
-const INDEX_CANDIDATES_MAX: i64 = 2_000;
+const INDEX_CANDIDATES_MAX: usize = 2_000;
 
 /// How a search is answered; see [`plan_search`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SearchPlan {
     /// Walk the name-ordered list.
     Walk,
-    /// Test and sort the trigram index's candidates for this FTS5 expression.
-    Index(String),
+    /// Test and sort these candidate ids (the trigram index's, plus the
+    /// searched contact ID).
+    Index(Vec<i64>),
+    /// Merge the range of names starting with `prefix` (read in order from
+    /// the name index) with the few other candidates `others`: for a dense
+    /// query whose matches cluster at one place of the list ("monica": most
+    /// matches are Mônicas), where the walk would read every name before.
+    Prefix { prefix: String, others: Vec<i64> },
 }
 
-/// Chooses between walking the list and the trigram index (SQLite only):
-/// counts the index's candidates, stopping at [`INDEX_CANDIDATES_MAX`] + 1
-/// so the probe itself stays bounded; more than that means matches are dense
-/// and the walk fills a page quickly. PostgreSQL always takes the walk query
-/// and its planner picks the index (same results).
+/// At most `INDEX_CANDIDATES_MAX` + 1 ids matching an FTS5 expression.
+async fn index_candidates(
+    pool: &sqlx::SqlitePool,
+    expression: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT rowid FROM contact_search WHERE contact_search MATCH $1 LIMIT $2")
+        .bind(expression)
+        .bind(INDEX_CANDIDATES_MAX as i64 + 1)
+        .fetch_all(pool)
+        .await
+}
+
+/// Chooses how to answer a search (SQLite; PostgreSQL always takes the walk
+/// query and its planner picks its indexes, with the same results):
+///
+/// 1. at most [`INDEX_CANDIDATES_MAX`] trigram-index candidates: sort them;
+/// 2. else, if the matches beyond the names starting with the text are that
+///    few: merge those with the name-prefix range;
+/// 3. else matches are dense all over the list: walk it.
+///
+/// Each probe reads at most `INDEX_CANDIDATES_MAX` + 1 ids, so planning stays
+/// bounded.
 pub async fn plan_search(db: &Db, terms: &SearchTerms) -> Result<SearchPlan, sqlx::Error> {
     let (Db::Sqlite(pool), Some(expression)) = (db, terms.index_query()) else {
         return Ok(SearchPlan::Walk);
     };
-    let candidates: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM (SELECT rowid FROM contact_search
-                                WHERE contact_search MATCH $1 LIMIT $2)",
-    )
-    .bind(&expression)
-    .bind(INDEX_CANDIDATES_MAX + 1)
-    .fetch_one(pool)
-    .await?;
-    Ok(if candidates > INDEX_CANDIDATES_MAX {
-        SearchPlan::Walk
-    } else {
-        SearchPlan::Index(expression)
-    })
+    let with_id = |mut ids: Vec<i64>| {
+        ids.extend(terms.id);
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let candidates = index_candidates(pool, &expression).await?;
+    if candidates.len() <= INDEX_CANDIDATES_MAX {
+        return Ok(SearchPlan::Index(with_id(candidates)));
+    }
+    if let (Some(prefix), Some(beyond)) = (terms.name_prefix(), terms.index_query_beyond_prefix()) {
+        let others = index_candidates(pool, &beyond).await?;
+        if others.len() <= INDEX_CANDIDATES_MAX {
+            return Ok(SearchPlan::Prefix {
+                prefix: prefix.to_string(),
+                others: with_id(others),
+            });
+        }
+    }
+    Ok(SearchPlan::Walk)
 }
 
 /// Lists contacts in name order, one page after `after`, filtered by `terms`
@@ -136,10 +167,66 @@ pub async fn list_contacts_with(
     limit: u32,
     plan: &SearchPlan,
 ) -> Result<Vec<ContactListRow>, sqlx::Error> {
-    let (sql, expression) = match plan {
-        SearchPlan::Walk => (LIST_BY_WALK, None),
-        SearchPlan::Index(expression) => (LIST_BY_INDEX, Some(expression.as_str())),
+    let (sql, candidates, range) = match plan {
+        SearchPlan::Walk => (LIST_BY_WALK, None, None),
+        SearchPlan::Index(ids) => (LIST_BY_INDEX, Some(json_ids(ids)), None),
+        SearchPlan::Prefix { prefix, others } => {
+            // The two parts, each a page at most, merged in name order.
+            let mut rows = Box::pin(list_contacts_with(
+                db,
+                company,
+                terms,
+                filter,
+                after,
+                limit,
+                &SearchPlan::Index(others.clone()),
+            ))
+            .await?;
+            let upper = format!("{prefix}\u{10FFFF}");
+            let in_range = list_page(
+                db,
+                LIST_BY_NAME_RANGE,
+                company,
+                terms,
+                filter,
+                after,
+                limit,
+                None,
+                Some((prefix.as_str(), upper.as_str())),
+            )
+            .await?;
+            rows.extend(in_range);
+            rows.sort_by(|a, b| (&a.sort_key, a.id).cmp(&(&b.sort_key, b.id)));
+            rows.dedup_by_key(|r| r.id);
+            rows.truncate(limit as usize);
+            return Ok(rows);
+        }
     };
+    list_page(
+        db, sql, company, terms, filter, after, limit, candidates, range,
+    )
+    .await
+}
+
+/// `ids` as the JSON array `json_each` reads.
+fn json_ids(ids: &[i64]) -> String {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("[{}]", ids.join(","))
+}
+
+/// Runs one of the list queries with its parameters.
+#[allow(clippy::too_many_arguments)]
+async fn list_page(
+    db: &Db,
+    sql: &str,
+    company: CompanyId,
+    terms: &SearchTerms,
+    filter: ListFilter,
+    after: Option<&Cursor>,
+    limit: u32,
+    candidates: Option<String>,
+    range: Option<(&str, &str)>,
+) -> Result<Vec<ContactListRow>, sqlx::Error> {
     let text_pattern = terms.text.as_ref().map(|t| format!("%{}%", like_escape(t)));
     let digits_pattern = terms.digits.as_ref().map(|d| format!("%{d}%"));
     let rows = with_db!(db, pool => {
@@ -153,8 +240,11 @@ pub async fn list_contacts_with(
             .bind(i64::from(limit))
             .bind(filter.organization)
             .bind(filter.group);
-        if let Some(expression) = expression {
-            query = query.bind(expression);
+        if let Some(candidates) = candidates {
+            query = query.bind(candidates);
+        }
+        if let Some((from, to)) = range {
+            query = query.bind(from).bind(to);
         }
         query.fetch_all(pool).await?
     });

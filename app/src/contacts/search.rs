@@ -121,6 +121,29 @@ impl SearchTerms {
     }
 }
 
+impl SearchTerms {
+    /// The text as a name prefix: contacts whose folded name starts with it
+    /// are a contiguous range of the name index.
+    pub fn name_prefix(&self) -> Option<&str> {
+        self.text
+            .as_deref()
+            .filter(|t| t.chars().count() >= MIN_INDEXED_CHARS)
+    }
+
+    /// [`SearchTerms::index_query`] without the contacts whose folded name
+    /// starts with the text (`^` anchors a phrase at the start of the
+    /// index's `text` column, which begins with the folded name): the
+    /// matches that the name-prefix range does not already give.
+    pub fn index_query_beyond_prefix(&self) -> Option<String> {
+        let query = self.index_query()?;
+        let prefix = self.name_prefix()?;
+        Some(format!(
+            "({query}) NOT ({{text}} : ^{})",
+            fts_phrase(prefix)
+        ))
+    }
+}
+
 /// An FTS5 string literal: the text in double quotes, inner quotes doubled.
 fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
@@ -198,6 +221,17 @@ mod tests {
             parse_search("a\"b\" OR x").index_query().as_deref(),
             Some("{text} : (\"a\"\"b\"\"\")")
         );
+    }
+
+    #[test]
+    fn the_query_beyond_the_name_prefix_excludes_names_starting_with_it() {
+        let terms = parse_search("Mônica S");
+        assert_eq!(terms.name_prefix(), Some("monica s"));
+        assert_eq!(
+            terms.index_query_beyond_prefix().as_deref(),
+            Some("({text} : (\"monica\")) NOT ({text} : ^\"monica s\")")
+        );
+        assert_eq!(parse_search("mo").index_query_beyond_prefix(), None);
     }
 
     #[test]

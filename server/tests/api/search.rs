@@ -99,6 +99,12 @@ async fn both_plans_return_the_same_pages(backend: Backend) {
             .expect("plan");
         let planned = every_page(&app, company, query, &plan).await;
         assert_eq!(planned, walked, "{query:?} under {plan:?}");
+        // The name-prefix plan, which the planner takes only beyond 2,000
+        // candidates (not reached here), must agree too.
+        if let Some(prefix_plan) = prefix_plan(&app, query).await {
+            let merged = every_page(&app, company, query, &prefix_plan).await;
+            assert_eq!(merged, walked, "{query:?} under {prefix_plan:?}");
+        }
     }
 
     // Selective queries are answered from the index on SQLite; PostgreSQL
@@ -117,6 +123,24 @@ async fn both_plans_return_the_same_pages(backend: Backend) {
         .await
         .expect("plan");
     assert_eq!(plan, SearchPlan::Walk);
+}
+
+/// The [`SearchPlan::Prefix`] the planner would build for `query` on SQLite.
+async fn prefix_plan(app: &TestApp, query: &str) -> Option<SearchPlan> {
+    let app::db::Db::Sqlite(pool) = &app.db else {
+        return None;
+    };
+    let terms = parse_search(query);
+    let prefix = terms.name_prefix()?.to_string();
+    let beyond = terms.index_query_beyond_prefix()?;
+    let mut others: Vec<i64> =
+        sqlx::query_scalar("SELECT rowid FROM contact_search WHERE contact_search MATCH $1")
+            .bind(&beyond)
+            .fetch_all(pool)
+            .await
+            .expect("candidates");
+    others.extend(terms.id);
+    Some(SearchPlan::Prefix { prefix, others })
 }
 
 async fn search(app: &TestApp, query: &str) -> Vec<String> {
