@@ -9,6 +9,13 @@
 ALTER TABLE contacts ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
 ALTER TABLE contacts ADD COLUMN search_phones TEXT NOT NULL DEFAULT '';
 
+-- The walk in name order tests only columns of this index, so SQLite reads
+-- a contact's row only for the rows of the page (a deferred seek), not for
+-- every name it passes: ~10x faster for a dense search.
+DROP INDEX contacts_company_sort;
+CREATE INDEX contacts_company_sort
+    ON contacts (company_id, sort_key, id, organization_id, search_text, search_phones);
+
 CREATE VIEW contact_search_source AS
 SELECT c.id AS id,
        c.sort_key
