@@ -12,6 +12,7 @@
 //! run for 60 different queries drawn from the data, twice each, after one
 //! warm-up pass; the table printed at the end goes into BENCHMARKS.md.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -73,19 +74,14 @@ async fn run() {
     println!("|---|---|---|---|---|---|---|");
     for (kind, queries) in &kinds {
         let mut times = Vec::with_capacity(queries.len() * RUNS_PER_QUERY);
-        let mut index_plans = 0;
+        let mut plans = BTreeMap::new();
         for query in queries {
-            if matches!(
-                plan_search(&db, &parse_search(query)).await.expect("plan"),
-                SearchPlan::Index(_)
-            ) {
-                index_plans += 1;
-            }
+            *plans.entry(plan_name(&db, query).await).or_insert(0) += 1;
             for _ in 0..RUNS_PER_QUERY {
                 times.push(search(&db, company, query, None).await);
             }
         }
-        report(kind, &queries[0], index_plans, queries.len(), &mut times);
+        report(kind, &queries[0], &plans, &mut times);
     }
 
     // Deep paging: page 2..=21 of a dense query, each from its cursor.
@@ -115,9 +111,8 @@ async fn run() {
     }
     report(
         "next pages (keyset)",
-        &"silva, maria: pages 1-20".to_string(),
-        0,
-        40,
+        "silva, maria: pages 1-20",
+        &BTreeMap::from([("planned per page:", 40)]),
         &mut times,
     );
 }
@@ -277,25 +272,26 @@ async fn search(db: &Db, company: CompanyId, query: &str, after: Option<&Cursor>
     elapsed
 }
 
-fn report(
-    kind: &str,
-    example: &String,
-    index_plans: usize,
-    queries: usize,
-    times: &mut [Duration],
-) {
+/// Which way `list_contacts` answers the first page of `query`.
+async fn plan_name(db: &Db, query: &str) -> &'static str {
+    match plan_search(db, &parse_search(query)).await.expect("plan") {
+        SearchPlan::Walk => "walk",
+        SearchPlan::Index(_) => "index",
+        SearchPlan::Prefix { .. } => "prefix",
+    }
+}
+
+fn report(kind: &str, example: &str, plans: &BTreeMap<&str, usize>, times: &mut [Duration]) {
     times.sort();
     let at = |p: f64| {
         let i = ((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1;
         ms(times[i])
     };
-    let plan = if index_plans == 0 {
-        "walk".to_string()
-    } else if index_plans == queries {
-        "index".to_string()
-    } else {
-        format!("index {index_plans}/{queries}")
-    };
+    let plan = plans
+        .iter()
+        .map(|(plan, n)| format!("{plan} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     println!(
         "| {kind} | `{example}` | {plan} | {} | {} | {} | {} |",
         at(0.50),

@@ -23,12 +23,12 @@ pub struct ContactListRow {
     pub email: Option<String>,
 }
 
-/// The part of the list query shared by both plans: the search predicate
+/// The part of the list query shared by every plan: the search predicate
 /// (`$2` text pattern on `search_text`, the folded name and e-mails; `$3`
 /// digits pattern on `search_phones`; `$4` ID; both columns kept by
-/// triggers, migration 0005),
-/// the keyset (`$5`, `$6`), the filters (`$8` organization, `$9` group),
-/// order and page size (`$7`).
+/// triggers, migration 0005), the keyset (`$5`, `$6`; `""`, `0` for the
+/// first page), the filters (`$8` organization, `$9` group), order and page
+/// size (`$7`).
 macro_rules! list_sql {
     ($from:literal) => {
         concat!(
@@ -46,7 +46,7 @@ macro_rules! list_sql {
                 OR c.search_text LIKE $2 ESCAPE '\'
                 OR c.search_phones LIKE $3
                 OR c.id = $4)
-           AND ($5 IS NULL OR (c.sort_key, c.id) > ($5, $6))
+           AND (c.sort_key, c.id) > ($5, $6)
            AND ($8 IS NULL OR c.organization_id = $8)
            AND ($9 IS NULL OR EXISTS (SELECT 1 FROM contact_group_members m
                                        WHERE m.company_id = $1 AND m.contact_id = c.id
@@ -235,8 +235,11 @@ async fn list_page(
             .bind(text_pattern)
             .bind(digits_pattern)
             .bind(terms.id)
-            .bind(after.map(|c| c.sort_key.clone()))
-            .bind(after.map(|c| c.id))
+            // The first page starts after ("", 0), before every contact: an
+            // always-present bound lets the index seek to the cursor, where
+            // "$5 IS NULL OR …" would scan from the first name every time.
+            .bind(after.map_or(String::new(), |c| c.sort_key.clone()))
+            .bind(after.map_or(0, |c| c.id))
             .bind(i64::from(limit))
             .bind(filter.organization)
             .bind(filter.group);
