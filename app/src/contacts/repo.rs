@@ -772,14 +772,12 @@ pub async fn set_photo(
         if updated == 0 {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM contact_photos WHERE company_id = $1 AND contact_id = $2")
-            .bind(company.0)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
         sqlx::query(
             "INSERT INTO contact_photos (company_id, contact_id, content_type, bytes, updated_at)
-             VALUES ($1, $2, $3, $4, $5)",
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (contact_id) DO UPDATE
+                SET content_type = excluded.content_type, bytes = excluded.bytes,
+                    updated_at = excluded.updated_at",
         )
         .bind(company.0)
         .bind(id)
