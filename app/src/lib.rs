@@ -14,6 +14,8 @@ pub mod auth;
 pub mod contacts;
 /// Conversations and the channels a conversation can be started on.
 pub mod conversations;
+/// Custom fields: company-defined, typed contact fields.
+pub mod custom_fields;
 /// Data layer: the database handle and its migrations (server only).
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -40,6 +42,7 @@ use crate::auth::pages::{AcceptInvitePage, AgentsPage, LoginPage, SignUpPage};
 use crate::auth::provide_current_user;
 use crate::contacts::pages::{ContactPage, ContactsPage, DirectoryPage};
 use crate::conversations::pages::ConversationsPage;
+use crate::custom_fields::pages::CustomFieldsPage;
 use crate::i18n::{initial_locale, provide_i18n, use_i18n};
 use crate::ui::{AppShell, NotFoundPage};
 
@@ -92,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/conversations") view=ConversationsPage />
                     <Route path=path!("/settings/agents") view=AgentsPage />
                     <Route path=path!("/settings/organizations") view=DirectoryPage />
+                    <Route path=path!("/settings/fields") view=CustomFieldsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -4,15 +4,20 @@
 use leptos::prelude::*;
 
 use crate::contacts::model::ContactPage;
+use crate::contacts::urls::ListQuery;
 use crate::error::AppError;
 
 /// Lists the caller's contacts in name order, filtered by a search query, one
 /// page at a time.
 ///
 /// `POST /api/contacts/list` with form fields `q` (search text: name, any
-/// phone format, e-mail, contact ID), `after` (cursor from the previous page's
-/// `next`), `limit` (1–200, default 50), and the filters `organization`
-/// (an organization's id) and `group` (a group's id).
+/// phone format, e-mail, contact ID, CPF/CNPJ), `after` (cursor from the
+/// previous page's `next`), `limit` (1 to 200, default 50), and the filters
+/// `organization` (an organization's id), `group` (a group's id) and a
+/// custom field: `field` (its id) with `value` (equality; an option id for
+/// select fields), `min`/`max` (ranges of numbers and dates) or `month`
+/// (1 to 12, date fields: birthdays).
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "contacts/list")]
 pub async fn list_contacts(
     q: Option<String>,
@@ -20,19 +25,50 @@ pub async fn list_contacts(
     limit: Option<u32>,
     organization: Option<i64>,
     group: Option<i64>,
+    field: Option<i64>,
+    value: Option<String>,
+    min: Option<String>,
+    max: Option<String>,
+    month: Option<u32>,
 ) -> Result<ContactPage, AppError> {
-    let filter = crate::contacts::search::ListFilter {
-        organization,
-        group,
+    let custom = server::FieldQuery {
+        field,
+        value,
+        min,
+        max,
+        month,
     };
-    crate::error::respond(server::list_contacts(q, after, limit, filter).await)
+    crate::error::respond(
+        server::list_contacts(q, after, limit, organization, group, custom).await,
+    )
+}
+
+/// One page of the list a [`ListQuery`] describes (the URL's state).
+pub async fn fetch_page(query: ListQuery, after: Option<String>) -> Result<ContactPage, AppError> {
+    let filled = |text: String| Some(text).filter(|t| !t.trim().is_empty());
+    list_contacts(
+        Some(query.q),
+        after,
+        None,
+        query.organization,
+        query.group,
+        query.field,
+        filled(query.value),
+        filled(query.min),
+        filled(query.max),
+        query.month,
+    )
+    .await
 }
 
 #[cfg(feature = "ssr")]
 mod server {
     use crate::auth::session::require_user;
     use crate::contacts::model::{ContactPage, ContactSummary};
-    use crate::contacts::phone::format_phone;
+    use crate::contacts::phone::{format_phone, normalize_phone};
+    use crate::custom_fields::model::{CustomFilter, FieldFilter, FieldType};
+    use crate::custom_fields::repo as custom_repo;
+    use crate::custom_fields::values::build_filter;
     use crate::contacts::repo;
     use crate::contacts::search::{page_size, parse_search, Cursor, ListFilter};
     use crate::conversations::{available_channels, ChannelFacts};
@@ -42,14 +78,64 @@ mod server {
     /// Longest accepted search text, in characters.
     const MAX_QUERY_CHARS: usize = 200;
 
+    /// The custom field filter as the request gives it.
+    pub struct FieldQuery {
+        pub field: Option<i64>,
+        pub value: Option<String>,
+        pub min: Option<String>,
+        pub max: Option<String>,
+        pub month: Option<u32>,
+    }
+
+    /// Reads the custom field filter against the field's definition.
+    async fn custom_filter(
+        db: &crate::db::Db,
+        company: crate::tenant::CompanyId,
+        query: FieldQuery,
+    ) -> Result<Option<CustomFilter>, AppError> {
+        let Some(field_id) = query.field else {
+            return Ok(None);
+        };
+        let definition = custom_repo::list_fields(db, company, false)
+            .await?
+            .into_iter()
+            .find(|f| f.id == field_id)
+            .ok_or_else(|| AppError::field("field", "Campo personalizado não encontrado."))?;
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let mut filter = build_filter(
+            &definition,
+            &text(&query.value),
+            &text(&query.min),
+            &text(&query.max),
+            query.month,
+        )
+        .map_err(|e| AppError::Validation(vec![e]))?;
+        if definition.field_type == FieldType::Phone {
+            // Phone values are compared in E.164.
+            if let FieldFilter::Equals(typed) = &filter {
+                let e164 = normalize_phone(typed)
+                    .map_err(|_| AppError::field("value", "Telefone inválido."))?;
+                filter = FieldFilter::Equals(e164);
+            }
+        }
+        Ok(Some(CustomFilter { field_id, filter }))
+    }
+
     pub async fn list_contacts(
         q: Option<String>,
         after: Option<String>,
         limit: Option<u32>,
-        filter: ListFilter,
+        organization: Option<i64>,
+        group: Option<i64>,
+        custom: FieldQuery,
     ) -> Result<ContactPage, AppError> {
         let company = require_user()?.company_id;
         let state = app_state()?;
+        let filter = ListFilter {
+            organization,
+            group,
+            custom: custom_filter(&state.db, company, custom).await?,
+        };
         let q = q.unwrap_or_default();
         if q.chars().count() > MAX_QUERY_CHARS {
             return Err(AppError::field(

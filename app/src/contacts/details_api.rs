@@ -73,8 +73,11 @@ mod server {
     use crate::contacts::phone::{format_phone, normalize_phone};
     use crate::contacts::repo::{self, ContactRecord, SaveError, StoredContact};
     use crate::conversations::{available_channels, ChannelFacts};
+    use crate::custom_fields::repo as custom_repo;
+    use crate::custom_fields::values::{form_field, validate_custom_values};
     use crate::error::{AppError, FieldError};
     use crate::state::app_state;
+    use crate::tenant::CompanyId;
 
     pub fn details(record: ContactRecord) -> ContactDetails {
         let row = record.row;
@@ -112,6 +115,7 @@ mod server {
             telegram: row.telegram,
             website: row.website,
             notes: row.notes,
+            custom: record.custom,
             photo_url: row
                 .photo
                 .as_deref()
@@ -131,12 +135,46 @@ mod server {
             .ok_or(AppError::NotFound)
     }
 
-    /// Validates the form (the shared rules), then normalizes its phones
-    /// with the full phone metadata.
-    fn stored(form: &ContactForm) -> Result<StoredContact, AppError> {
-        let valid =
-            validate_contact(form, Utc::now().date_naive()).map_err(AppError::Validation)?;
+    /// Validates the form (the shared rules, custom fields included), then
+    /// normalizes its phones with the full phone metadata. `contact` is the
+    /// contact being edited (its retired select options may stay).
+    async fn stored(
+        company: CompanyId,
+        contact: Option<i64>,
+        form: &ContactForm,
+    ) -> Result<StoredContact, AppError> {
+        let db = app_state()?.db;
+        let definitions = custom_repo::list_fields(&db, company, false).await?;
+        let held = match contact {
+            Some(id) => custom_repo::held_options(&db, company, id).await?,
+            None => Default::default(),
+        };
+        let base = validate_contact(form, Utc::now().date_naive());
+        let custom = validate_custom_values(&definitions, &form.custom, &|field| {
+            held.get(&field).cloned().unwrap_or_default()
+        });
+        let (valid, custom) = match (base, custom) {
+            (Ok(valid), Ok(custom)) => (valid, custom),
+            (base, custom) => {
+                let mut errors = base.err().unwrap_or_default();
+                errors.extend(custom.err().unwrap_or_default());
+                return Err(AppError::Validation(errors));
+            }
+        };
         let mut errors = Vec::new();
+        let mut custom_values = Vec::with_capacity(custom.len());
+        for (field, value) in custom {
+            let Some(definition) = definitions.iter().find(|d| d.id == field) else {
+                continue;
+            };
+            match custom_repo::finish_value(definition.field_type, value) {
+                Ok(value) => custom_values.push((field, value)),
+                Err(message) => errors.push(FieldError {
+                    field: form_field(&definition.key),
+                    message,
+                }),
+            }
+        }
         let mut phones: Vec<String> = Vec::new();
         // Indexes refer to the form's own list, blanks included.
         let typed: Vec<(usize, &String)> = form
@@ -176,6 +214,7 @@ mod server {
             telegram: valid.telegram,
             website: valid.website,
             notes: valid.notes,
+            custom: custom_values,
         })
     }
 
@@ -193,7 +232,7 @@ mod server {
     pub async fn save(id: Option<i64>, form: ContactForm) -> Result<ContactDetails, AppError> {
         let company = require_user()?.company_id;
         let db = app_state()?.db;
-        let contact = stored(&form)?;
+        let contact = stored(company, id, &form).await?;
         let id = match id {
             None => repo::create_contact(&db, company, &contact)
                 .await

@@ -66,6 +66,10 @@ pub struct ContactForm {
     pub telegram: String,
     pub website: String,
     pub notes: String,
+    /// Custom field values by field key, as typed (select fields: option
+    /// ids separated by commas). Checked by
+    /// [`validate_custom_values`](crate::custom_fields::values::validate_custom_values).
+    pub custom: std::collections::BTreeMap<String, String>,
 }
 
 /// The form checked and cleaned. Phones are still as typed (trimmed): the

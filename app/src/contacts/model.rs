@@ -67,6 +67,8 @@ pub struct ContactDetails {
     pub telegram: Option<String>,
     pub website: Option<String>,
     pub notes: Option<String>,
+    /// Its custom field values, in form order (empty ones left out).
+    pub custom: Vec<crate::custom_fields::model::CustomValue>,
     /// Where its photo is served (`None`: show the initials).
     pub photo_url: Option<String>,
     /// Channels a conversation can be started on, in menu order.
@@ -98,6 +100,17 @@ impl ContactDetails {
             telegram: self.telegram.clone().unwrap_or_default(),
             website: self.website.clone().unwrap_or_default(),
             notes: self.notes.clone().unwrap_or_default(),
+            custom: self
+                .custom
+                .iter()
+                .map(|value| {
+                    let text = match &value.value {
+                        Some(v) => crate::custom_fields::values::input_value(value.field_type, v),
+                        None => value.form_value(),
+                    };
+                    (value.key.clone(), text)
+                })
+                .collect(),
         }
     }
 }

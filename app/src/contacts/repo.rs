@@ -28,7 +28,9 @@ pub struct ContactListRow {
 /// digits pattern on `search_phones`; `$4` ID; both columns kept by
 /// triggers, migration 0005), the keyset (`$5`, `$6`; `""`, `0` for the
 /// first page), the filters (`$8` organization, `$9` group), order and page
-/// size (`$7`).
+/// size (`$7`), the custom field filter (`$10`…`$17`, see
+/// [`FilterParams`](crate::custom_fields::repo::FilterParams)); the plans' own
+/// parameters follow (`$18`, `$19`).
 macro_rules! list_sql {
     ($from:literal) => {
         concat!(
@@ -51,6 +53,18 @@ macro_rules! list_sql {
            AND ($9 IS NULL OR EXISTS (SELECT 1 FROM contact_group_members m
                                        WHERE m.company_id = $1 AND m.contact_id = c.id
                                          AND m.group_id = $9))
+           AND ($10 IS NULL
+                OR EXISTS (SELECT 1 FROM contact_field_values v
+                            WHERE v.company_id = $1 AND v.contact_id = c.id AND v.field_id = $10
+                              AND ($11 IS NULL OR v.value_key = $11)
+                              AND ($12 IS NULL OR v.value_number >= $12)
+                              AND ($13 IS NULL OR v.value_number <= $13)
+                              AND ($14 IS NULL OR v.value_key >= $14)
+                              AND ($15 IS NULL OR v.value_key <= $15)
+                              AND ($16 IS NULL OR substr(v.value_key, 6, 2) = $16))
+                OR EXISTS (SELECT 1 FROM contact_field_options o
+                            WHERE o.company_id = $1 AND o.contact_id = c.id AND o.field_id = $10
+                              AND o.option_id = $17))
          ORDER BY c.sort_key, c.id
          LIMIT $7
     "#
@@ -63,16 +77,16 @@ macro_rules! list_sql {
 /// "mar"), since a page fills after a few hundred rows.
 const LIST_BY_WALK: &str = list_sql!("contacts c");
 
-/// Tests and sorts only the candidates the trigram index found (`$10`, a
+/// Tests and sorts only the candidates the trigram index found (`$18`, a
 /// JSON array of ids): cheap when matches are few (a phone, an e-mail, a
 /// full name), where the walk would read the whole list. CROSS JOIN makes
 /// SQLite drive the join from the candidates, not from the name index.
 const LIST_BY_INDEX: &str =
-    list_sql!("json_each($10) AS s CROSS JOIN contacts c ON c.id = s.value");
+    list_sql!("json_each($18) AS s CROSS JOIN contacts c ON c.id = s.value");
 
-/// The names in `[$10, $11)`: a range of the name index, read in order.
+/// The names in `[$18, $19)`: a range of the name index, read in order.
 const LIST_BY_NAME_RANGE: &str =
-    list_sql!("(SELECT * FROM contacts WHERE sort_key >= $10 AND sort_key < $11) AS c");
+    list_sql!("(SELECT * FROM contacts WHERE sort_key >= $18 AND sort_key < $19) AS c");
 
 /// Up to this many index candidates, sorting them beats walking the list.
 const INDEX_CANDIDATES_MAX: usize = 2_000;
@@ -153,8 +167,38 @@ pub async fn list_contacts(
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<Vec<ContactListRow>, sqlx::Error> {
-    let plan = plan_search(db, terms).await?;
+    let plan = match plan_filter(db, company, &filter).await? {
+        Some(plan) => plan,
+        None => plan_search(db, terms).await?,
+    };
     list_contacts_with(db, company, terms, filter, after, limit, &plan).await
+}
+
+/// A plan from a custom field filter (SQLite): when few contacts pass it,
+/// its value index lists them all and sorting them beats any walk. Every
+/// match of the search is among them, so the search terms are checked on
+/// those candidates.
+pub async fn plan_filter(
+    db: &Db,
+    company: CompanyId,
+    filter: &ListFilter,
+) -> Result<Option<SearchPlan>, sqlx::Error> {
+    let (Db::Sqlite(pool), Some(custom)) = (db, &filter.custom) else {
+        return Ok(None);
+    };
+    let candidates = crate::custom_fields::repo::filter_candidates(
+        pool,
+        company,
+        custom,
+        INDEX_CANDIDATES_MAX + 1,
+    )
+    .await?;
+    Ok((candidates.len() <= INDEX_CANDIDATES_MAX).then(|| {
+        let mut ids = candidates;
+        ids.sort_unstable();
+        ids.dedup();
+        SearchPlan::Index(ids)
+    }))
 }
 
 /// [`list_contacts`] with a given plan (the benchmark and tests compare them).
@@ -176,7 +220,7 @@ pub async fn list_contacts_with(
                 db,
                 company,
                 terms,
-                filter,
+                filter.clone(),
                 after,
                 limit,
                 &SearchPlan::Index(others.clone()),
@@ -229,6 +273,7 @@ async fn list_page(
 ) -> Result<Vec<ContactListRow>, sqlx::Error> {
     let text_pattern = terms.text.as_ref().map(|t| format!("%{}%", like_escape(t)));
     let digits_pattern = terms.digits.as_ref().map(|d| format!("%{d}%"));
+    let custom = crate::custom_fields::repo::FilterParams::of(filter.custom.as_ref());
     let rows = with_db!(db, pool => {
         let mut query = sqlx::query_as::<_, ContactListRow>(sql)
             .bind(company.0)
@@ -242,7 +287,15 @@ async fn list_page(
             .bind(after.map_or(0, |c| c.id))
             .bind(i64::from(limit))
             .bind(filter.organization)
-            .bind(filter.group);
+            .bind(filter.group)
+            .bind(custom.field)
+            .bind(custom.equals.clone())
+            .bind(custom.number_min)
+            .bind(custom.number_max)
+            .bind(custom.key_min.clone())
+            .bind(custom.key_max.clone())
+            .bind(custom.month.clone())
+            .bind(custom.option);
         if let Some(candidates) = candidates {
             query = query.bind(candidates);
         }
@@ -392,7 +445,7 @@ pub async fn count_contacts(db: &Db, company: CompanyId) -> Result<i64, sqlx::Er
 }
 
 /// A contact as the form saves it: validated, phones in E.164.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StoredContact {
     pub name: String,
     pub phones: Vec<String>,
@@ -408,6 +461,8 @@ pub struct StoredContact {
     pub telegram: Option<String>,
     pub website: Option<String>,
     pub notes: Option<String>,
+    /// Checked custom values by field id (phones already in E.164).
+    pub custom: Vec<(i64, crate::custom_fields::values::FieldValue)>,
 }
 
 /// Why a contact could not be saved.
@@ -451,6 +506,7 @@ pub struct ContactRecord {
     pub phones: Vec<String>,
     pub emails: Vec<String>,
     pub groups: Vec<(i64, String)>,
+    pub custom: Vec<crate::custom_fields::model::CustomValue>,
 }
 
 /// Reads one contact of the company; `None` when it does not exist there.
@@ -497,9 +553,10 @@ pub async fn get_contact(
         .bind(id)
         .fetch_all(pool)
         .await?;
-        ContactRecord { row, phones, emails, groups }
+        ContactRecord { row, phones, emails, groups, custom: Vec::new() }
     });
-    Ok(Some(record))
+    let custom = crate::custom_fields::repo::contact_values(db, company, id).await?;
+    Ok(Some(ContactRecord { custom, ..record }))
 }
 
 /// Checks that the organization and groups a contact points at belong to
@@ -595,6 +652,7 @@ pub async fn create_contact(
         .fetch_one(&mut *tx)
         .await?;
         write_contact_lists!(tx, company, id, contact);
+        crate::write_custom_values!(tx, company, id, &contact.custom);
         sqlx::query("UPDATE contacts SET organization_id = $1 WHERE company_id = $2 AND id = $3")
             .bind(contact.organization_id)
             .bind(company.0)
@@ -650,6 +708,7 @@ pub async fn update_contact(
                 .await?;
         }
         write_contact_lists!(tx, company, id, contact);
+        crate::write_custom_values!(tx, company, id, &contact.custom);
         sqlx::query("UPDATE contacts SET organization_id = $1 WHERE company_id = $2 AND id = $3")
             .bind(contact.organization_id)
             .bind(company.0)

@@ -21,12 +21,14 @@ pub fn fold(text: &str) -> String {
 }
 
 /// The list's filters beside the search text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFilter {
     /// Only contacts of this organization.
     pub organization: Option<i64>,
     /// Only members of this group.
     pub group: Option<i64>,
+    /// Only contacts whose custom field value passes this filter.
+    pub custom: Option<crate::custom_fields::model::CustomFilter>,
 }
 
 /// What a search query can match.

@@ -43,6 +43,12 @@ pub struct ListQuery {
     pub q: String,
     pub organization: Option<i64>,
     pub group: Option<i64>,
+    /// A custom field filter (`field`, with `value`, `min`/`max` or `month`).
+    pub field: Option<i64>,
+    pub value: String,
+    pub min: String,
+    pub max: String,
+    pub month: Option<u32>,
 }
 
 impl ListQuery {
@@ -54,23 +60,39 @@ impl ListQuery {
         }
     }
 
-    /// Reads the query's values; nonsense filters are ignored.
-    pub fn from_query(
-        q: Option<&str>,
-        organization: Option<&str>,
-        group: Option<&str>,
-    ) -> ListQuery {
-        let id = |v: Option<&str>| v.and_then(|v| v.trim().parse::<i64>().ok());
+    /// Reads the query's values (`get` gives a parameter's value);
+    /// nonsense filters are ignored.
+    pub fn from_query<'a>(get: impl Fn(&str) -> Option<&'a str>) -> ListQuery {
+        let id = |name: &str| get(name).and_then(|v| v.trim().parse::<i64>().ok());
+        let text = |name: &str| get(name).unwrap_or_default().to_string();
+        let field = id("field");
         ListQuery {
-            q: q.unwrap_or_default().to_string(),
-            organization: id(organization),
-            group: id(group),
+            q: text("q"),
+            organization: id("org"),
+            group: id("group"),
+            field,
+            value: field.map(|_| text("value")).unwrap_or_default(),
+            min: field.map(|_| text("min")).unwrap_or_default(),
+            max: field.map(|_| text("max")).unwrap_or_default(),
+            month: field
+                .and(get("month"))
+                .and_then(|m| m.trim().parse::<u32>().ok()),
         }
     }
 
     /// Whether a filter is set.
     pub fn is_filtered(&self) -> bool {
-        self.organization.is_some() || self.group.is_some()
+        self.organization.is_some() || self.group.is_some() || self.field.is_some()
+    }
+
+    /// The same query without a custom field filter.
+    pub fn without_field(&self) -> ListQuery {
+        ListQuery {
+            q: self.q.clone(),
+            organization: self.organization,
+            group: self.group,
+            ..ListQuery::default()
+        }
     }
 
     /// The list's URL for this query and a panel.
@@ -84,6 +106,17 @@ impl ListQuery {
         }
         if let Some(id) = self.group {
             params.push(format!("group={id}"));
+        }
+        if let Some(id) = self.field {
+            params.push(format!("field={id}"));
+            for (name, value) in [("value", &self.value), ("min", &self.min), ("max", &self.max)] {
+                if !value.trim().is_empty() {
+                    params.push(format!("{name}={}", encode(value)));
+                }
+            }
+            if let Some(month) = self.month {
+                params.push(format!("month={month}"));
+            }
         }
         match panel {
             Panel::Closed => {}
@@ -107,6 +140,38 @@ pub fn list_url(search: &str, panel: Panel) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_url_carries_a_custom_field_filter() {
+        let query = ListQuery {
+            field: Some(4),
+            value: "529.982.247-25".into(),
+            month: Some(11),
+            ..ListQuery::default()
+        };
+        let url = query.url(Panel::Closed);
+        assert_eq!(url, "/contacts?field=4&value=529%2E982%2E247%2D25&month=11");
+        let params: Vec<(String, String)> = url
+            .split_once('?')
+            .map(|(_, q)| q)
+            .unwrap_or_default()
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| {
+                let v = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
+                (k.to_string(), v.to_string())
+            })
+            .collect();
+        let back = ListQuery::from_query(|name| {
+            params
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        });
+        assert_eq!(back, query);
+        assert!(back.is_filtered());
+        assert_eq!(back.without_field().url(Panel::Closed), "/contacts");
+    }
 
     #[test]
     fn the_url_carries_search_and_panel() {
@@ -136,15 +201,26 @@ mod tests {
             q: "silva".into(),
             organization: Some(4),
             group: Some(9),
+            ..ListQuery::default()
         };
         let url = query.url(Panel::Contact(2));
         assert_eq!(url, "/contacts?q=silva&org=4&group=9&contact=2");
         assert_eq!(
-            ListQuery::from_query(Some("silva"), Some("4"), Some("9")),
+            ListQuery::from_query(|name| match name {
+                "q" => Some("silva"),
+                "org" => Some("4"),
+                "group" => Some("9"),
+                _ => None,
+            }),
             query
         );
         assert_eq!(
-            ListQuery::from_query(None, Some("x"), Some("")),
+            ListQuery::from_query(|name| match name {
+                "org" => Some("x"),
+                "group" => Some(""),
+                "value" => Some("ignored without a field"),
+                _ => None,
+            }),
             ListQuery::default()
         );
         assert!(query.is_filtered());

@@ -51,6 +51,39 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
     assert_ne!(a_org, "null", "{a_directory}");
     assert_ne!(a_group, "null", "{a_directory}");
 
+    // A's custom fields: a CPF with a value on A's contact, a select field.
+    let (status, a_cpf) = json(
+        app.post_json(&client_a, "/api/custom_fields/create", &serde_json::json!({"draft": {"label": "CPF", "field_type": "cpf"}}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{a_cpf}");
+    let (_, a_plan) = json(
+        app.post_json(
+            &client_a,
+            "/api/custom_fields/create",
+            &serde_json::json!({"draft": {"label": "Plano", "field_type": "single_select", "options": ["Ouro"]}}),
+        )
+        .await,
+    )
+    .await;
+    let a_cpf_id = a_cpf["id"].to_string();
+    let a_plan_id = a_plan["id"].to_string();
+    let a_option_id = a_plan["options"][0]["id"].to_string();
+    let (status, body) = json(
+        app.post_json(
+            &client_a,
+            "/api/contacts/update",
+            &serde_json::json!({"id": a_ids[0], "form": {"name": "Ana da Empresa A", "custom": {"cpf": "529.982.247-25"}}}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let a_fields = |body: &Value| -> Vec<String> {
+        body.as_array().expect("fields").iter().map(|f| f["id"].to_string()).collect()
+    };
+
     let mut paths: Vec<(&str, String)> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, method)| (path, method.to_string()))
         .collect();
@@ -74,7 +107,9 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
                     assert_eq!(status, 200, "{path} {filter}");
                     assert_eq!(page["contacts"], serde_json::json!([]), "{path} {filter}={id}");
                 }
-                for q in ["Ana", &a_ids[0].to_string(), "ana@a.example", "98765-4321"] {
+                let (status, body) = json(app.post_as(&client_b, path, &[("field", a_cpf_id.as_str()), ("value", "52998224725")]).await).await;
+                assert_eq!(status, 422, "A's field is unknown to B: {body}");
+                for q in ["Ana", &a_ids[0].to_string(), "ana@a.example", "98765-4321", "529.982.247-25"] {
                     let (status, page) = json(app.post_as(&client_b, path, &[("q", q)]).await).await;
                     assert_eq!(status, 200, "{path} q={q}");
                     let names: Vec<&str> = page["contacts"]
@@ -158,6 +193,45 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
                 }
                 let (_, a_now) = json(app.post_as(&client_a, "/api/contacts/directory", &[]).await).await;
                 assert!(a_now.to_string().contains("Org A") && a_now.to_string().contains("Grupo A"), "{a_now}");
+            }
+            "/api/custom_fields/list" | "/api/custom_fields/overview" => {
+                let (status, body) = json(app.post_as(&client_b, path, &[]).await).await;
+                assert_eq!(status, 200, "{path}: {body}");
+                let ids = a_fields(&body);
+                assert!(!ids.contains(&a_cpf_id) && !ids.contains(&a_plan_id), "{path}: {body}");
+            }
+            "/api/custom_fields/create" => {
+                // Keys are per company: B may use A's.
+                let (status, body) = json(
+                    app.post_json(&client_b, path, &serde_json::json!({"draft": {"label": "CPF", "field_type": "text"}})).await,
+                )
+                .await;
+                assert_eq!(status, 200, "{body}");
+                let (_, a_now) = json(app.post_as(&client_a, "/api/custom_fields/list", &[]).await).await;
+                assert_eq!(a_fields(&a_now), [a_cpf_id.clone(), a_plan_id.clone()], "{a_now}");
+            }
+            "/api/custom_fields/update" => {
+                let body = serde_json::json!({"id": a_cpf["id"], "draft": {"label": "Tomado", "field_type": "text"}});
+                let (status, body) = json(app.post_json(&client_b, path, &body).await).await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+            }
+            "/api/custom_fields/move" | "/api/custom_fields/delete" => {
+                let (status, body) = json(app.post_as(&client_b, path, &[("id", a_cpf_id.as_str()), ("up", "false")]).await).await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+                let (_, a_now) = json(app.post_as(&client_a, "/api/custom_fields/list", &[]).await).await;
+                assert_eq!(a_fields(&a_now), [a_cpf_id.clone(), a_plan_id.clone()], "{path}: {a_now}");
+            }
+            "/api/custom_fields/add_option" | "/api/custom_fields/rename_option" | "/api/custom_fields/retire_option" => {
+                let form = [
+                    ("field_id", a_plan_id.as_str()),
+                    ("option_id", a_option_id.as_str()),
+                    ("label", "Tomada"),
+                    ("retired", "true"),
+                ];
+                let (status, body) = json(app.post_as(&client_b, path, &form).await).await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+                let (_, a_now) = json(app.post_as(&client_a, "/api/custom_fields/list", &[]).await).await;
+                assert_eq!(a_now[1]["options"], a_plan["options"], "{path}: A's options are intact");
             }
             "/api/agents/list" => {
                 let listed = members(&app, &client_b).await;

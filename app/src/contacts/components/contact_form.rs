@@ -11,6 +11,10 @@ use crate::contacts::details_api::{
 use crate::contacts::form::{validate_contact, ContactForm};
 use crate::contacts::model::{ContactDetails, Duplicate};
 use crate::contacts::urls::{list_url, Panel};
+use crate::custom_fields::api::list_custom_fields;
+use crate::custom_fields::components::CustomFieldInput;
+use crate::custom_fields::model::FieldDefinition;
+use crate::custom_fields::values::{form_field, validate_custom_values};
 use crate::error::{AppError, FieldError};
 use crate::i18n::use_i18n;
 use crate::ui::{ErrorMessage, SlideOver};
@@ -109,7 +113,19 @@ pub fn ContactFormPanel(
         .as_ref()
         .map(ContactDetails::to_form)
         .unwrap_or_default();
+    // Option ids the contact holds per select field (a retired one may stay).
+    let held: Vec<(i64, Vec<i64>)> = editing
+        .as_ref()
+        .map(|c| {
+            c.custom
+                .iter()
+                .map(|v| (v.field_id, v.options.iter().map(|o| o.id).collect()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let held = StoredValue::new(held);
     let more_filled = initial.phones.len() > 1
+        || !initial.custom.is_empty()
         || initial.emails.len() > 1
         || !initial.birth_date.is_empty()
         || !initial.document.is_empty()
@@ -130,6 +146,13 @@ pub fn ContactFormPanel(
     let saving = RwSignal::new(false);
     let duplicates = RwSignal::new(Vec::<Duplicate>::new());
     let directory = Resource::new(|| (), |_| load_directory());
+    let definitions = Resource::new(|| (), |_| list_custom_fields());
+    let loaded_definitions = move || -> Vec<FieldDefinition> {
+        definitions
+            .get_untracked()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+    };
     let phone_count = Memo::new(move |_| form.with(|f| f.phones.len()));
     let email_count = Memo::new(move |_| form.with(|f| f.emails.len()));
 
@@ -159,7 +182,14 @@ pub fn ContactFormPanel(
     });
 
     let show_errors = move |found: Vec<FieldError>| {
-        if found.iter().any(|e| is_more_field(&e.field)) {
+        let required: Vec<String> = loaded_definitions()
+            .iter()
+            .filter(|d| d.required)
+            .map(|d| form_field(&d.key))
+            .collect();
+        if found.iter().any(|e| {
+            is_more_field(&e.field) || (e.field.starts_with("custom.") && !required.contains(&e.field))
+        }) {
             show_more.set(true);
         }
         errors.set(found);
@@ -169,7 +199,18 @@ pub fn ContactFormPanel(
         ev.prevent_default();
         let snapshot = form.get_untracked();
         general.set(None);
-        if let Err(found) = validate_contact(&snapshot, today()) {
+        let base = validate_contact(&snapshot, today());
+        let custom = held.with_value(|held| {
+            validate_custom_values(&loaded_definitions(), &snapshot.custom, &|field| {
+                held.iter()
+                    .find(|(f, _)| *f == field)
+                    .map(|(_, ids)| ids.clone())
+                    .unwrap_or_default()
+            })
+        });
+        if base.is_err() || custom.is_err() {
+            let mut found = base.err().unwrap_or_default();
+            found.extend(custom.err().unwrap_or_default());
             show_errors(found);
             return;
         }
@@ -216,6 +257,33 @@ pub fn ContactFormPanel(
         (field, value, on_input)
     };
 
+    // The inputs of the custom fields that are (or are not) required.
+    let custom_inputs = move |required: bool| {
+        view! {
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let list = definitions.await.unwrap_or_default();
+                    list.into_iter()
+                        .filter(|d| d.required == required)
+                        .map(|definition| {
+                            let key = definition.key.clone();
+                            let value = {
+                                let key = key.clone();
+                                Signal::derive(move || form.with(|f| f.custom.get(&key).cloned().unwrap_or_default()))
+                            };
+                            let on_input = {
+                                let key = key.clone();
+                                Callback::new(move |text: String| form.update(|f| { f.custom.insert(key.clone(), text); }))
+                            };
+                            let error = error_for(form_field(&key));
+                            view! { <CustomFieldInput definition value on_input error /> }
+                        })
+                        .collect_view()
+                })}
+            </Suspense>
+        }
+    };
+
     let title = Signal::derive(move || {
         if editing_id.is_some() {
             t().edit_contact_title
@@ -242,6 +310,7 @@ pub fn ContactFormPanel(
                 }
                 <InputField field="address".into() label=Signal::derive(move || t().field_address)
                     value=text(|f| &f.address) on_input=setter(|f, v| f.address = v) error=error_for("address".into()) />
+                {custom_inputs(true)}
 
                 <Show when=move || !duplicates.with(Vec::is_empty)>
                     <div class="duplicate-warning" role="status">
@@ -371,6 +440,7 @@ pub fn ContactFormPanel(
                             on:input=move |ev| form.update(|f| f.notes = event_target_value(&ev))></textarea>
                         <p class="field__error" role="alert">{move || error_for("notes".into()).get()}</p>
                     </div>
+                    {custom_inputs(false)}
                 </Show>
 
                 <Show when=move || !errors.with(Vec::is_empty)>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::contacts::form::Gender;
 use crate::contacts::model::ContactDetails;
+use crate::custom_fields::components::CustomValueRows;
 use crate::i18n::use_i18n;
 
 /// The filled fields of a contact, label and value.
@@ -50,6 +51,7 @@ pub fn ContactInfo(contact: ContactDetails) -> impl IntoView {
             {row(t().field_telegram, contact.telegram.as_ref().map(|h| format!("@{h}")))}
             {row(t().field_website, contact.website.clone())}
             {row(t().field_notes, contact.notes.clone())}
+            <CustomValueRows values=contact.custom.clone() />
         </dl>
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::contacts::api::list_contacts;
+use crate::contacts::api::fetch_page;
 use crate::contacts::components::StartConversationMenu;
 use crate::contacts::model::{ContactPage, ContactSummary};
 use crate::contacts::urls::{ListQuery, Panel};
@@ -35,12 +35,7 @@ pub fn ContactTable(
         };
         loading.set(true);
         leptos::task::spawn_local(async move {
-            let ListQuery {
-                q,
-                organization,
-                group,
-            } = query.get_value();
-            match list_contacts(Some(q), Some(cursor), None, organization, group).await {
+            match fetch_page(query.get_value(), Some(cursor)).await {
                 Ok(more) => {
                     rows.update(|r| r.extend(more.contacts));
                     next.set(more.next);
@@ -106,7 +101,7 @@ fn ContactRow(contact: ContactSummary) -> impl IntoView {
     let url_query = use_query_map();
     let href = move || {
         let q = url_query.read();
-        ListQuery::from_query(q.get_str("q"), q.get_str("org"), q.get_str("group"))
+        ListQuery::from_query(|name| q.get_str(name))
             .url(Panel::Contact(id))
     };
     let on_row_click = move |ev: leptos::ev::MouseEvent| {

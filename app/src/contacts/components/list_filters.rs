@@ -6,6 +6,7 @@ use leptos_router::NavigateOptions;
 
 use crate::contacts::details_api::load_directory;
 use crate::contacts::urls::{ListQuery, Panel};
+use crate::custom_fields::components::CustomFieldFilter;
 use crate::i18n::use_i18n;
 
 /// Two selects that put `org` and `group` in the URL (the search stays).
@@ -74,5 +75,6 @@ pub fn ListFilters(
                 }
             })}
         </Suspense>
+        <CustomFieldFilter query go />
     }
 }

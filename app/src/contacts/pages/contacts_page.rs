@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
-use crate::contacts::api::list_contacts;
+use crate::contacts::api::fetch_page;
 use crate::contacts::components::{
     ContactFormPanel, ContactPanel, ContactTable, ListFilters, SearchBox,
 };
@@ -23,7 +23,7 @@ pub fn ContactsPage() -> impl IntoView {
     let navigate = use_navigate();
     let list = Memo::new(move |_| {
         let q = query.read();
-        ListQuery::from_query(q.get_str("q"), q.get_str("org"), q.get_str("group"))
+        ListQuery::from_query(|name| q.get_str(name))
     });
     let panel = Memo::new(move |_| {
         let q = query.read();
@@ -33,7 +33,7 @@ pub fn ContactsPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let first_page = Resource::new(
         move || (list.get(), version.get()),
-        |(list, _)| list_contacts(Some(list.q), None, None, list.organization, list.group),
+        |(list, _)| fetch_page(list, None),
     );
 
     // Panels change the URL without scrolling the list.

@@ -1,0 +1,790 @@
+//! All SQL of custom fields: definitions, options, and the values contacts
+//! hold. Every statement is scoped by the caller's company.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sqlx::FromRow;
+
+use crate::contacts::phone::{format_phone, normalize_phone};
+use crate::custom_fields::definition::{validate_draft, validate_option};
+use crate::custom_fields::model::{
+    CustomFilter, CustomValue, FieldDefinition, FieldDraft, FieldFilter, FieldType, SelectOption,
+};
+use crate::custom_fields::values::{convert_value, FieldValue};
+use crate::db::{BeginWrite, Db};
+use crate::error::FieldError;
+use crate::tenant::CompanyId;
+use crate::with_db;
+
+/// Why a change was not made.
+#[derive(Debug)]
+pub enum ChangeError {
+    /// No such field or option in the company.
+    NotFound,
+    /// The input was refused, one message per field.
+    Invalid(Vec<FieldError>),
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for ChangeError {
+    fn from(error: sqlx::Error) -> Self {
+        ChangeError::Db(error)
+    }
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> ChangeError {
+    ChangeError::Invalid(vec![FieldError {
+        field: field.to_string(),
+        message: message.into(),
+    }])
+}
+
+#[derive(Debug, FromRow)]
+struct FieldRow {
+    id: i64,
+    key: String,
+    label: String,
+    field_type: String,
+    required: bool,
+    help: String,
+    used_by: Option<i64>,
+}
+
+#[derive(Debug, FromRow)]
+struct OptionRow {
+    id: i64,
+    field_id: i64,
+    label: String,
+    retired: bool,
+}
+
+/// The company's fields in form order, with their options; `used_by` (how
+/// many contacts have a value) only when `with_counts`, since counting reads
+/// every value of the field.
+pub async fn list_fields(
+    db: &Db,
+    company: CompanyId,
+    with_counts: bool,
+) -> Result<Vec<FieldDefinition>, sqlx::Error> {
+    const WITH_COUNTS: &str = "SELECT f.id, f.key, f.label, f.field_type, f.required, f.help,
+               (SELECT COUNT(*) FROM contact_field_values v
+                 WHERE v.company_id = f.company_id AND v.field_id = f.id)
+             + (SELECT COUNT(DISTINCT o.contact_id) FROM contact_field_options o
+                 WHERE o.company_id = f.company_id AND o.field_id = f.id) AS used_by
+          FROM custom_fields f WHERE f.company_id = $1 ORDER BY f.position, f.id";
+    const WITHOUT_COUNTS: &str = "SELECT f.id, f.key, f.label, f.field_type, f.required, f.help,
+               CAST(NULL AS BIGINT) AS used_by
+          FROM custom_fields f WHERE f.company_id = $1 ORDER BY f.position, f.id";
+    let sql = if with_counts {
+        WITH_COUNTS
+    } else {
+        WITHOUT_COUNTS
+    };
+    let (fields, options) = with_db!(db, pool => {
+        let fields = sqlx::query_as::<_, FieldRow>(sql)
+            .bind(company.0)
+            .fetch_all(pool)
+            .await?;
+        let options = sqlx::query_as::<_, OptionRow>(
+            "SELECT id, field_id, label, retired FROM custom_field_options
+              WHERE company_id = $1 ORDER BY position, id",
+        )
+        .bind(company.0)
+        .fetch_all(pool)
+        .await?;
+        (fields, options)
+    });
+    let mut by_field: HashMap<i64, Vec<SelectOption>> = HashMap::new();
+    for option in options {
+        by_field
+            .entry(option.field_id)
+            .or_default()
+            .push(SelectOption {
+                id: option.id,
+                label: option.label,
+                retired: option.retired,
+            });
+    }
+    Ok(fields
+        .into_iter()
+        .filter_map(|row| {
+            Some(FieldDefinition {
+                field_type: FieldType::parse(&row.field_type)?,
+                options: by_field.remove(&row.id).unwrap_or_default(),
+                id: row.id,
+                key: row.key,
+                label: row.label,
+                required: row.required,
+                help: row.help,
+                used_by: row.used_by,
+            })
+        })
+        .collect())
+}
+
+/// Creates a field (and its options) at the end of the form; returns its id.
+pub async fn create_field(
+    db: &Db,
+    company: CompanyId,
+    draft: &FieldDraft,
+) -> Result<i64, ChangeError> {
+    let now = Utc::now();
+    let id = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let existing: Vec<(String, String)> =
+            sqlx::query_as("SELECT key, label FROM custom_fields WHERE company_id = $1")
+                .bind(company.0)
+                .fetch_all(&mut *tx)
+                .await?;
+        let valid = validate_draft(draft, &existing).map_err(ChangeError::Invalid)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO custom_fields (company_id, key, label, field_type, required, help, position, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6,
+                     (SELECT coalesce(max(position), 0) + 1 FROM custom_fields WHERE company_id = $1), $7)
+             RETURNING id",
+        )
+        .bind(company.0)
+        .bind(&valid.key)
+        .bind(&valid.label)
+        .bind(valid.field_type.as_str())
+        .bind(valid.required)
+        .bind(&valid.help)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (position, label) in valid.options.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO custom_field_options (company_id, field_id, label, position)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(company.0)
+            .bind(id)
+            .bind(label)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+/// How many example values a refused type change quotes.
+const EXAMPLES: usize = 3;
+
+/// A value converted to another type, phones normalized as the server does.
+fn converted(from: FieldType, to: FieldType, text: &str) -> Result<FieldValue, String> {
+    let value = convert_value(from, to, text)?.ok_or_else(|| format!("\"{text}\""))?;
+    finish_value(to, value).map_err(|_| format!("\"{text}\""))
+}
+
+/// The server's last step on a checked value: phones become E.164 (the key)
+/// shown in their display format (the text).
+pub fn finish_value(field_type: FieldType, value: FieldValue) -> Result<FieldValue, String> {
+    match (field_type, value) {
+        (FieldType::Phone, FieldValue::Text { text, .. }) => {
+            let e164 = normalize_phone(&text)
+                .map_err(|_| format!("\"{}\" não é um telefone válido.", text.trim()))?;
+            Ok(FieldValue::Text {
+                text: format_phone(&e164),
+                key: e164,
+            })
+        }
+        (_, value) => Ok(value),
+    }
+}
+
+/// Changes a field's label, help, required flag and type. A type change
+/// converts every value, or is refused (nothing changed) naming values that
+/// would not convert.
+pub async fn update_field(
+    db: &Db,
+    company: CompanyId,
+    id: i64,
+    draft: &FieldDraft,
+) -> Result<(), ChangeError> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let fields: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT id, key, label, field_type FROM custom_fields WHERE company_id = $1",
+        )
+        .bind(company.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some((_, key, _, current)) = fields.iter().find(|f| f.0 == id).cloned() else {
+            return Err(ChangeError::NotFound);
+        };
+        let others: Vec<(String, String)> = fields
+            .into_iter()
+            .filter(|f| f.0 != id)
+            .map(|(_, key, label, _)| (key, label))
+            .collect();
+        let checked = FieldDraft {
+            key,
+            // Options are managed one by one; a select field keeps its own.
+            options: vec!["-".to_string()],
+            ..draft.clone()
+        };
+        let valid = validate_draft(&checked, &others).map_err(ChangeError::Invalid)?;
+        let from = FieldType::parse(&current).ok_or(ChangeError::NotFound)?;
+        let to = valid.field_type;
+        if from != to {
+            if from.is_select() != to.is_select() {
+                return Err(invalid(
+                    "field_type",
+                    "Um campo de seleção só pode virar seleção única ou múltipla, e vice-versa.",
+                ));
+            }
+            if from == FieldType::MultiSelect && to == FieldType::SingleSelect {
+                let crowded: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM (SELECT contact_id FROM contact_field_options
+                      WHERE company_id = $1 AND field_id = $2
+                      GROUP BY contact_id HAVING COUNT(*) > 1) AS crowded",
+                )
+                .bind(company.0)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if crowded > 0 {
+                    return Err(invalid(
+                        "field_type",
+                        format!("{crowded} contato(s) têm mais de uma opção escolhida; deixe uma só em cada antes de trocar para seleção única."),
+                    ));
+                }
+            }
+            if !from.is_select() {
+                let values: Vec<(i64, String)> = sqlx::query_as(
+                    "SELECT contact_id, value_text FROM contact_field_values
+                      WHERE company_id = $1 AND field_id = $2 ORDER BY contact_id",
+                )
+                .bind(company.0)
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut failed = 0usize;
+                let mut examples: Vec<String> = Vec::new();
+                let mut new_values = Vec::with_capacity(values.len());
+                for (contact, text) in &values {
+                    match converted(from, to, text) {
+                        Ok(value) => new_values.push((*contact, value)),
+                        Err(example) => {
+                            failed += 1;
+                            if examples.len() < EXAMPLES {
+                                examples.push(example);
+                            }
+                        }
+                    }
+                }
+                if failed > 0 {
+                    return Err(invalid(
+                        "field_type",
+                        format!(
+                            "{failed} contato(s) têm valores que não servem para o novo tipo (ex.: {}). Corrija esses valores ou crie outro campo.",
+                            examples.join(", ")
+                        ),
+                    ));
+                }
+                for (contact, value) in new_values {
+                    let (text, key, number) = value_columns(&value);
+                    sqlx::query(
+                        "UPDATE contact_field_values SET value_text = $1, value_key = $2, value_number = $3
+                          WHERE company_id = $4 AND contact_id = $5 AND field_id = $6",
+                    )
+                    .bind(text)
+                    .bind(key)
+                    .bind(number)
+                    .bind(company.0)
+                    .bind(contact)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        sqlx::query(
+            "UPDATE custom_fields SET label = $1, help = $2, required = $3, field_type = $4
+              WHERE company_id = $5 AND id = $6",
+        )
+        .bind(&valid.label)
+        .bind(&valid.help)
+        .bind(valid.required)
+        .bind(to.as_str())
+        .bind(company.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if from != to && (from.is_searchable_document() || to.is_searchable_document()) {
+            // The search digits include CPF/CNPJ values: recompute them for
+            // the field's contacts now that the type says otherwise.
+            sqlx::query(refresh_search_sql(db))
+                .bind(company.0)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// Recomputes the search digits of the contacts holding a value of field
+/// `$2` (the two backends keep them with different machinery).
+fn refresh_search_sql(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite(_) => {
+            "UPDATE contacts SET (search_text, search_phones) =
+                    (SELECT text, phones FROM contact_search_source s WHERE s.id = contacts.id)
+              WHERE company_id = $1
+                AND id IN (SELECT contact_id FROM contact_field_values WHERE field_id = $2)"
+        }
+        Db::Postgres(_) => {
+            "UPDATE contacts SET search_phones = contact_search_phones(id)
+              WHERE company_id = $1
+                AND id IN (SELECT contact_id FROM contact_field_values WHERE field_id = $2)"
+        }
+    }
+}
+
+/// The stored columns of a non-select value: text, key, number.
+pub fn value_columns(value: &FieldValue) -> (&str, &str, Option<f64>) {
+    match value {
+        FieldValue::Text { text, key } => (text, key, None),
+        FieldValue::Number { text, number } => (text, text, Some(*number)),
+        FieldValue::Options(_) => ("", "", None),
+    }
+}
+
+/// Moves a field one place up or down the form.
+pub async fn move_field(
+    db: &Db,
+    company: CompanyId,
+    id: i64,
+    up: bool,
+) -> Result<(), ChangeError> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM custom_fields WHERE company_id = $1 ORDER BY position, id",
+        )
+        .bind(company.0)
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(index) = ids.iter().position(|f| *f == id) else {
+            return Err(ChangeError::NotFound);
+        };
+        let mut ids = ids;
+        let other = if up { index.checked_sub(1) } else { Some(index + 1) };
+        if let Some(other) = other.filter(|o| *o < ids.len()) {
+            ids.swap(index, other);
+            // Renumber all: positions stay dense whatever happened before.
+            for (position, field) in ids.iter().enumerate() {
+                sqlx::query("UPDATE custom_fields SET position = $1 WHERE company_id = $2 AND id = $3")
+                    .bind(position as i64 + 1)
+                    .bind(company.0)
+                    .bind(*field)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// Deletes a field and every value of it, in one transaction. Returns how
+/// many contacts lost a value.
+pub async fn delete_field(db: &Db, company: CompanyId, id: i64) -> Result<u64, ChangeError> {
+    let affected = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        // Values first, explicitly, while the field still says its type (the
+        // search triggers look at it to drop CPF/CNPJ digits).
+        let values = sqlx::query(
+            "DELETE FROM contact_field_values WHERE company_id = $1 AND field_id = $2",
+        )
+        .bind(company.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let chosen: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT contact_id) FROM contact_field_options
+              WHERE company_id = $1 AND field_id = $2",
+        )
+        .bind(company.0)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let deleted = sqlx::query("DELETE FROM custom_fields WHERE company_id = $1 AND id = $2")
+            .bind(company.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            return Err(ChangeError::NotFound);
+        }
+        tx.commit().await?;
+        values + chosen as u64
+    });
+    Ok(affected)
+}
+
+/// The labels of a select field's options (`None`: no such select field).
+macro_rules! option_labels {
+    ($tx:expr, $company:expr, $field:expr) => {{
+        let field_type: Option<String> = sqlx::query_scalar(
+            "SELECT field_type FROM custom_fields WHERE company_id = $1 AND id = $2",
+        )
+        .bind($company.0)
+        .bind($field)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        if !field_type
+            .as_deref()
+            .and_then(FieldType::parse)
+            .is_some_and(FieldType::is_select)
+        {
+            return Err(ChangeError::NotFound);
+        }
+        let labels: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, label FROM custom_field_options WHERE company_id = $1 AND field_id = $2",
+        )
+        .bind($company.0)
+        .bind($field)
+        .fetch_all(&mut *$tx)
+        .await?;
+        labels
+    }};
+}
+
+/// Adds an option at the end of a select field; returns its id.
+pub async fn add_option(
+    db: &Db,
+    company: CompanyId,
+    field: i64,
+    label: &str,
+) -> Result<i64, ChangeError> {
+    let id = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let labels = option_labels!(tx, company, field);
+        if labels.len() >= crate::custom_fields::definition::MAX_OPTIONS {
+            return Err(invalid("label", "Este campo já tem o máximo de opções."));
+        }
+        let label = validate_option(label, labels.iter().map(|(_, l)| l.as_str()))
+            .map_err(|m| invalid("label", m))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO custom_field_options (company_id, field_id, label, position)
+             VALUES ($1, $2, $3, (SELECT coalesce(max(position), 0) + 1 FROM custom_field_options
+                                   WHERE company_id = $1 AND field_id = $2))
+             RETURNING id",
+        )
+        .bind(company.0)
+        .bind(field)
+        .bind(&label)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+/// Renames an option; contacts that chose it keep it.
+pub async fn rename_option(
+    db: &Db,
+    company: CompanyId,
+    field: i64,
+    option: i64,
+    label: &str,
+) -> Result<(), ChangeError> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let labels = option_labels!(tx, company, field);
+        if !labels.iter().any(|(id, _)| *id == option) {
+            return Err(ChangeError::NotFound);
+        }
+        let others = labels.iter().filter(|(id, _)| *id != option).map(|(_, l)| l.as_str());
+        let label = validate_option(label, others).map_err(|m| invalid("label", m))?;
+        sqlx::query(
+            "UPDATE custom_field_options SET label = $1 WHERE company_id = $2 AND field_id = $3 AND id = $4",
+        )
+        .bind(&label)
+        .bind(company.0)
+        .bind(field)
+        .bind(option)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// Retires an option (no longer offered; contacts keep it) or brings it back.
+pub async fn set_option_retired(
+    db: &Db,
+    company: CompanyId,
+    field: i64,
+    option: i64,
+    retired: bool,
+) -> Result<(), ChangeError> {
+    with_db!(db, pool => {
+        let changed = sqlx::query(
+            "UPDATE custom_field_options SET retired = $1 WHERE company_id = $2 AND field_id = $3 AND id = $4",
+        )
+        .bind(retired)
+        .bind(company.0)
+        .bind(field)
+        .bind(option)
+        .execute(pool)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(ChangeError::NotFound);
+        }
+    });
+    Ok(())
+}
+
+/// The option ids a contact holds, per select field.
+pub async fn held_options(
+    db: &Db,
+    company: CompanyId,
+    contact: i64,
+) -> Result<HashMap<i64, Vec<i64>>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT field_id, option_id FROM contact_field_options
+              WHERE company_id = $1 AND contact_id = $2",
+        )
+        .bind(company.0)
+        .bind(contact)
+        .fetch_all(pool)
+        .await?
+    });
+    let mut held: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (field, option) in rows {
+        held.entry(field).or_default().push(option);
+    }
+    Ok(held)
+}
+
+/// A contact's custom values, in form order (fields without a value left out).
+pub async fn contact_values(
+    db: &Db,
+    company: CompanyId,
+    contact: i64,
+) -> Result<Vec<CustomValue>, sqlx::Error> {
+    let fields = list_fields(db, company, false).await?;
+    if fields.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (values, chosen): (Vec<(i64, String)>, Vec<(i64, i64)>) = with_db!(db, pool => {
+        let values = sqlx::query_as(
+            "SELECT field_id, value_text FROM contact_field_values
+              WHERE company_id = $1 AND contact_id = $2",
+        )
+        .bind(company.0)
+        .bind(contact)
+        .fetch_all(pool)
+        .await?;
+        let chosen = sqlx::query_as(
+            "SELECT field_id, option_id FROM contact_field_options
+              WHERE company_id = $1 AND contact_id = $2",
+        )
+        .bind(company.0)
+        .bind(contact)
+        .fetch_all(pool)
+        .await?;
+        (values, chosen)
+    });
+    let mut values: HashMap<i64, String> = values.into_iter().collect();
+    Ok(fields
+        .into_iter()
+        .filter_map(|field| {
+            let options: Vec<SelectOption> = field
+                .options
+                .iter()
+                .filter(|o| chosen.contains(&(field.id, o.id)))
+                .cloned()
+                .collect();
+            let value = values.remove(&field.id);
+            if value.is_none() && options.is_empty() {
+                return None;
+            }
+            Some(CustomValue {
+                field_id: field.id,
+                key: field.key,
+                label: field.label,
+                field_type: field.field_type,
+                value,
+                options,
+            })
+        })
+        .collect())
+}
+
+/// Writes a contact's custom values inside the caller's transaction,
+/// replacing what it had.
+#[macro_export]
+macro_rules! write_custom_values {
+    ($tx:expr, $company:expr, $id:expr, $values:expr) => {{
+        for table in ["contact_field_values", "contact_field_options"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE company_id = $1 AND contact_id = $2"
+            ))
+            .bind($company.0)
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for (field, value) in $values {
+            match value {
+                $crate::custom_fields::values::FieldValue::Options(options) => {
+                    for option in options {
+                        sqlx::query(
+                            "INSERT INTO contact_field_options (company_id, contact_id, field_id, option_id)
+                             VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind($company.0)
+                        .bind($id)
+                        .bind(*field)
+                        .bind(*option)
+                        .execute(&mut *$tx)
+                        .await?;
+                    }
+                }
+                value => {
+                    let (text, key, number) = $crate::custom_fields::repo::value_columns(value);
+                    sqlx::query(
+                        "INSERT INTO contact_field_values
+                                (company_id, contact_id, field_id, value_text, value_key, value_number)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind($company.0)
+                    .bind($id)
+                    .bind(*field)
+                    .bind(text)
+                    .bind(key)
+                    .bind(number)
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+            }
+        }
+    }};
+}
+
+/// The SQL parameters of a list filter by a custom field, in the order the
+/// contact list binds them (`$10`…`$17`): field, equal key, number range,
+/// key range, month, option.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FilterParams {
+    pub field: Option<i64>,
+    pub equals: Option<String>,
+    pub number_min: Option<f64>,
+    pub number_max: Option<f64>,
+    pub key_min: Option<String>,
+    pub key_max: Option<String>,
+    pub month: Option<String>,
+    pub option: Option<i64>,
+}
+
+impl FilterParams {
+    /// The parameters of `filter` (none when `None`).
+    pub fn of(filter: Option<&CustomFilter>) -> FilterParams {
+        let Some(filter) = filter else {
+            return FilterParams::default();
+        };
+        let mut params = FilterParams {
+            field: Some(filter.field_id),
+            ..FilterParams::default()
+        };
+        match &filter.filter {
+            FieldFilter::Equals(key) => params.equals = Some(key.clone()),
+            FieldFilter::NumberRange(min, max) => {
+                params.number_min = *min;
+                params.number_max = *max;
+            }
+            FieldFilter::DateRange(from, to) => {
+                params.key_min = from.clone();
+                // Inclusive of the whole last day: "2026-11-30T10:00" sorts
+                // before "2026-11-30~".
+                params.key_max = to.as_ref().map(|to| format!("{to}~"));
+            }
+            FieldFilter::Month(month) => params.month = Some(format!("{month:02}")),
+            FieldFilter::Option(option) => params.option = Some(*option),
+        }
+        params
+    }
+}
+
+/// Up to `limit` ids of contacts meeting the filter, read from the value
+/// indexes (the list's planner uses them when few contacts match).
+pub async fn filter_candidates(
+    pool: &sqlx::SqlitePool,
+    company: CompanyId,
+    filter: &CustomFilter,
+    limit: usize,
+) -> Result<Vec<i64>, sqlx::Error> {
+    const VALUES: &str = "SELECT contact_id FROM contact_field_values
+          WHERE company_id = $1 AND field_id = $2 AND ";
+    let limit = limit as i64;
+    let query = |condition: &str| format!("{VALUES}{condition} LIMIT $5");
+    let ids = match &filter.filter {
+        FieldFilter::Equals(key) => {
+            sqlx::query_scalar(&query("value_key = $3 AND $4 IS NULL"))
+                .bind(company.0)
+                .bind(filter.field_id)
+                .bind(key)
+                .bind(None::<String>)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+        FieldFilter::NumberRange(min, max) => {
+            sqlx::query_scalar(&query("value_number >= $3 AND value_number <= $4"))
+                .bind(company.0)
+                .bind(filter.field_id)
+                .bind(min.unwrap_or(f64::MIN))
+                .bind(max.unwrap_or(f64::MAX))
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+        FieldFilter::DateRange(from, to) => {
+            sqlx::query_scalar(&query("value_key >= $3 AND value_key <= $4"))
+                .bind(company.0)
+                .bind(filter.field_id)
+                .bind(from.clone().unwrap_or_default())
+                .bind(format!("{}~", to.clone().unwrap_or_else(|| "9999".to_string())))
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+        FieldFilter::Month(month) => {
+            sqlx::query_scalar(&query("substr(value_key, 6, 2) = $3 AND $4 IS NULL"))
+                .bind(company.0)
+                .bind(filter.field_id)
+                .bind(format!("{month:02}"))
+                .bind(None::<String>)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+        FieldFilter::Option(option) => {
+            sqlx::query_scalar(
+                "SELECT contact_id FROM contact_field_options
+                  WHERE company_id = $1 AND field_id = $2 AND option_id = $3 LIMIT $4",
+            )
+            .bind(company.0)
+            .bind(filter.field_id)
+            .bind(*option)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    Ok(ids)
+}
