@@ -669,7 +669,10 @@ pub const EN: Messages = Messages {
 
 impl Messages {
     /// The name of a custom field type.
-    pub fn field_type_name(&self, field_type: crate::custom_fields::model::FieldType) -> &'static str {
+    pub fn field_type_name(
+        &self,
+        field_type: crate::custom_fields::model::FieldType,
+    ) -> &'static str {
         let index = crate::custom_fields::model::FieldType::ALL
             .iter()
             .position(|t| *t == field_type)

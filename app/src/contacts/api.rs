@@ -38,9 +38,7 @@ pub async fn list_contacts(
         max,
         month,
     };
-    crate::error::respond(
-        server::list_contacts(q, after, limit, organization, group, custom).await,
-    )
+    crate::error::respond(server::list_contacts(q, after, limit, organization, group, custom).await)
 }
 
 /// One page of the list a [`ListQuery`] describes (the URL's state).
@@ -66,12 +64,12 @@ mod server {
     use crate::auth::session::require_user;
     use crate::contacts::model::{ContactPage, ContactSummary};
     use crate::contacts::phone::{format_phone, normalize_phone};
-    use crate::custom_fields::model::{CustomFilter, FieldFilter, FieldType};
-    use crate::custom_fields::repo as custom_repo;
-    use crate::custom_fields::values::build_filter;
     use crate::contacts::repo;
     use crate::contacts::search::{page_size, parse_search, Cursor, ListFilter};
     use crate::conversations::{available_channels, ChannelFacts};
+    use crate::custom_fields::model::{CustomFilter, FieldFilter, FieldType};
+    use crate::custom_fields::repo as custom_repo;
+    use crate::custom_fields::values::build_filter;
     use crate::error::AppError;
     use crate::state::app_state;
 

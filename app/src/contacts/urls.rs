@@ -109,7 +109,11 @@ impl ListQuery {
         }
         if let Some(id) = self.field {
             params.push(format!("field={id}"));
-            for (name, value) in [("value", &self.value), ("min", &self.min), ("max", &self.max)] {
+            for (name, value) in [
+                ("value", &self.value),
+                ("min", &self.min),
+                ("max", &self.max),
+            ] {
                 if !value.trim().is_empty() {
                     params.push(format!("{name}={}", encode(value)));
                 }

@@ -100,7 +100,10 @@ pub fn validate_draft(
     let mut errors = Vec::new();
     let label = match clean_label(&draft.label) {
         Ok(label) => {
-            if existing.iter().any(|(_, other)| fold(other) == fold(&label)) {
+            if existing
+                .iter()
+                .any(|(_, other)| fold(other) == fold(&label))
+            {
                 errors.push(error("label", "Já existe um campo com este nome."));
             }
             label
@@ -135,7 +138,10 @@ pub fn validate_draft(
                 format!("\"{key}\" já é um campo do contato; escolha outra chave."),
             ));
         } else if existing.iter().any(|(other, _)| *other == key) {
-            errors.push(error("key", format!("Já existe um campo com a chave \"{key}\".")));
+            errors.push(error(
+                "key",
+                format!("Já existe um campo com a chave \"{key}\"."),
+            ));
         }
     }
     let field_type = FieldType::parse(draft.field_type.trim());
@@ -156,9 +162,9 @@ pub fn validate_draft(
                 continue;
             }
             match clean_label(option) {
-                Ok(option) if options.iter().any(|o| fold(o) == fold(&option)) => {
-                    errors.push(error(&format!("options.{i}"), "Esta opção já está na lista."))
-                }
+                Ok(option) if options.iter().any(|o| fold(o) == fold(&option)) => errors.push(
+                    error(&format!("options.{i}"), "Esta opção já está na lista."),
+                ),
                 Ok(option) => options.push(option),
                 Err(message) => errors.push(error(&format!("options.{i}"), message)),
             }
@@ -166,10 +172,7 @@ pub fn validate_draft(
         if options.is_empty() {
             errors.push(error("options", "Informe ao menos uma opção."));
         } else if options.len() > MAX_OPTIONS {
-            errors.push(error(
-                "options",
-                format!("No máximo {MAX_OPTIONS} opções."),
-            ));
+            errors.push(error("options", format!("No máximo {MAX_OPTIONS} opções.")));
         }
     }
     if existing.len() >= MAX_FIELDS {

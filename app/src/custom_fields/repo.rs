@@ -357,12 +357,7 @@ pub fn value_columns(value: &FieldValue) -> (&str, &str, Option<f64>) {
 }
 
 /// Moves a field one place up or down the form.
-pub async fn move_field(
-    db: &Db,
-    company: CompanyId,
-    id: i64,
-    up: bool,
-) -> Result<(), ChangeError> {
+pub async fn move_field(db: &Db, company: CompanyId, id: i64, up: bool) -> Result<(), ChangeError> {
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let ids: Vec<i64> = sqlx::query_scalar(
@@ -758,7 +753,10 @@ pub async fn filter_candidates(
                 .bind(company.0)
                 .bind(filter.field_id)
                 .bind(from.clone().unwrap_or_default())
-                .bind(format!("{}~", to.clone().unwrap_or_else(|| "9999".to_string())))
+                .bind(format!(
+                    "{}~",
+                    to.clone().unwrap_or_else(|| "9999".to_string())
+                ))
                 .bind(limit)
                 .fetch_all(pool)
                 .await?

@@ -85,8 +85,7 @@ impl Decimal {
     fn canonical(&self) -> String {
         let integer = self.integer.trim_start_matches('0');
         let integer = if integer.is_empty() { "0" } else { integer };
-        let sign = if self.negative && (integer != "0" || self.fraction.chars().any(|c| c != '0'))
-        {
+        let sign = if self.negative && (integer != "0" || self.fraction.chars().any(|c| c != '0')) {
             "-"
         } else {
             ""
@@ -191,8 +190,12 @@ fn parse_decimal_value(text: &str) -> Result<FieldValue, String> {
 /// Parses an amount in reais ("R$ 1.234,56", "1234.5").
 fn parse_currency(text: &str) -> Result<FieldValue, String> {
     let cleaned = text.trim().trim_start_matches("R$").trim();
-    let mut decimal = parse_decimal(cleaned)
-        .map_err(|_| format!("\"{}\" não é um valor em reais (ex.: 1.234,56).", text.trim()))?;
+    let mut decimal = parse_decimal(cleaned).map_err(|_| {
+        format!(
+            "\"{}\" não é um valor em reais (ex.: 1.234,56).",
+            text.trim()
+        )
+    })?;
     let trimmed = decimal.fraction.trim_end_matches('0');
     if trimmed.len() > 2 {
         return Err("Use no máximo 2 casas decimais (centavos).".to_string());
@@ -290,9 +293,11 @@ pub fn parse_value(
         FieldType::Decimal => parse_decimal_value(trimmed)?,
         FieldType::Currency => parse_currency(trimmed)?,
         FieldType::Date => FieldValue::text(parse_date(trimmed)?.format("%Y-%m-%d").to_string()),
-        FieldType::DateTime => {
-            FieldValue::text(parse_date_time(trimmed)?.format("%Y-%m-%dT%H:%M").to_string())
-        }
+        FieldType::DateTime => FieldValue::text(
+            parse_date_time(trimmed)?
+                .format("%Y-%m-%dT%H:%M")
+                .to_string(),
+        ),
         FieldType::YesNo => FieldValue::text(parse_yes_no(trimmed)?.to_string()),
         FieldType::SingleSelect | FieldType::MultiSelect => {
             let value = parse_options(trimmed, definition, held)?;
@@ -496,7 +501,10 @@ pub fn build_filter(
     let field_type = definition.field_type;
     if let Some(month) = month {
         if !field_type.is_date() {
-            return Err(refuse("month", "Só campos de data filtram por mês.".to_string()));
+            return Err(refuse(
+                "month",
+                "Só campos de data filtram por mês.".to_string(),
+            ));
         }
         if !(1..=12).contains(&month) {
             return Err(refuse("month", "Escolha um mês de 1 a 12.".to_string()));
@@ -523,7 +531,10 @@ pub fn build_filter(
         };
         let (low, high) = (bound("min", min)?, bound("max", max)?);
         if low.is_none() && high.is_none() {
-            return Err(refuse("value", "Informe um valor para filtrar.".to_string()));
+            return Err(refuse(
+                "value",
+                "Informe um valor para filtrar.".to_string(),
+            ));
         }
         if field_type.is_number() {
             let number = |v: Option<FieldValue>| match v {
@@ -541,7 +552,10 @@ pub fn build_filter(
     }
     match parse_value(definition, value, &[]).map_err(|m| refuse("value", m))? {
         Some(FieldValue::Text { key, .. }) => Ok(FieldFilter::Equals(key)),
-        _ => Err(refuse("value", "Informe um valor para filtrar.".to_string())),
+        _ => Err(refuse(
+            "value",
+            "Informe um valor para filtrar.".to_string(),
+        )),
     }
 }
 
@@ -729,12 +743,21 @@ mod tests {
 
     #[test]
     fn e_mails_urls_and_phones() {
-        assert_eq!(text_of(FieldType::Email, " Ana@Loja.com.br "), "ana@loja.com.br");
+        assert_eq!(
+            text_of(FieldType::Email, " Ana@Loja.com.br "),
+            "ana@loja.com.br"
+        );
         assert!(parsed(FieldType::Email, "ana@").is_err());
-        assert_eq!(text_of(FieldType::Url, "loja.com.br/x"), "https://loja.com.br/x");
+        assert_eq!(
+            text_of(FieldType::Url, "loja.com.br/x"),
+            "https://loja.com.br/x"
+        );
         assert!(parsed(FieldType::Url, "not a site").is_err());
         assert!(parsed(FieldType::Url, "ftp://loja.com").is_err());
-        assert_eq!(text_of(FieldType::Phone, "(11) 98765-4321"), "(11) 98765-4321");
+        assert_eq!(
+            text_of(FieldType::Phone, "(11) 98765-4321"),
+            "(11) 98765-4321"
+        );
         assert!(parsed(FieldType::Phone, "ligar depois").is_err());
     }
 
@@ -837,8 +860,14 @@ mod tests {
             build_filter(&date, "", "01/01/2020", "", None),
             Ok(FieldFilter::DateRange(Some("2020-01-01".into()), None))
         );
-        assert_eq!(build_filter(&date, "", "", "", Some(11)), Ok(FieldFilter::Month(11)));
-        assert_eq!(build_filter(&date, "", "", "", Some(13)).map_err(|e| e.field), Err("month".into()));
+        assert_eq!(
+            build_filter(&date, "", "", "", Some(11)),
+            Ok(FieldFilter::Month(11))
+        );
+        assert_eq!(
+            build_filter(&date, "", "", "", Some(13)).map_err(|e| e.field),
+            Err("month".into())
+        );
         assert_eq!(
             build_filter(&field(FieldType::Currency), "", "1.000", "2.000,50", None),
             Ok(FieldFilter::NumberRange(Some(1000.0), Some(2000.5)))
@@ -864,7 +893,10 @@ mod tests {
 
     #[test]
     fn filter_keys_match_stored_keys() {
-        assert_eq!(filter_key(FieldType::Cpf, "52998224725"), Ok("52998224725".into()));
+        assert_eq!(
+            filter_key(FieldType::Cpf, "52998224725"),
+            Ok("52998224725".into())
+        );
         assert_eq!(filter_key(FieldType::Text, "OURO"), Ok("ouro".into()));
         assert_eq!(filter_key(FieldType::YesNo, "sim"), Ok("true".into()));
     }

@@ -52,7 +52,11 @@ fn names(page: &Value) -> Vec<String> {
 async fn fields_are_defined_ordered_changed_and_deleted(backend: Backend) {
     let app = spawn_app(backend).await;
     app.company("Loja").await;
-    let cpf = create_field(&app, json!({"label": "CPF do titular", "field_type": "cpf", "required": true})).await;
+    let cpf = create_field(
+        &app,
+        json!({"label": "CPF do titular", "field_type": "cpf", "required": true}),
+    )
+    .await;
     assert_eq!(cpf["key"], "cpf_do_titular");
     assert_eq!(cpf["used_by"], 0);
     let plan = create_field(
@@ -60,7 +64,12 @@ async fn fields_are_defined_ordered_changed_and_deleted(backend: Backend) {
         json!({"label": "Plano", "key": "plano", "field_type": "single_select", "options": ["Ouro", "Prata", ""]}),
     )
     .await;
-    let labels: Vec<&str> = plan["options"].as_array().expect("options").iter().filter_map(|o| o["label"].as_str()).collect();
+    let labels: Vec<&str> = plan["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter_map(|o| o["label"].as_str())
+        .collect();
     assert_eq!(labels, ["Ouro", "Prata"]);
 
     // Bad drafts: each problem names its field.
@@ -84,12 +93,25 @@ async fn fields_are_defined_ordered_changed_and_deleted(backend: Backend) {
     // Order: created last goes last; arrows swap.
     let (_, list) = form_call(&app, "/api/custom_fields/list", &[]).await;
     let keys = |list: &Value| -> Vec<String> {
-        list.as_array().expect("list").iter().map(|f| f["key"].as_str().unwrap_or_default().to_string()).collect()
+        list.as_array()
+            .expect("list")
+            .iter()
+            .map(|f| f["key"].as_str().unwrap_or_default().to_string())
+            .collect()
     };
     assert_eq!(keys(&list), ["cpf_do_titular", "plano"]);
-    assert_eq!(list[0]["used_by"], Value::Null, "the public list does not count");
+    assert_eq!(
+        list[0]["used_by"],
+        Value::Null,
+        "the public list does not count"
+    );
     let plan_id = plan["id"].to_string();
-    let (status, _) = form_call(&app, "/api/custom_fields/move", &[("id", &plan_id), ("up", "true")]).await;
+    let (status, _) = form_call(
+        &app,
+        "/api/custom_fields/move",
+        &[("id", &plan_id), ("up", "true")],
+    )
+    .await;
     assert_eq!(status, 200);
     let (_, list) = form_call(&app, "/api/custom_fields/list", &[]).await;
     assert_eq!(keys(&list), ["plano", "cpf_do_titular"]);
@@ -102,26 +124,56 @@ async fn fields_are_defined_ordered_changed_and_deleted(backend: Backend) {
     )
     .await;
     assert_eq!(status, 200, "{changed}");
-    assert_eq!((changed["label"].as_str(), changed["key"].as_str()), (Some("Plano contratado"), Some("plano")));
-    let (status, with_bronze) = form_call(&app, "/api/custom_fields/add_option", &[("field_id", &plan_id), ("label", "Bronze")]).await;
+    assert_eq!(
+        (changed["label"].as_str(), changed["key"].as_str()),
+        (Some("Plano contratado"), Some("plano"))
+    );
+    let (status, with_bronze) = form_call(
+        &app,
+        "/api/custom_fields/add_option",
+        &[("field_id", &plan_id), ("label", "Bronze")],
+    )
+    .await;
     assert_eq!(status, 200, "{with_bronze}");
-    let (status, body) = form_call(&app, "/api/custom_fields/add_option", &[("field_id", &plan_id), ("label", "OURO")]).await;
-    assert_eq!((status, errors(&body)[0].1.as_str()), (422, "Esta opção já existe."));
+    let (status, body) = form_call(
+        &app,
+        "/api/custom_fields/add_option",
+        &[("field_id", &plan_id), ("label", "OURO")],
+    )
+    .await;
+    assert_eq!(
+        (status, errors(&body)[0].1.as_str()),
+        (422, "Esta opção já existe.")
+    );
     let ouro = with_bronze["options"][0]["id"].to_string();
     let (status, renamed) = form_call(
         &app,
         "/api/custom_fields/rename_option",
-        &[("field_id", &plan_id), ("option_id", &ouro), ("label", "Ouro Plus")],
+        &[
+            ("field_id", &plan_id),
+            ("option_id", &ouro),
+            ("label", "Ouro Plus"),
+        ],
     )
     .await;
-    assert_eq!((status, renamed["options"][0]["label"].as_str()), (200, Some("Ouro Plus")));
+    assert_eq!(
+        (status, renamed["options"][0]["label"].as_str()),
+        (200, Some("Ouro Plus"))
+    );
     let (status, retired) = form_call(
         &app,
         "/api/custom_fields/retire_option",
-        &[("field_id", &plan_id), ("option_id", &ouro), ("retired", "true")],
+        &[
+            ("field_id", &plan_id),
+            ("option_id", &ouro),
+            ("retired", "true"),
+        ],
     )
     .await;
-    assert_eq!((status, retired["options"][0]["retired"].as_bool()), (200, Some(true)));
+    assert_eq!(
+        (status, retired["options"][0]["retired"].as_bool()),
+        (200, Some(true))
+    );
 
     // Delete removes the field and its values.
     let cpf_id = cpf["id"].to_string();
@@ -136,10 +188,22 @@ async fn fields_are_defined_ordered_changed_and_deleted(backend: Backend) {
 async fn contacts_hold_typed_values_checked_like_the_browser_does(backend: Backend) {
     let app = spawn_app(backend).await;
     app.company("Loja").await;
-    let cpf = create_field(&app, json!({"label": "CPF", "key": "cpf_cliente", "field_type": "cpf", "required": true})).await;
+    let cpf = create_field(
+        &app,
+        json!({"label": "CPF", "key": "cpf_cliente", "field_type": "cpf", "required": true}),
+    )
+    .await;
     create_field(&app, json!({"label": "Limite", "field_type": "currency"})).await;
-    create_field(&app, json!({"label": "Adesão", "key": "adesao", "field_type": "date"})).await;
-    create_field(&app, json!({"label": "WhatsApp comercial", "key": "whats", "field_type": "phone"})).await;
+    create_field(
+        &app,
+        json!({"label": "Adesão", "key": "adesao", "field_type": "date"}),
+    )
+    .await;
+    create_field(
+        &app,
+        json!({"label": "WhatsApp comercial", "key": "whats", "field_type": "phone"}),
+    )
+    .await;
     let tags = create_field(&app, json!({"label": "Interesses", "field_type": "multi_select", "options": ["Pães", "Bolos", "Doces"]})).await;
     let option = |i: usize| tags["options"][i]["id"].as_i64().expect("option");
 
@@ -154,13 +218,30 @@ async fn contacts_hold_typed_values_checked_like_the_browser_does(backend: Backe
     assert_eq!(
         errors(&body),
         [
-            ("custom.cor".to_string(), "O campo \"cor\" não existe.".to_string()),
-            ("custom.cpf_cliente".to_string(), "CPF inválido: os dígitos verificadores não conferem.".to_string()),
-            ("custom.adesao".to_string(), "\"31/02/2024\" não é uma data válida (use DD/MM/AAAA).".to_string()),
+            (
+                "custom.cor".to_string(),
+                "O campo \"cor\" não existe.".to_string()
+            ),
+            (
+                "custom.cpf_cliente".to_string(),
+                "CPF inválido: os dígitos verificadores não conferem.".to_string()
+            ),
+            (
+                "custom.adesao".to_string(),
+                "\"31/02/2024\" não é uma data válida (use DD/MM/AAAA).".to_string()
+            ),
         ]
     );
-    let (status, body) = call(&app, "/api/contacts/create", json!({"form": {"name": "Ana"}})).await;
-    assert_eq!((status, errors(&body)[0].0.as_str()), (422, "custom.cpf_cliente"));
+    let (status, body) = call(
+        &app,
+        "/api/contacts/create",
+        json!({"form": {"name": "Ana"}}),
+    )
+    .await;
+    assert_eq!(
+        (status, errors(&body)[0].0.as_str()),
+        (422, "custom.cpf_cliente")
+    );
     assert!(errors(&body)[0].1.contains("obrigatório"), "{body}");
 
     let (status, created) = call(
@@ -177,25 +258,49 @@ async fn contacts_hold_typed_values_checked_like_the_browser_does(backend: Backe
     .await;
     assert_eq!(status, 200, "{created}");
     let by_key = |details: &Value, key: &str| -> Value {
-        details["custom"].as_array().expect("custom").iter().find(|v| v["key"] == key).cloned().unwrap_or(Value::Null)
+        details["custom"]
+            .as_array()
+            .expect("custom")
+            .iter()
+            .find(|v| v["key"] == key)
+            .cloned()
+            .unwrap_or(Value::Null)
     };
     assert_eq!(by_key(&created, "cpf_cliente")["value"], "52998224725");
     assert_eq!(by_key(&created, "limite")["value"], "1234.50");
     assert_eq!(by_key(&created, "adesao")["value"], "2024-03-15");
     assert_eq!(by_key(&created, "whats")["value"], "(11) 3456-7890");
     let interests = by_key(&created, "interesses");
-    let chosen: Vec<&str> = interests["options"].as_array().expect("options").iter().filter_map(|o| o["label"].as_str()).collect();
+    let chosen: Vec<&str> = interests["options"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter_map(|o| o["label"].as_str())
+        .collect();
     assert_eq!(chosen, ["Pães", "Doces"], "in option order");
 
     // A retired option stays on the contact that has it, and cannot be added to another.
     let field_id = tags["id"].to_string();
     let doces = option(2).to_string();
-    form_call(&app, "/api/custom_fields/retire_option", &[("field_id", &field_id), ("option_id", &doces), ("retired", "true")]).await;
+    form_call(
+        &app,
+        "/api/custom_fields/retire_option",
+        &[
+            ("field_id", &field_id),
+            ("option_id", &doces),
+            ("retired", "true"),
+        ],
+    )
+    .await;
     let id = created["id"].as_i64().expect("id");
     let keep = json!({"id": id, "form": {"name": "Ana Maria", "custom": {"cpf_cliente": "529.982.247-25", "interesses": doces}}});
     let (status, updated) = call(&app, "/api/contacts/update", keep).await;
     assert_eq!(status, 200, "{updated}");
-    assert_eq!(by_key(&updated, "limite"), Value::Null, "an emptied value is removed");
+    assert_eq!(
+        by_key(&updated, "limite"),
+        Value::Null,
+        "an emptied value is removed"
+    );
     let (status, body) = call(
         &app,
         "/api/contacts/create",
@@ -208,10 +313,20 @@ async fn contacts_hold_typed_values_checked_like_the_browser_does(backend: Backe
     // The CPF is found by the search box in any format; the overview counts values.
     for q in ["529.982.247-25", "52998224725", "982.247"] {
         let (status, page) = form_call(&app, "/api/contacts/list", &[("q", q)]).await;
-        assert_eq!((status, names(&page)), (200, vec!["Ana Maria".to_string()]), "q={q}");
+        assert_eq!(
+            (status, names(&page)),
+            (200, vec!["Ana Maria".to_string()]),
+            "q={q}"
+        );
     }
     let (_, overview) = form_call(&app, "/api/custom_fields/overview", &[]).await;
-    let cpf_row = overview.as_array().expect("list").iter().find(|f| f["id"] == cpf["id"]).cloned().expect("cpf");
+    let cpf_row = overview
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|f| f["id"] == cpf["id"])
+        .cloned()
+        .expect("cpf");
     assert_eq!(cpf_row["used_by"], 1);
 
     // Deleting the field drops its digits from the search.
@@ -226,37 +341,94 @@ async fn contacts_hold_typed_values_checked_like_the_browser_does(backend: Backe
 async fn a_type_change_converts_every_value_or_is_refused(backend: Backend) {
     let app = spawn_app(backend).await;
     app.company("Loja").await;
-    let code = create_field(&app, json!({"label": "Código", "key": "codigo", "field_type": "text"})).await;
+    let code = create_field(
+        &app,
+        json!({"label": "Código", "key": "codigo", "field_type": "text"}),
+    )
+    .await;
     for (name, value) in [("Ana", "42"), ("Bia", "1.500")] {
-        let (status, body) = call(&app, "/api/contacts/create", json!({"form": {"name": name, "custom": {"codigo": value}}})).await;
+        let (status, body) = call(
+            &app,
+            "/api/contacts/create",
+            json!({"form": {"name": name, "custom": {"codigo": value}}}),
+        )
+        .await;
         assert_eq!(status, 200, "{body}");
     }
-    let (status, converted) = call(&app, "/api/custom_fields/update", json!({"id": code["id"], "draft": {"label": "Código", "field_type": "integer"}})).await;
+    let (status, converted) = call(
+        &app,
+        "/api/custom_fields/update",
+        json!({"id": code["id"], "draft": {"label": "Código", "field_type": "integer"}}),
+    )
+    .await;
     assert_eq!(status, 200, "{converted}");
     assert_eq!(converted["field_type"], "integer");
     let field = code["id"].to_string();
-    let (_, page) = form_call(&app, "/api/contacts/list", &[("field", &field), ("min", "100")]).await;
+    let (_, page) = form_call(
+        &app,
+        "/api/contacts/list",
+        &[("field", &field), ("min", "100")],
+    )
+    .await;
     assert_eq!(names(&page), ["Bia"], "\"1.500\" became 1500");
 
-    call(&app, "/api/custom_fields/update", json!({"id": code["id"], "draft": {"label": "Código", "field_type": "text"}})).await;
-    let (status, body) = call(&app, "/api/contacts/create", json!({"form": {"name": "Caio", "custom": {"codigo": "A-7"}}})).await;
+    call(
+        &app,
+        "/api/custom_fields/update",
+        json!({"id": code["id"], "draft": {"label": "Código", "field_type": "text"}}),
+    )
+    .await;
+    let (status, body) = call(
+        &app,
+        "/api/contacts/create",
+        json!({"form": {"name": "Caio", "custom": {"codigo": "A-7"}}}),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) = call(&app, "/api/custom_fields/update", json!({"id": code["id"], "draft": {"label": "Código", "field_type": "integer"}})).await;
+    let (status, body) = call(
+        &app,
+        "/api/custom_fields/update",
+        json!({"id": code["id"], "draft": {"label": "Código", "field_type": "integer"}}),
+    )
+    .await;
     assert_eq!(status, 422);
     let (field_name, message) = errors(&body).remove(0);
     assert_eq!(field_name, "field_type");
-    assert!(message.starts_with("1 contato(s) têm valores que não servem para o novo tipo (ex.: \"A-7\")"), "{message}");
+    assert!(
+        message
+            .starts_with("1 contato(s) têm valores que não servem para o novo tipo (ex.: \"A-7\")"),
+        "{message}"
+    );
     let (_, list) = form_call(&app, "/api/custom_fields/list", &[]).await;
     assert_eq!(list[0]["field_type"], "text", "nothing changed");
 
-    let (status, body) = call(&app, "/api/custom_fields/update", json!({"id": code["id"], "draft": {"label": "Código", "field_type": "single_select"}})).await;
+    let (status, body) = call(
+        &app,
+        "/api/custom_fields/update",
+        json!({"id": code["id"], "draft": {"label": "Código", "field_type": "single_select"}}),
+    )
+    .await;
     assert_eq!((status, errors(&body)[0].0.as_str()), (422, "field_type"));
 
     // Multi to single: refused while a contact has two options.
-    let tags = create_field(&app, json!({"label": "Tags", "field_type": "multi_select", "options": ["A", "B"]})).await;
+    let tags = create_field(
+        &app,
+        json!({"label": "Tags", "field_type": "multi_select", "options": ["A", "B"]}),
+    )
+    .await;
     let both = format!("{},{}", tags["options"][0]["id"], tags["options"][1]["id"]);
-    call(&app, "/api/contacts/create", json!({"form": {"name": "Duda", "custom": {"tags": both}}})).await;
-    let (status, body) = call(&app, "/api/custom_fields/update", json!({"id": tags["id"], "draft": {"label": "Tags", "field_type": "single_select"}})).await;
+    call(
+        &app,
+        "/api/contacts/create",
+        json!({"form": {"name": "Duda", "custom": {"tags": both}}}),
+    )
+    .await;
+    let (status, body) = call(
+        &app,
+        "/api/custom_fields/update",
+        json!({"id": tags["id"], "draft": {"label": "Tags", "field_type": "single_select"}}),
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert!(errors(&body)[0].1.contains("mais de uma opção"), "{body}");
 }
@@ -264,16 +436,35 @@ async fn a_type_change_converts_every_value_or_is_refused(backend: Backend) {
 async fn the_list_filters_by_custom_values(backend: Backend) {
     let app = spawn_app(backend).await;
     app.company("Loja").await;
-    let birthday = create_field(&app, json!({"label": "Aniversário", "key": "aniversario", "field_type": "date"})).await;
-    let vip = create_field(&app, json!({"label": "VIP", "key": "vip", "field_type": "yes_no"})).await;
-    let plan = create_field(&app, json!({"label": "Plano", "field_type": "single_select", "options": ["Ouro", "Prata"]})).await;
+    let birthday = create_field(
+        &app,
+        json!({"label": "Aniversário", "key": "aniversario", "field_type": "date"}),
+    )
+    .await;
+    let vip = create_field(
+        &app,
+        json!({"label": "VIP", "key": "vip", "field_type": "yes_no"}),
+    )
+    .await;
+    let plan = create_field(
+        &app,
+        json!({"label": "Plano", "field_type": "single_select", "options": ["Ouro", "Prata"]}),
+    )
+    .await;
     let score = create_field(&app, json!({"label": "Pontos", "field_type": "decimal"})).await;
     let city = create_field(&app, json!({"label": "Cidade", "field_type": "text"})).await;
     let ouro = plan["options"][0]["id"].to_string();
     for (name, date, is_vip, option, points, town) in [
         ("Ana", "10/11/1990", "sim", &ouro, "10,5", "São Paulo"),
         ("Bia", "02/03/1985", "não", &ouro, "99", "Campinas"),
-        ("Caio", "25/11/2001", "sim", &String::new(), "1.000", "SAO PAULO"),
+        (
+            "Caio",
+            "25/11/2001",
+            "sim",
+            &String::new(),
+            "1.000",
+            "SAO PAULO",
+        ),
     ] {
         let (status, body) = call(
             &app,
@@ -293,19 +484,70 @@ async fn the_list_filters_by_custom_values(backend: Backend) {
         }
     };
     let id = |field: &Value| field["id"].to_string();
-    assert_eq!(list(vec![("field", id(&birthday)), ("month", "11".into())]).await, ["Ana", "Caio"]);
-    assert_eq!(list(vec![("field", id(&birthday)), ("min", "1985-01-01".into()), ("max", "10/11/1990".into())]).await, ["Ana", "Bia"]);
-    assert_eq!(list(vec![("field", id(&vip)), ("value", "true".into())]).await, ["Ana", "Caio"]);
-    assert_eq!(list(vec![("field", id(&plan)), ("value", ouro.clone())]).await, ["Ana", "Bia"]);
-    assert_eq!(list(vec![("field", id(&score)), ("min", "50".into())]).await, ["Bia", "Caio"]);
-    assert_eq!(list(vec![("field", id(&score)), ("max", "99,0".into()), ("min", "10,5".into())]).await, ["Ana", "Bia"]);
-    assert_eq!(list(vec![("field", id(&city)), ("value", "são paulo".into())]).await, ["Ana", "Caio"], "text equality ignores case and accents");
-    assert_eq!(list(vec![("field", id(&city)), ("value", "sao paulo".into()), ("q", "cai".into())]).await, ["Caio"], "with a search");
+    assert_eq!(
+        list(vec![("field", id(&birthday)), ("month", "11".into())]).await,
+        ["Ana", "Caio"]
+    );
+    assert_eq!(
+        list(vec![
+            ("field", id(&birthday)),
+            ("min", "1985-01-01".into()),
+            ("max", "10/11/1990".into())
+        ])
+        .await,
+        ["Ana", "Bia"]
+    );
+    assert_eq!(
+        list(vec![("field", id(&vip)), ("value", "true".into())]).await,
+        ["Ana", "Caio"]
+    );
+    assert_eq!(
+        list(vec![("field", id(&plan)), ("value", ouro.clone())]).await,
+        ["Ana", "Bia"]
+    );
+    assert_eq!(
+        list(vec![("field", id(&score)), ("min", "50".into())]).await,
+        ["Bia", "Caio"]
+    );
+    assert_eq!(
+        list(vec![
+            ("field", id(&score)),
+            ("max", "99,0".into()),
+            ("min", "10,5".into())
+        ])
+        .await,
+        ["Ana", "Bia"]
+    );
+    assert_eq!(
+        list(vec![("field", id(&city)), ("value", "são paulo".into())]).await,
+        ["Ana", "Caio"],
+        "text equality ignores case and accents"
+    );
+    assert_eq!(
+        list(vec![
+            ("field", id(&city)),
+            ("value", "sao paulo".into()),
+            ("q", "cai".into())
+        ])
+        .await,
+        ["Caio"],
+        "with a search"
+    );
 
     // Bad filters say which input is wrong.
-    let (status, body) = form_call(&app, "/api/contacts/list", &[("field", &id(&score)), ("min", "muito")]).await;
+    let (status, body) = form_call(
+        &app,
+        "/api/contacts/list",
+        &[("field", &id(&score)), ("min", "muito")],
+    )
+    .await;
     assert_eq!((status, errors(&body)[0].0.as_str()), (422, "min"));
-    let (status, body) = form_call(&app, "/api/contacts/list", &[("field", &id(&vip)), ("month", "3")]).await;
+    let (status, body) = form_call(
+        &app,
+        "/api/contacts/list",
+        &[("field", &id(&vip)), ("month", "3")],
+    )
+    .await;
     assert_eq!((status, errors(&body)[0].0.as_str()), (422, "month"));
     let (status, body) = form_call(&app, "/api/contacts/list", &[("field", "999999")]).await;
     assert_eq!((status, errors(&body)[0].0.as_str()), (422, "field"));

@@ -53,8 +53,12 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
 
     // A's custom fields: a CPF with a value on A's contact, a select field.
     let (status, a_cpf) = json(
-        app.post_json(&client_a, "/api/custom_fields/create", &serde_json::json!({"draft": {"label": "CPF", "field_type": "cpf"}}))
-            .await,
+        app.post_json(
+            &client_a,
+            "/api/custom_fields/create",
+            &serde_json::json!({"draft": {"label": "CPF", "field_type": "cpf"}}),
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 200, "{a_cpf}");
@@ -81,7 +85,11 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
     .await;
     assert_eq!(status, 200, "{body}");
     let a_fields = |body: &Value| -> Vec<String> {
-        body.as_array().expect("fields").iter().map(|f| f["id"].to_string()).collect()
+        body.as_array()
+            .expect("fields")
+            .iter()
+            .map(|f| f["id"].to_string())
+            .collect()
     };
 
     let mut paths: Vec<(&str, String)> = leptos::server_fn::axum::server_fn_paths()

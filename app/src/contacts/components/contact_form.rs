@@ -188,7 +188,8 @@ pub fn ContactFormPanel(
             .map(|d| form_field(&d.key))
             .collect();
         if found.iter().any(|e| {
-            is_more_field(&e.field) || (e.field.starts_with("custom.") && !required.contains(&e.field))
+            is_more_field(&e.field)
+                || (e.field.starts_with("custom.") && !required.contains(&e.field))
         }) {
             show_more.set(true);
         }

@@ -101,8 +101,7 @@ fn ContactRow(contact: ContactSummary) -> impl IntoView {
     let url_query = use_query_map();
     let href = move || {
         let q = url_query.read();
-        ListQuery::from_query(|name| q.get_str(name))
-            .url(Panel::Contact(id))
+        ListQuery::from_query(|name| q.get_str(name)).url(Panel::Contact(id))
     };
     let on_row_click = move |ev: leptos::ev::MouseEvent| {
         // Clicks inside the channel menu are not "open the contact".

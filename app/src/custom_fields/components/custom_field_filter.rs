@@ -70,7 +70,10 @@ fn FilterForm(
         month.set(None);
         go.run(query.get_untracked().without_field());
     };
-    let text_input = move |id: &'static str, label: &'static str, signal: RwSignal<String>, kind: &'static str| {
+    let text_input = move |id: &'static str,
+                           label: &'static str,
+                           signal: RwSignal<String>,
+                           kind: &'static str| {
         view! {
             <div class="list-filters__filter">
                 <label class="list-filters__label" for=id>{label}</label>

@@ -222,7 +222,12 @@ fn NewFieldForm(changed: Callback<()>) -> impl IntoView {
 /// One field: its name, type, key and count, with arrows, "Editar" and
 /// "Excluir"; editing shows its form and, for select fields, its options.
 #[component]
-fn FieldRow(field: FieldDefinition, first: bool, last: bool, changed: Callback<()>) -> impl IntoView {
+fn FieldRow(
+    field: FieldDefinition,
+    first: bool,
+    last: bool,
+    changed: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
     let id = field.id;
@@ -300,7 +305,11 @@ fn FieldRow(field: FieldDefinition, first: bool, last: bool, changed: Callback<(
 
 /// A field's editable properties: name, type, required, help. The key stays.
 #[component]
-fn EditField(field: FieldDefinition, on_done: Callback<()>, on_cancel: Callback<()>) -> impl IntoView {
+fn EditField(
+    field: FieldDefinition,
+    on_done: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
     let id = field.id;
@@ -370,14 +379,21 @@ fn EditField(field: FieldDefinition, on_done: Callback<()>, on_cancel: Callback<
 
 /// A select field's options: rename, retire or restore each; add more.
 #[component]
-fn OptionsEditor(field_id: i64, options: Vec<SelectOption>, changed: Callback<()>) -> impl IntoView {
+fn OptionsEditor(
+    field_id: i64,
+    options: Vec<SelectOption>,
+    changed: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
     let new_label = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let shown_error = move || {
         error.get().map(|e| match field_errors(&e) {
-            Some(found) => view! { <p class="field__error" role="alert">{message_for(&found, "label")}</p> }.into_any(),
+            Some(found) => {
+                view! { <p class="field__error" role="alert">{message_for(&found, "label")}</p> }
+                    .into_any()
+            }
             None => view! { <ErrorMessage error=e /> }.into_any(),
         })
     };
