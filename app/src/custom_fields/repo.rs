@@ -575,7 +575,9 @@ pub async fn contact_values(
     if fields.is_empty() {
         return Ok(Vec::new());
     }
-    let (values, chosen): (Vec<(i64, String)>, Vec<(i64, i64)>) = with_db!(db, pool => {
+    type Values = Vec<(i64, String)>;
+    type Chosen = Vec<(i64, i64)>;
+    let (values, chosen): (Values, Chosen) = with_db!(db, pool => {
         let values = sqlx::query_as(
             "SELECT field_id, value_text FROM contact_field_values
               WHERE company_id = $1 AND contact_id = $2",

@@ -398,7 +398,7 @@ pub fn validate_custom_values(
 fn group_thousands(integer: &str) -> String {
     let mut out = String::new();
     for (i, c) in integer.chars().enumerate() {
-        if i > 0 && (integer.len() - i) % 3 == 0 {
+        if i > 0 && (integer.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -838,10 +838,7 @@ mod tests {
             convert_value(FieldType::Text, FieldType::Integer, "muitos"),
             Err("\"muitos\"".to_string())
         );
-        assert!(matches!(
-            convert_value(FieldType::Decimal, FieldType::Integer, "12.5"),
-            Err(_)
-        ));
+        assert!(convert_value(FieldType::Decimal, FieldType::Integer, "12.5").is_err());
         assert!(matches!(
             convert_value(FieldType::Integer, FieldType::Currency, "1234"),
             Ok(Some(FieldValue::Number { .. }))
