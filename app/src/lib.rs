@@ -23,6 +23,8 @@ pub mod db;
 pub mod error;
 /// UI text in Brazilian Portuguese (default) and English.
 pub mod i18n;
+/// CSV import and export of contacts.
+pub mod import_export;
 /// The server-side state shared by routes and server functions.
 #[cfg(feature = "ssr")]
 pub mod state;

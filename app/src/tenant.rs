@@ -47,3 +47,15 @@ pub async fn demo_company(db: &crate::db::Db) -> Result<Option<CompanyId>, sqlx:
     });
     Ok(id.map(CompanyId))
 }
+
+/// Whether a company with this id exists (the CLI checks before acting).
+#[cfg(feature = "ssr")]
+pub async fn company_exists(db: &crate::db::Db, company: CompanyId) -> Result<bool, sqlx::Error> {
+    let id: Option<i64> = crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM companies WHERE id = $1")
+            .bind(company.0)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(id.is_some())
+}

@@ -82,6 +82,10 @@ pub fn build_router(state: AppState) -> Router {
             "/contacts/{id}/photo",
             get(app::contacts::photo_api::serve_photo),
         )
+        .route(
+            "/contacts/export.csv",
+            get(app::import_export::export::export_contacts),
+        )
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(

@@ -35,7 +35,7 @@ pub async fn list_contacts(
     max: Option<String>,
     month: Option<u32>,
 ) -> Result<ContactPage, AppError> {
-    let custom = server::FieldQuery {
+    let custom = crate::custom_fields::api::FieldQuery {
         field,
         value,
         min,
@@ -67,61 +67,16 @@ pub async fn fetch_page(query: ListQuery, after: Option<String>) -> Result<Conta
 mod server {
     use crate::auth::session::require_user;
     use crate::contacts::model::{ContactPage, ContactSummary};
-    use crate::contacts::phone::{format_phone, normalize_phone};
+    use crate::contacts::phone::format_phone;
     use crate::contacts::repo;
     use crate::contacts::search::{page_size, parse_search, Cursor, ListFilter};
     use crate::conversations::{available_channels, ChannelFacts};
-    use crate::custom_fields::model::{CustomFilter, FieldFilter, FieldType};
-    use crate::custom_fields::repo as custom_repo;
-    use crate::custom_fields::values::build_filter;
+    use crate::custom_fields::api::{resolve_filter, FieldQuery};
     use crate::error::AppError;
     use crate::state::app_state;
 
     /// Longest accepted search text, in characters.
     const MAX_QUERY_CHARS: usize = 200;
-
-    /// The custom field filter as the request gives it.
-    pub struct FieldQuery {
-        pub field: Option<i64>,
-        pub value: Option<String>,
-        pub min: Option<String>,
-        pub max: Option<String>,
-        pub month: Option<u32>,
-    }
-
-    /// Reads the custom field filter against the field's definition.
-    async fn custom_filter(
-        db: &crate::db::Db,
-        company: crate::tenant::CompanyId,
-        query: FieldQuery,
-    ) -> Result<Option<CustomFilter>, AppError> {
-        let Some(field_id) = query.field else {
-            return Ok(None);
-        };
-        let definition = custom_repo::list_fields(db, company, false)
-            .await?
-            .into_iter()
-            .find(|f| f.id == field_id)
-            .ok_or_else(|| AppError::field("field", "Campo personalizado não encontrado."))?;
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        let mut filter = build_filter(
-            &definition,
-            &text(&query.value),
-            &text(&query.min),
-            &text(&query.max),
-            query.month,
-        )
-        .map_err(|e| AppError::Validation(vec![e]))?;
-        if definition.field_type == FieldType::Phone {
-            // Phone values are compared in E.164.
-            if let FieldFilter::Equals(typed) = &filter {
-                let e164 = normalize_phone(typed)
-                    .map_err(|_| AppError::field("value", "Telefone inválido."))?;
-                filter = FieldFilter::Equals(e164);
-            }
-        }
-        Ok(Some(CustomFilter { field_id, filter }))
-    }
 
     pub async fn list_contacts(
         q: Option<String>,
@@ -136,7 +91,7 @@ mod server {
         let filter = ListFilter {
             organization,
             group,
-            custom: custom_filter(&state.db, company, custom).await?,
+            custom: resolve_filter(&state.db, company, custom).await?,
         };
         let q = q.unwrap_or_default();
         if q.chars().count() > MAX_QUERY_CHARS {

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
 
 use crate::custom_fields::model::{FieldDefinition, FieldDraft};
 use crate::error::AppError;
@@ -89,6 +90,54 @@ pub async fn retire_field_option(
     retired: bool,
 ) -> Result<FieldDefinition, AppError> {
     crate::error::respond(server::retire_option(field_id, option_id, retired).await)
+}
+
+/// The contact list's custom field filter as a request gives it (form
+/// fields `field`, `value`, `min`, `max`, `month`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldQuery {
+    pub field: Option<i64>,
+    pub value: Option<String>,
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub month: Option<u32>,
+}
+
+/// Reads a list filter against the field's definition (the list and the
+/// export share it); a field of another company is unknown.
+#[cfg(feature = "ssr")]
+pub async fn resolve_filter(
+    db: &crate::db::Db,
+    company: crate::tenant::CompanyId,
+    query: FieldQuery,
+) -> Result<Option<crate::custom_fields::model::CustomFilter>, AppError> {
+    use crate::custom_fields::model::{CustomFilter, FieldFilter, FieldType};
+    let Some(field_id) = query.field else {
+        return Ok(None);
+    };
+    let definition = crate::custom_fields::repo::list_fields(db, company, false)
+        .await?
+        .into_iter()
+        .find(|f| f.id == field_id)
+        .ok_or_else(|| AppError::field("field", "Campo personalizado não encontrado."))?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut filter = crate::custom_fields::values::build_filter(
+        &definition,
+        &text(&query.value),
+        &text(&query.min),
+        &text(&query.max),
+        query.month,
+    )
+    .map_err(|e| AppError::Validation(vec![e]))?;
+    if definition.field_type == FieldType::Phone {
+        // Phone values are compared in E.164.
+        if let FieldFilter::Equals(typed) = &filter {
+            let e164 = crate::contacts::phone::normalize_phone(typed)
+                .map_err(|_| AppError::field("value", "Telefone inválido."))?;
+            filter = FieldFilter::Equals(e164);
+        }
+    }
+    Ok(Some(CustomFilter { field_id, filter }))
 }
 
 #[cfg(feature = "ssr")]

@@ -788,3 +788,68 @@ pub async fn filter_candidates(
     };
     Ok(ids)
 }
+
+/// The custom values of many contacts at once, by contact, in form order.
+pub async fn values_of_contacts(
+    db: &Db,
+    company: CompanyId,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<CustomValue>>, sqlx::Error> {
+    let fields = list_fields(db, company, false).await?;
+    if fields.is_empty() || ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids_sql = crate::contacts::repo::ids_from_json(db);
+    let json = format!(
+        "[{}]",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    );
+    let values_sql = format!(
+        "SELECT contact_id, field_id, value_text FROM contact_field_values
+          WHERE company_id = $1 AND contact_id IN ({ids_sql})"
+    );
+    let options_sql = format!(
+        "SELECT contact_id, field_id, option_id FROM contact_field_options
+          WHERE company_id = $1 AND contact_id IN ({ids_sql})"
+    );
+    type Values = Vec<(i64, i64, String)>;
+    type Chosen = Vec<(i64, i64, i64)>;
+    let (values, chosen): (Values, Chosen) = with_db!(db, pool => {
+        let values = sqlx::query_as(&values_sql).bind(company.0).bind(&json).fetch_all(pool).await?;
+        let chosen = sqlx::query_as(&options_sql).bind(company.0).bind(&json).fetch_all(pool).await?;
+        (values, chosen)
+    });
+    let mut texts: HashMap<(i64, i64), String> = values
+        .into_iter()
+        .map(|(contact, field, text)| ((contact, field), text))
+        .collect();
+    let mut picked: HashMap<(i64, i64), Vec<i64>> = HashMap::new();
+    for (contact, field, option) in chosen {
+        picked.entry((contact, field)).or_default().push(option);
+    }
+    let mut by_contact: HashMap<i64, Vec<CustomValue>> = HashMap::new();
+    for id in ids {
+        for field in &fields {
+            let value = texts.remove(&(*id, field.id));
+            let chosen = picked.remove(&(*id, field.id)).unwrap_or_default();
+            let options: Vec<SelectOption> = field
+                .options
+                .iter()
+                .filter(|o| chosen.contains(&o.id))
+                .cloned()
+                .collect();
+            if value.is_none() && options.is_empty() {
+                continue;
+            }
+            by_contact.entry(*id).or_default().push(CustomValue {
+                field_id: field.id,
+                key: field.key.clone(),
+                label: field.label.clone(),
+                field_type: field.field_type,
+                value,
+                options,
+            });
+        }
+    }
+    Ok(by_contact)
+}

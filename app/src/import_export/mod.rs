@@ -1,0 +1,7 @@
+//! CSV import and export of contacts.
+
+/// The exported file's flavor, columns and cells: pure.
+pub mod csv_format;
+/// `GET /contacts/export.csv`, streamed (server only).
+#[cfg(feature = "ssr")]
+pub mod export;
