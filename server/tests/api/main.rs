@@ -9,6 +9,7 @@ mod contacts;
 mod custom_fields;
 mod database;
 mod directory;
+mod export;
 mod helpers;
 mod photos;
 mod search;

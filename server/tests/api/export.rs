@@ -1,0 +1,175 @@
+//! `GET /contacts/export.csv` over HTTP: both flavors, the list's filters,
+//! custom field columns, formula neutralisation, batches, tenancy.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{contact, spawn_app, Backend, TestApp};
+
+async fn download(app: &TestApp, client: &reqwest::Client, query: &str) -> (u16, String, Vec<u8>) {
+    let response = client
+        .get(format!("{}/contacts/export.csv{query}", app.base))
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (
+        status,
+        content_type,
+        response.bytes().await.expect("body").to_vec(),
+    )
+}
+
+/// The records of a CSV body (after the BOM, if any).
+fn records(body: &[u8], delimiter: u8) -> Vec<Vec<String>> {
+    let body = body.strip_prefix("\u{feff}".as_bytes()).unwrap_or(body);
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .from_reader(body)
+        .records()
+        .map(|r| r.expect("record").iter().map(str::to_string).collect())
+        .collect()
+}
+
+async fn call(app: &TestApp, path: &str, body: Value) -> Value {
+    let response = app.post_json(&app.client, path, &body).await;
+    assert_eq!(response.status(), 200, "{path}");
+    response.json().await.expect("json")
+}
+
+async fn the_export_is_the_list_in_a_spreadsheet(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let company = app.company("Loja").await;
+    call(
+        &app,
+        "/api/custom_fields/create",
+        json!({"draft": {"label": "Limite", "field_type": "currency"}}),
+    )
+    .await;
+    call(
+        &app,
+        "/api/custom_fields/create",
+        json!({"draft": {"label": "Cliente desde", "key": "desde", "field_type": "date"}}),
+    )
+    .await;
+    let created = call(
+        &app,
+        "/api/contacts/create",
+        json!({"form": {
+            "name": "=HYPERLINK(\"http://mal.example\")",
+            "phones": ["(11) 98765-4321", "+1 202 555 0143"],
+            "emails": ["ana@example.com"],
+            "birth_date": "31/12/1990",
+            "document": "529.982.247-25",
+            "notes": "Linha 1\nLinha 2; com ponto e vírgula",
+            "custom": {"limite": "1.234,5", "desde": "01/02/2020"},
+        }}),
+    )
+    .await;
+    let id = created["id"].as_i64().expect("id");
+    app.add(
+        company,
+        &[contact("Bruno Silva", Some("+5521987654321"), None)],
+    )
+    .await;
+
+    // Brazilian Excel: BOM, `;`, dd/mm/aaaa, decimal comma, neutralised formula.
+    let (status, content_type, body) = download(&app, &app.client, "").await;
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "text/csv; charset=utf-8");
+    assert!(body.starts_with("\u{feff}".as_bytes()), "BOM");
+    let rows = records(&body, b';');
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[0][..4], ["ID", "Nome", "Telefones", "E-mails"]);
+    assert_eq!(rows[0][16..], ["Limite", "Cliente desde"]);
+    let ana = rows.iter().find(|r| r[0] == id.to_string()).expect("ana");
+    assert_eq!(ana[1], "'=HYPERLINK(\"http://mal.example\")");
+    assert_eq!(ana[2], "(11) 98765-4321 ::: +1 202-555-0143");
+    assert_eq!(ana[5], "31/12/1990");
+    assert_eq!(ana[6], "529.982.247-25");
+    assert_eq!(
+        ana[14], "Linha 1\nLinha 2; com ponto e vírgula",
+        "quoted, not split"
+    );
+    assert_eq!(ana[16..], ["1234,50", "01/02/2020"]);
+
+    // RFC 4180: `,`, no BOM, ISO dates, decimal points.
+    let (status, _, body) = download(&app, &app.client, "?format=rfc4180").await;
+    assert_eq!(status, 200);
+    assert!(!body.starts_with("\u{feff}".as_bytes()));
+    let rows = records(&body, b',');
+    let ana = rows.iter().find(|r| r[0] == id.to_string()).expect("ana");
+    assert_eq!(ana[5], "1990-12-31");
+    assert_eq!(ana[16..], ["1234.50", "2020-02-01"]);
+
+    // Exactly the current search or filter.
+    let (_, _, body) = download(&app, &app.client, "?q=silva").await;
+    let rows = records(&body, b';');
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][1], "Bruno Silva");
+    let (status, _, body) = download(&app, &app.client, "?format=xlsx").await;
+    assert_eq!(status, 422, "{}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains("format"));
+}
+
+async fn large_exports_come_in_batches_in_name_order(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let company = app.company("Atacado").await;
+    let total = app::import_export::export::EXPORT_BATCH as usize * 2 + 37;
+    let contacts: Vec<_> = (0..total)
+        .map(|i| contact(&format!("Contato {i:05}"), None, None))
+        .collect();
+    app.add(company, &contacts).await;
+    let (status, _, body) = download(&app, &app.client, "?format=rfc4180").await;
+    assert_eq!(status, 200);
+    let rows = records(&body, b',');
+    assert_eq!(rows.len(), total + 1);
+    let names: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted, "name order across batches");
+    sorted.dedup();
+    assert_eq!(sorted.len(), total, "no contact twice");
+}
+
+async fn an_export_holds_only_the_callers_company(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (a, client_a) = app.sign_up("Empresa A").await;
+    let (b, client_b) = app.sign_up("Empresa B").await;
+    app.add(
+        a,
+        &[contact("Ana da Empresa A", Some("+5511987654321"), None)],
+    )
+    .await;
+    app.add(b, &[contact("Bruno da Empresa B", None, None)])
+        .await;
+    let (_, _, body) = download(&app, &client_b, "?q=Ana").await;
+    assert_eq!(records(&body, b';').len(), 1, "just the header");
+    let (_, _, body) = download(&app, &client_b, "").await;
+    let text = String::from_utf8_lossy(&body);
+    assert!(
+        text.contains("Bruno") && !text.contains("Empresa A"),
+        "{text}"
+    );
+    let (_, _, body) = download(&app, &client_a, "").await;
+    assert!(String::from_utf8_lossy(&body).contains("Ana da Empresa A"));
+    // Anonymous: sent to the login page, nothing exported.
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let (status, _, _) = download(&app, &anonymous, "").await;
+    assert_eq!(status, 303);
+}
+
+crate::on_both_backends!(
+    the_export_is_the_list_in_a_spreadsheet,
+    large_exports_come_in_batches_in_name_order,
+    an_export_holds_only_the_callers_company
+);
