@@ -254,6 +254,9 @@ pub struct Messages {
     pub filter_clear: &'static str,
     pub field_type_names: [&'static str; 15],
     pub month_names: [&'static str; 12],
+    pub more_options: &'static str,
+    pub export_csv_excel: &'static str,
+    pub export_csv_plain: &'static str,
 }
 
 impl Messages {
@@ -476,6 +479,9 @@ pub const PT_BR: Messages = Messages {
     filter_clear: "Limpar filtro",
     field_type_names: ["Texto", "Texto longo", "Número inteiro", "Número decimal", "Moeda (R$)", "Data", "Data e hora", "Sim/Não", "Seleção única", "Seleção múltipla", "E-mail", "Telefone", "URL", "CPF", "CNPJ"],
     month_names: ["Janeiro", "Fevereiro", "Março", "Abril", "Maio", "Junho", "Julho", "Agosto", "Setembro", "Outubro", "Novembro", "Dezembro"],
+    more_options: "Mais opções",
+    export_csv_excel: "Exportar CSV (Excel)",
+    export_csv_plain: "Exportar CSV (padrão RFC 4180)",
 };
 
 /// English.
@@ -665,6 +671,9 @@ pub const EN: Messages = Messages {
     filter_clear: "Clear filter",
     field_type_names: ["Text", "Long text", "Integer", "Decimal", "Currency (BRL)", "Date", "Date and time", "Yes/No", "Single select", "Multi select", "E-mail", "Phone", "URL", "CPF", "CNPJ"],
     month_names: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+    more_options: "More options",
+    export_csv_excel: "Export CSV (Excel)",
+    export_csv_plain: "Export CSV (plain RFC 4180)",
 };
 
 impl Messages {

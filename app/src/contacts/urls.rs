@@ -95,6 +95,18 @@ impl ListQuery {
         }
     }
 
+    /// The CSV export of exactly this list (`/contacts/export.csv?…`).
+    pub fn export_url(&self, flavor: crate::import_export::csv_format::CsvFlavor) -> String {
+        let list = self.url(Panel::Closed);
+        let query = list.strip_prefix("/contacts").unwrap_or_default();
+        let format = match flavor {
+            crate::import_export::csv_format::CsvFlavor::Excel => "excel",
+            crate::import_export::csv_format::CsvFlavor::Rfc4180 => "rfc4180",
+        };
+        let separator = if query.is_empty() { "?" } else { "&" };
+        format!("/contacts/export.csv{query}{separator}format={format}")
+    }
+
     /// The list's URL for this query and a panel.
     pub fn url(&self, panel: Panel) -> String {
         let mut params = Vec::new();
@@ -174,6 +186,15 @@ mod tests {
         });
         assert_eq!(back, query);
         assert!(back.is_filtered());
+        use crate::import_export::csv_format::CsvFlavor;
+        assert_eq!(
+            back.export_url(CsvFlavor::Rfc4180),
+            "/contacts/export.csv?field=4&value=529%2E982%2E247%2D25&month=11&format=rfc4180"
+        );
+        assert_eq!(
+            ListQuery::default().export_url(CsvFlavor::Excel),
+            "/contacts/export.csv?format=excel"
+        );
         assert_eq!(back.without_field().url(Panel::Closed), "/contacts");
     }
 

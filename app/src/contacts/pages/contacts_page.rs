@@ -11,6 +11,7 @@ use crate::contacts::components::{
 use crate::contacts::details_api::get_contact;
 use crate::contacts::urls::{ListQuery, Panel};
 use crate::i18n::use_i18n;
+use crate::import_export::components::MoreOptionsMenu;
 use crate::ui::ErrorMessage;
 
 /// The contact list: search box, filters, "Adicionar contato", the table, and the
@@ -64,6 +65,7 @@ pub fn ContactsPage() -> impl IntoView {
                 <button type="button" class="button button--primary" on:click=move |_| go.run(Panel::New)>
                     {move || i18n.t().add_contact}
                 </button>
+                <MoreOptionsMenu query=list />
             </header>
             <ListFilters query=list />
             <Transition fallback=move || {

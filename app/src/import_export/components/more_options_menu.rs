@@ -1,0 +1,70 @@
+//! "⋮" (Mais opções) beside "Adicionar contato": export the list as it is
+//! filtered now, as a Brazilian-Excel CSV or a plain RFC 4180 one.
+
+use leptos::prelude::*;
+
+use crate::contacts::urls::ListQuery;
+use crate::i18n::{use_i18n, Messages};
+use crate::import_export::csv_format::CsvFlavor;
+
+/// The menu button and its items. Escape or a click elsewhere closes it.
+#[component]
+pub fn MoreOptionsMenu(
+    /// What the list shows now: the export holds exactly that.
+    #[prop(into)]
+    query: Signal<ListQuery>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.t();
+    let open = RwSignal::new(false);
+    let outside_click = StoredValue::new(None::<WindowListenerHandle>);
+    let drop_listener = move || {
+        if let Some(handle) = outside_click.try_update_value(Option::take).flatten() {
+            handle.remove();
+        }
+    };
+    Effect::new(move |_| {
+        if open.get() {
+            let handle = window_event_listener(leptos::ev::click, move |_| open.set(false));
+            outside_click.set_value(Some(handle));
+        } else {
+            drop_listener();
+        }
+    });
+    on_cleanup(drop_listener);
+    let item = move |flavor: CsvFlavor, label: fn(&'static Messages) -> &'static str| {
+        view! {
+            <li role="none">
+                <a role="menuitem" class="more-options__item" rel="external" download=""
+                    href=move || query.with(|q| q.export_url(flavor))
+                    on:click=move |_| open.set(false)>
+                    {move || label(t())}
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <div class="more-options" on:keydown=move |ev| {
+            if ev.key() == "Escape" {
+                open.set(false);
+            }
+        }>
+            <button type="button" class="button more-options__button" aria-haspopup="menu"
+                aria-label=move || t().more_options
+                aria-expanded=move || open.get().to_string()
+                on:click=move |ev| {
+                    ev.stop_propagation();
+                    open.update(|o| *o = !*o);
+                }>
+                "⋮"
+            </button>
+            <Show when=move || open.get()>
+                <ul class="more-options__menu" role="menu">
+                    {item(CsvFlavor::Excel, |m| m.export_csv_excel)}
+                    {item(CsvFlavor::Rfc4180, |m| m.export_csv_plain)}
+                </ul>
+            </Show>
+        </div>
+    }
+    .into_any()
+}
