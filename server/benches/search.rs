@@ -22,9 +22,9 @@ use app::contacts::repo::{
 use app::contacts::search::{fold, parse_search, Cursor, ListFilter, DEFAULT_PAGE_SIZE};
 use app::db::Db;
 use app::tenant::CompanyId;
-use server::seed;
 
-const SEED: u64 = 2026;
+mod common;
+
 const QUERIES_PER_KIND: usize = 60;
 const RUNS_PER_QUERY: usize = 2;
 
@@ -46,16 +46,8 @@ fn main() {
 }
 
 async fn run() {
-    let contacts: usize = std::env::var("AGENDA_BENCH_CONTACTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000_000);
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
-    std::fs::create_dir_all(&dir).expect("bench dir");
-    let path = dir.join(format!("search-{contacts}.db"));
-    let url = format!("sqlite:{}", path.display());
-    let db = Db::open(&url).await.expect("open the bench database");
-    let company = prepare(&db, contacts).await;
+    let contacts = common::contacts_wanted();
+    let (db, company) = common::bench_database(contacts).await;
 
     let samples = samples(&db, company, contacts).await;
     let kinds = query_kinds(&samples);
@@ -115,37 +107,6 @@ async fn run() {
         &BTreeMap::from([("planned per page:", 40)]),
         &mut times,
     );
-}
-
-/// Opens or builds the database of `contacts` generated contacts; returns
-/// the company that holds them.
-async fn prepare(db: &Db, contacts: usize) -> CompanyId {
-    let company = app::tenant::demo_company(db).await.expect("query");
-    if let Some(company) = company {
-        let count = count_contacts(db, company).await.expect("count") as usize;
-        if count == contacts {
-            eprintln!("reusing the database of {count} contacts");
-            return company;
-        }
-        panic!("the bench database holds {count} contacts, not {contacts}: delete target/bench/");
-    }
-    let (company, _) = seed::seed_demo(db, 0).await.expect("company");
-    let started = Instant::now();
-    const CHUNK: usize = 50_000;
-    for start in (0..contacts).step_by(CHUNK) {
-        let n = CHUNK.min(contacts - start);
-        let batch = seed::generate_contacts(n, SEED + start as u64);
-        insert_contacts(db, company, &batch).await.expect("insert");
-        eprintln!("generated {} contacts", start + n);
-    }
-    eprintln!("generated in {:.0?}", started.elapsed());
-    if let Db::Sqlite(pool) = db {
-        sqlx::query("PRAGMA optimize")
-            .execute(pool)
-            .await
-            .expect("optimize");
-    }
-    company
 }
 
 /// `QUERIES_PER_KIND` contacts spread over the whole list, deterministically.

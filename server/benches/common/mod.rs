@@ -1,0 +1,64 @@
+//! The benchmarks' shared database: `N` generated contacts of the demo
+//! company in `target/bench/search-<N>.db`, built once (deterministically)
+//! and reused by later runs of any benchmark.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use app::contacts::repo::{count_contacts, insert_contacts};
+use app::db::Db;
+use app::tenant::CompanyId;
+use server::seed;
+
+const SEED: u64 = 2026;
+
+/// The number of contacts to benchmark with: `AGENDA_BENCH_CONTACTS`, or
+/// 1,000,000.
+pub fn contacts_wanted() -> usize {
+    std::env::var("AGENDA_BENCH_CONTACTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+/// Opens (building it the first time) the database of `contacts` contacts.
+pub async fn bench_database(contacts: usize) -> (Db, CompanyId) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let path = dir.join(format!("search-{contacts}.db"));
+    let url = format!("sqlite:{}", path.display());
+    let db = Db::open(&url).await.expect("open the bench database");
+    let company = prepare(&db, contacts).await;
+    (db, company)
+}
+
+/// Opens or builds the database of `contacts` generated contacts; returns
+/// the company that holds them.
+async fn prepare(db: &Db, contacts: usize) -> CompanyId {
+    let company = app::tenant::demo_company(db).await.expect("query");
+    if let Some(company) = company {
+        let count = count_contacts(db, company).await.expect("count") as usize;
+        if count == contacts {
+            eprintln!("reusing the database of {count} contacts");
+            return company;
+        }
+        panic!("the bench database holds {count} contacts, not {contacts}: delete target/bench/");
+    }
+    let (company, _) = seed::seed_demo(db, 0).await.expect("company");
+    let started = Instant::now();
+    const CHUNK: usize = 50_000;
+    for start in (0..contacts).step_by(CHUNK) {
+        let n = CHUNK.min(contacts - start);
+        let batch = seed::generate_contacts(n, SEED + start as u64);
+        insert_contacts(db, company, &batch).await.expect("insert");
+        eprintln!("generated {} contacts", start + n);
+    }
+    eprintln!("generated in {:.0?}", started.elapsed());
+    if let Db::Sqlite(pool) = db {
+        sqlx::query("PRAGMA optimize")
+            .execute(pool)
+            .await
+            .expect("optimize");
+    }
+    company
+}
