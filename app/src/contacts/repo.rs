@@ -252,8 +252,8 @@ pub async fn list_contacts_with(
     .await
 }
 
-/// `ids` as the JSON array `json_each` reads.
-fn json_ids(ids: &[i64]) -> String {
+/// `ids` as the JSON array `json_each` (or PostgreSQL's jsonb) reads.
+pub fn json_ids(ids: &[i64]) -> String {
     let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
     format!("[{}]", ids.join(","))
 }
@@ -895,12 +895,17 @@ pub async fn get_photo(
     Ok(photo)
 }
 
-/// The subquery listing the ids of a JSON array bound as `$2` (each
-/// backend's JSON function).
-pub fn ids_from_json(db: &Db) -> &'static str {
+/// The start of a join driven by the ids of a JSON array bound as `$2`
+/// (`s.value`), to be followed by `table ON … = s.value`. Driving from the
+/// ids makes each a key lookup; `x IN (SELECT … json_each)` let SQLite scan
+/// the whole table instead (45 ms per 1,000 ids at 100,000 contacts).
+/// CROSS JOIN fixes SQLite's join order; PostgreSQL plans a plain join.
+pub fn join_on_ids(db: &Db) -> &'static str {
     match db {
-        Db::Sqlite(_) => "SELECT value FROM json_each($2)",
-        Db::Postgres(_) => "SELECT jsonb_array_elements_text(CAST($2 AS jsonb))::bigint",
+        Db::Sqlite(_) => "json_each($2) AS s CROSS JOIN",
+        Db::Postgres(_) => {
+            "(SELECT jsonb_array_elements_text(CAST($2 AS jsonb))::bigint AS value) AS s JOIN"
+        }
     }
 }
 
@@ -910,33 +915,33 @@ pub fn ids_from_json(db: &Db) -> &'static str {
 pub async fn get_contacts(
     db: &Db,
     company: CompanyId,
-    ids: &[i64],
+    ids_list: &[i64],
 ) -> Result<Vec<ContactRecord>, sqlx::Error> {
-    if ids.is_empty() {
+    if ids_list.is_empty() {
         return Ok(Vec::new());
     }
-    let ids_sql = ids_from_json(db);
-    let json = json_ids(ids);
+    let ids = join_on_ids(db);
+    let json = json_ids(ids_list);
     let rows_sql = format!(
         "SELECT c.id, c.name, c.address, c.birth_date, c.document, c.gender,
                 c.organization_id, o.name AS organization_name, c.facebook, c.instagram,
                 c.telegram, c.website, c.notes, c.photo, c.created_at, c.updated_at
-           FROM contacts c
+           FROM {ids} contacts c ON c.id = s.value
            LEFT JOIN organizations o ON o.company_id = c.company_id AND o.id = c.organization_id
-          WHERE c.company_id = $1 AND c.id IN ({ids_sql})"
+          WHERE c.company_id = $1"
     );
     let phones_sql = format!(
-        "SELECT contact_id, e164 FROM contact_phones
-          WHERE company_id = $1 AND contact_id IN ({ids_sql}) ORDER BY contact_id, position"
+        "SELECT p.contact_id, p.e164 FROM {ids} contact_phones p ON p.contact_id = s.value
+          WHERE p.company_id = $1 ORDER BY p.contact_id, p.position"
     );
     let emails_sql = format!(
-        "SELECT contact_id, email FROM contact_emails
-          WHERE company_id = $1 AND contact_id IN ({ids_sql}) ORDER BY contact_id, position"
+        "SELECT e.contact_id, e.email FROM {ids} contact_emails e ON e.contact_id = s.value
+          WHERE e.company_id = $1 ORDER BY e.contact_id, e.position"
     );
     let groups_sql = format!(
-        "SELECT m.contact_id, g.id, g.name FROM contact_group_members m
+        "SELECT m.contact_id, g.id, g.name FROM {ids} contact_group_members m ON m.contact_id = s.value
            JOIN contact_groups g ON g.company_id = m.company_id AND g.id = m.group_id
-          WHERE m.company_id = $1 AND m.contact_id IN ({ids_sql}) ORDER BY g.name"
+          WHERE m.company_id = $1 ORDER BY g.name"
     );
     type Pairs = Vec<(i64, String)>;
     type Groups = Vec<(i64, i64, String)>;
@@ -951,7 +956,7 @@ pub async fn get_contacts(
         let groups = sqlx::query_as(&groups_sql).bind(company.0).bind(&json).fetch_all(pool).await?;
         (rows, phones, emails, groups)
     });
-    let mut custom = crate::custom_fields::repo::values_of_contacts(db, company, ids).await?;
+    let mut custom = crate::custom_fields::repo::values_of_contacts(db, company, ids_list).await?;
     let mut by_id: HashMap<i64, ContactRecord> = rows
         .into_iter()
         .map(|row| {
@@ -982,5 +987,30 @@ pub async fn get_contacts(
             record.groups.push((group, name));
         }
     }
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    Ok(ids_list.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// The next `limit` contacts of the company in name order after `after`
+/// (id, sort key): an index-only walk for exporting the unfiltered list,
+/// without the list page's main phone and e-mail lookups.
+pub async fn next_in_name_order(
+    db: &Db,
+    company: CompanyId,
+    after: Option<&Cursor>,
+    limit: u32,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows = with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, sort_key FROM contacts
+              WHERE company_id = $1 AND (sort_key, id) > ($2, $3)
+              ORDER BY sort_key, id LIMIT $4",
+        )
+        .bind(company.0)
+        .bind(after.map_or(String::new(), |c| c.sort_key.clone()))
+        .bind(after.map_or(0, |c| c.id))
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows)
 }

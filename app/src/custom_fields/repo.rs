@@ -799,18 +799,17 @@ pub async fn values_of_contacts(
     if fields.is_empty() || ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let ids_sql = crate::contacts::repo::ids_from_json(db);
-    let json = format!(
-        "[{}]",
-        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-    );
+    let join = crate::contacts::repo::join_on_ids(db);
+    let json = crate::contacts::repo::json_ids(ids);
     let values_sql = format!(
-        "SELECT contact_id, field_id, value_text FROM contact_field_values
-          WHERE company_id = $1 AND contact_id IN ({ids_sql})"
+        "SELECT v.contact_id, v.field_id, v.value_text
+           FROM {join} contact_field_values v ON v.contact_id = s.value
+          WHERE v.company_id = $1"
     );
     let options_sql = format!(
-        "SELECT contact_id, field_id, option_id FROM contact_field_options
-          WHERE company_id = $1 AND contact_id IN ({ids_sql})"
+        "SELECT o.contact_id, o.field_id, o.option_id
+           FROM {join} contact_field_options o ON o.contact_id = s.value
+          WHERE o.company_id = $1"
     );
     type Values = Vec<(i64, i64, String)>;
     type Chosen = Vec<(i64, i64, i64)>;

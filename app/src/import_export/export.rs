@@ -112,25 +112,41 @@ async fn next_chunk(mut export: Export) -> Result<Option<((Bytes, usize), Export
         write_records(&mut out, export.flavor, &[csv_header(&export.definitions)])?;
         export.started = true;
     }
-    let rows = repo::list_contacts(
-        &export.db,
-        export.company,
-        &export.terms,
-        export.filter.clone(),
-        export.after.as_ref(),
-        EXPORT_BATCH,
-    )
-    .await?;
+    // (id, sort key) of the batch: the plain name-ordered walk when nothing
+    // filters, else the list's own query (same plans, same rows).
+    let rows: Vec<(i64, String)> =
+        if export.terms.is_empty() && export.filter == ListFilter::default() {
+            repo::next_in_name_order(
+                &export.db,
+                export.company,
+                export.after.as_ref(),
+                EXPORT_BATCH,
+            )
+            .await?
+        } else {
+            repo::list_contacts(
+                &export.db,
+                export.company,
+                &export.terms,
+                export.filter.clone(),
+                export.after.as_ref(),
+                EXPORT_BATCH,
+            )
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row.sort_key))
+            .collect()
+        };
     if rows.len() < EXPORT_BATCH as usize {
         export.done = true;
     }
-    if let Some(last) = rows.last() {
+    if let Some((id, sort_key)) = rows.last() {
         export.after = Some(Cursor {
-            sort_key: last.sort_key.clone(),
-            id: last.id,
+            sort_key: sort_key.clone(),
+            id: *id,
         });
     }
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
     let records = repo::get_contacts(&export.db, export.company, &ids).await?;
     let lines: Vec<Vec<String>> = records
         .into_iter()
