@@ -13,12 +13,9 @@
 //! warm-up pass; the table printed at the end goes into BENCHMARKS.md.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use app::contacts::repo::{
-    count_contacts, insert_contacts, list_contacts, plan_search, SearchPlan,
-};
+use app::contacts::repo::{list_contacts, plan_search, SearchPlan};
 use app::contacts::search::{fold, parse_search, Cursor, ListFilter, DEFAULT_PAGE_SIZE};
 use app::db::Db;
 use app::tenant::CompanyId;
@@ -114,7 +111,7 @@ async fn samples(db: &Db, company: CompanyId, contacts: usize) -> Vec<Sample> {
     let Db::Sqlite(pool) = db else {
         unreachable!("the search bench runs on SQLite")
     };
-    let mut rng = fastrand::Rng::with_seed(SEED);
+    let mut rng = fastrand::Rng::with_seed(common::SEED);
     let mut out = Vec::new();
     while out.len() < QUERIES_PER_KIND * 2 {
         let offset = rng.i64(0..contacts as i64);

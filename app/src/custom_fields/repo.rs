@@ -571,55 +571,10 @@ pub async fn contact_values(
     company: CompanyId,
     contact: i64,
 ) -> Result<Vec<CustomValue>, sqlx::Error> {
-    let fields = list_fields(db, company, false).await?;
-    if fields.is_empty() {
-        return Ok(Vec::new());
-    }
-    type Values = Vec<(i64, String)>;
-    type Chosen = Vec<(i64, i64)>;
-    let (values, chosen): (Values, Chosen) = with_db!(db, pool => {
-        let values = sqlx::query_as(
-            "SELECT field_id, value_text FROM contact_field_values
-              WHERE company_id = $1 AND contact_id = $2",
-        )
-        .bind(company.0)
-        .bind(contact)
-        .fetch_all(pool)
-        .await?;
-        let chosen = sqlx::query_as(
-            "SELECT field_id, option_id FROM contact_field_options
-              WHERE company_id = $1 AND contact_id = $2",
-        )
-        .bind(company.0)
-        .bind(contact)
-        .fetch_all(pool)
-        .await?;
-        (values, chosen)
-    });
-    let mut values: HashMap<i64, String> = values.into_iter().collect();
-    Ok(fields
-        .into_iter()
-        .filter_map(|field| {
-            let options: Vec<SelectOption> = field
-                .options
-                .iter()
-                .filter(|o| chosen.contains(&(field.id, o.id)))
-                .cloned()
-                .collect();
-            let value = values.remove(&field.id);
-            if value.is_none() && options.is_empty() {
-                return None;
-            }
-            Some(CustomValue {
-                field_id: field.id,
-                key: field.key,
-                label: field.label,
-                field_type: field.field_type,
-                value,
-                options,
-            })
-        })
-        .collect())
+    Ok(values_of_contacts(db, company, &[contact])
+        .await?
+        .remove(&contact)
+        .unwrap_or_default())
 }
 
 /// Writes a contact's custom values inside the caller's transaction,

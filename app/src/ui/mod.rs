@@ -1,12 +1,16 @@
 //! Generic widgets and the application shell.
 
+mod confirm_delete;
 mod error_message;
 mod not_found;
+mod outside_click;
 mod shell;
 mod slide_over;
 
+pub use confirm_delete::ConfirmDelete;
 pub use error_message::ErrorMessage;
 pub use not_found::NotFoundPage;
+pub use outside_click::close_on_outside_click;
 pub use shell::AppShell;
 pub use slide_over::SlideOver;
 

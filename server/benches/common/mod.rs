@@ -10,7 +10,9 @@ use app::db::Db;
 use app::tenant::CompanyId;
 use server::seed;
 
-const SEED: u64 = 2026;
+/// The generator's seed (the search bench also draws its queries with it).
+#[allow(dead_code)] // not every bench that includes this module uses it
+pub const SEED: u64 = 2026;
 
 /// The number of contacts to benchmark with: `AGENDA_BENCH_CONTACTS`, or
 /// 1,000,000.

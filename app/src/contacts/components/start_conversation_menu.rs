@@ -27,23 +27,7 @@ pub fn StartConversationMenu(
     };
     let aria_label = move || format!("{} — {}", i18n.t().col_start_via, contact_name);
 
-    // While the menu is open, a click anywhere else closes it. The listener
-    // exists only while open, so a long list does not hold one per row.
-    let outside_click = StoredValue::new(None::<WindowListenerHandle>);
-    let drop_listener = move || {
-        if let Some(handle) = outside_click.try_update_value(Option::take).flatten() {
-            handle.remove();
-        }
-    };
-    Effect::new(move |_| {
-        if open.get() {
-            let handle = window_event_listener(leptos::ev::click, move |_| open.set(false));
-            outside_click.set_value(Some(handle));
-        } else {
-            drop_listener();
-        }
-    });
-    on_cleanup(drop_listener);
+    crate::ui::close_on_outside_click(open);
 
     view! {
         <div

@@ -14,7 +14,7 @@ use crate::contacts::directory_api::{
 use crate::contacts::urls::ListQuery;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::ErrorMessage;
+use crate::ui::{ConfirmDelete, ErrorMessage};
 
 /// The page; agents see that it is for admins only.
 #[component]
@@ -212,14 +212,14 @@ fn EntryRow(
             }
         });
     };
-    let delete = move |_| {
+    let delete = Callback::new(move |()| {
         spawn_local(async move {
             match delete_directory_entry(kind, id).await {
                 Ok(()) => changed.run(()),
                 Err(e) => error.set(Some(e)),
             }
         });
-    };
+    });
     let name = entry.name.clone();
     let confirm_body = move || {
         let template = match kind {
@@ -261,17 +261,7 @@ fn EntryRow(
                 Some(message) => view! { <p class="field__error" role="alert">{message}</p> }.into_any(),
                 None => view! { <ErrorMessage error=e /> }.into_any(),
             })}
-            <Show when=move || confirming.get()>
-                <div class="confirm-dialog" role="alertdialog" aria-modal="true" aria-label=move || t().delete>
-                    <div class="confirm-dialog__box">
-                        <p>{confirm_body.clone()}</p>
-                        <div class="confirm-dialog__actions">
-                            <button type="button" class="button" on:click=move |_| confirming.set(false)>{move || t().cancel}</button>
-                            <button type="button" class="button button--danger" on:click=delete>{move || t().delete}</button>
-                        </div>
-                    </div>
-                </div>
-            </Show>
+            <ConfirmDelete open=confirming body=Signal::derive(confirm_body) on_confirm=delete />
         </li>
     }
     .into_any()

@@ -14,7 +14,7 @@ use crate::custom_fields::definition::validate_draft;
 use crate::custom_fields::model::{FieldDefinition, FieldDraft, FieldType, SelectOption};
 use crate::error::{AppError, FieldError};
 use crate::i18n::use_i18n;
-use crate::ui::ErrorMessage;
+use crate::ui::{ConfirmDelete, ErrorMessage};
 
 /// The page; agents see that it is for admins only.
 #[component]
@@ -242,14 +242,14 @@ fn FieldRow(
             }
         });
     };
-    let delete = move |_| {
+    let delete = Callback::new(move |()| {
         spawn_local(async move {
             match delete_custom_field(id).await {
                 Ok(()) => changed.run(()),
                 Err(e) => general.set(Some(e)),
             }
         });
-    };
+    });
     let used_by = field.used_by.unwrap_or(0);
     let label = field.label.clone();
     let confirm_body = move || {
@@ -287,17 +287,7 @@ fn FieldRow(
                     on_cancel=Callback::new(move |()| editing.set(false)) />
                 {is_select.then(|| view! { <OptionsEditor field_id=id options=stored.get_value().options changed /> })}
             </Show>
-            <Show when=move || confirming.get()>
-                <div class="confirm-dialog" role="alertdialog" aria-modal="true" aria-label=move || t().delete>
-                    <div class="confirm-dialog__box">
-                        <p>{confirm_body.clone()}</p>
-                        <div class="confirm-dialog__actions">
-                            <button type="button" class="button" on:click=move |_| confirming.set(false)>{move || t().cancel}</button>
-                            <button type="button" class="button button--danger" on:click=delete>{move || t().delete}</button>
-                        </div>
-                    </div>
-                </div>
-            </Show>
+            <ConfirmDelete open=confirming body=Signal::derive(confirm_body) on_confirm=delete />
         </li>
     }
     .into_any()

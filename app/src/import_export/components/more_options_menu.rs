@@ -17,21 +17,7 @@ pub fn MoreOptionsMenu(
     let i18n = use_i18n();
     let t = move || i18n.t();
     let open = RwSignal::new(false);
-    let outside_click = StoredValue::new(None::<WindowListenerHandle>);
-    let drop_listener = move || {
-        if let Some(handle) = outside_click.try_update_value(Option::take).flatten() {
-            handle.remove();
-        }
-    };
-    Effect::new(move |_| {
-        if open.get() {
-            let handle = window_event_listener(leptos::ev::click, move |_| open.set(false));
-            outside_click.set_value(Some(handle));
-        } else {
-            drop_listener();
-        }
-    });
-    on_cleanup(drop_listener);
+    crate::ui::close_on_outside_click(open);
     let item = move |flavor: CsvFlavor, label: fn(&'static Messages) -> &'static str| {
         view! {
             <li role="none">
