@@ -69,6 +69,14 @@ test('create a CPF field, fill it in a contact, see it on its page, filter the l
   await page.waitForURL((url) => url.searchParams.get('field') !== null);
   await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
   assert.match(await page.locator('tbody tr').first().textContent(), /Moacir Tupã/);
+  // "Limpar filtro" drops it; back brings the filter and its inputs again.
+  await page.getByRole('button', { name: 'Limpar filtro' }).click();
+  await page.waitForURL((url) => url.searchParams.get('field') === null);
+  assert.equal(await page.getByLabel('Campo personalizado').inputValue(), '');
+  await page.goBack();
+  await page.waitForURL((url) => url.searchParams.get('field') !== null);
+  await page.waitForFunction(() => document.querySelector('#filter-field-value')?.value === '52998224725');
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
   // The search box finds it by the CPF too.
   await openHydrated(page, `${agenda.base}/contacts?q=529.982.247-25`);
   await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);

@@ -41,6 +41,27 @@ fn FilterForm(
     let min = RwSignal::new(current.min.clone());
     let max = RwSignal::new(current.max.clone());
     let month = RwSignal::new(current.month);
+    // Back/forward or a shared link change the applied filter: the inputs
+    // follow it (and only it: typing a search leaves a half-made filter be).
+    let applied = Memo::new(move |_| {
+        query.with(|q| {
+            (
+                q.field,
+                q.value.clone(),
+                q.min.clone(),
+                q.max.clone(),
+                q.month,
+            )
+        })
+    });
+    crate::ui::browser_effect(move || {
+        let (field, applied_value, applied_min, applied_max, applied_month) = applied.get();
+        picked.set(field);
+        value.set(applied_value);
+        min.set(applied_min);
+        max.set(applied_max);
+        month.set(applied_month);
+    });
     let definitions = StoredValue::new(definitions);
     let definition = move || {
         picked
