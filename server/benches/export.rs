@@ -102,7 +102,9 @@ async fn where_the_time_goes(db: &app::db::Db, company: app::tenant::CompanyId) 
         });
         let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
         let started = Instant::now();
-        let records = get_contacts(db, company, &ids).await.expect("records");
+        let records = get_contacts(db, company, &ids, &definitions)
+            .await
+            .expect("records");
         reading += started.elapsed();
         let started = Instant::now();
         let mut writer = csv::WriterBuilder::new()

@@ -924,11 +924,13 @@ struct AggregatedRow {
 /// the order of `ids`; ids of other companies or deleted contacts are left
 /// out. One statement returns each contact with its phones, e-mails and
 /// group names aggregated (five separate statements cost twice as much:
-/// sqlx's per-row cost dominates), plus the custom values' two.
+/// sqlx's per-row cost dominates), plus the custom values' two (`fields`:
+/// the company's custom field definitions, read once per export).
 pub async fn get_contacts(
     db: &Db,
     company: CompanyId,
     ids_list: &[i64],
+    fields: &[crate::custom_fields::model::FieldDefinition],
 ) -> Result<Vec<ContactRecord>, sqlx::Error> {
     if ids_list.is_empty() {
         return Ok(Vec::new());
@@ -973,7 +975,8 @@ pub async fn get_contacts(
             .fetch_all(pool)
             .await?
     });
-    let mut custom = crate::custom_fields::repo::values_of_contacts(db, company, ids_list).await?;
+    let mut custom =
+        crate::custom_fields::repo::values_of_contacts(db, company, ids_list, fields).await?;
     let lines = |text: Option<String>| -> Vec<String> {
         text.map(|t| t.split('\n').map(str::to_string).collect())
             .unwrap_or_default()

@@ -571,7 +571,8 @@ pub async fn contact_values(
     company: CompanyId,
     contact: i64,
 ) -> Result<Vec<CustomValue>, sqlx::Error> {
-    Ok(values_of_contacts(db, company, &[contact])
+    let fields = list_fields(db, company, false).await?;
+    Ok(values_of_contacts(db, company, &[contact], &fields)
         .await?
         .remove(&contact)
         .unwrap_or_default())
@@ -744,13 +745,14 @@ pub async fn filter_candidates(
     Ok(ids)
 }
 
-/// The custom values of many contacts at once, by contact, in form order.
+/// The custom values of many contacts at once, by contact, in the order of
+/// `fields` (the company's definitions, which the caller has read).
 pub async fn values_of_contacts(
     db: &Db,
     company: CompanyId,
     ids: &[i64],
+    fields: &[FieldDefinition],
 ) -> Result<HashMap<i64, Vec<CustomValue>>, sqlx::Error> {
-    let fields = list_fields(db, company, false).await?;
     if fields.is_empty() || ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -783,7 +785,7 @@ pub async fn values_of_contacts(
     }
     let mut by_contact: HashMap<i64, Vec<CustomValue>> = HashMap::new();
     for id in ids {
-        for field in &fields {
+        for field in fields {
             let value = texts.remove(&(*id, field.id));
             let chosen = picked.remove(&(*id, field.id)).unwrap_or_default();
             let options: Vec<SelectOption> = field

@@ -463,9 +463,10 @@ pub fn input_value(field_type: FieldType, value: &str) -> String {
     }
 }
 
-/// The key a filter's typed value is compared with (what `key` holds).
-pub fn filter_key(field_type: FieldType, text: &str) -> Result<String, String> {
-    let definition = FieldDefinition {
+/// A field of `field_type` with nothing else set: reading a value as a
+/// type, outside any company's definitions (type conversions).
+fn of_type(field_type: FieldType) -> FieldDefinition {
+    FieldDefinition {
         id: 0,
         key: String::new(),
         label: String::new(),
@@ -474,11 +475,6 @@ pub fn filter_key(field_type: FieldType, text: &str) -> Result<String, String> {
         help: String::new(),
         options: Vec::new(),
         used_by: None,
-    };
-    match parse_value(&definition, text, &[])? {
-        Some(FieldValue::Text { key, .. }) => Ok(key),
-        Some(FieldValue::Number { text, .. }) => Ok(text),
-        _ => Err("Informe um valor para filtrar.".to_string()),
     }
 }
 
@@ -580,16 +576,7 @@ pub fn convert_value(
         FieldType::Date if !to.is_date() => display_value(from, Some(text), &[], "", ""),
         _ => text.to_string(),
     };
-    let definition = FieldDefinition {
-        id: 0,
-        key: String::new(),
-        label: String::new(),
-        field_type: to,
-        required: false,
-        help: String::new(),
-        options: Vec::new(),
-        used_by: None,
-    };
+    let definition = of_type(to);
     match parse_value(&definition, &readable, &[]) {
         Ok(value) => Ok(value),
         Err(_) => Err(format!("\"{readable}\"")),
@@ -890,11 +877,18 @@ mod tests {
 
     #[test]
     fn filter_keys_match_stored_keys() {
+        let equals = |field_type, text| build_filter(&of_type(field_type), text, "", "", None);
         assert_eq!(
-            filter_key(FieldType::Cpf, "52998224725"),
-            Ok("52998224725".into())
+            equals(FieldType::Cpf, "52998224725"),
+            Ok(FieldFilter::Equals("52998224725".into()))
         );
-        assert_eq!(filter_key(FieldType::Text, "OURO"), Ok("ouro".into()));
-        assert_eq!(filter_key(FieldType::YesNo, "sim"), Ok("true".into()));
+        assert_eq!(
+            equals(FieldType::Text, "OURO"),
+            Ok(FieldFilter::Equals("ouro".into()))
+        );
+        assert_eq!(
+            equals(FieldType::YesNo, "sim"),
+            Ok(FieldFilter::Equals("true".into()))
+        );
     }
 }

@@ -147,7 +147,7 @@ async fn next_chunk(mut export: Export) -> Result<Option<((Bytes, usize), Export
         });
     }
     let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
-    let records = repo::get_contacts(&export.db, export.company, &ids).await?;
+    let records = repo::get_contacts(&export.db, export.company, &ids, &export.definitions).await?;
     let lines: Vec<Vec<String>> = records
         .into_iter()
         .map(|record| row(&export_contact(record), &export.definitions, export.flavor))
