@@ -86,6 +86,14 @@ pub fn build_router(state: AppState) -> Router {
             "/contacts/export.csv",
             get(app::import_export::export::export_contacts),
         )
+        .route(
+            "/contacts/import",
+            axum::routing::post(app::import_export::import::upload_route),
+        )
+        .route(
+            "/contacts/import/{id}/errors.csv",
+            get(app::import_export::import::error_report_route),
+        )
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(

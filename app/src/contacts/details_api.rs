@@ -68,14 +68,17 @@ mod server {
 
     use crate::auth::session::require_user;
     use crate::contacts::document::format_document;
-    use crate::contacts::form::{validate_contact, ContactForm, Gender};
-    use crate::contacts::model::{ContactDetails, Directory, Duplicate, NamedRef, PhoneView};
+    use crate::contacts::form::{ContactForm, Gender};
+    use crate::contacts::model::{
+        ContactDetails, Directory, Duplicate, ImportOrigin, NamedRef, PhoneView,
+    };
     use crate::contacts::phone::{format_phone, normalize_phone};
     use crate::contacts::repo::{self, ContactRecord, SaveError, StoredContact};
+    use crate::contacts::store::{prepare_contact, Strictness};
     use crate::conversations::{available_channels, ChannelFacts};
     use crate::custom_fields::repo as custom_repo;
-    use crate::custom_fields::values::{form_field, validate_custom_values};
-    use crate::error::{AppError, FieldError};
+    use crate::db::Db;
+    use crate::error::AppError;
     use crate::state::app_state;
     use crate::tenant::CompanyId;
 
@@ -123,16 +126,26 @@ mod server {
             channels,
             created_at: row.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
             updated_at: row.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            imported_from: None,
         }
+    }
+
+    /// The stored contact with where it came from.
+    async fn load(db: &Db, company: CompanyId, id: i64) -> Result<ContactDetails, AppError> {
+        let mut contact = repo::get_contact(db, company, id)
+            .await?
+            .map(details)
+            .ok_or(AppError::NotFound)?;
+        contact.imported_from = crate::import_export::repo::import_origin(db, company, id)
+            .await?
+            .map(|(file_name, by, _)| ImportOrigin { file_name, by });
+        Ok(contact)
     }
 
     pub async fn get_contact(id: i64) -> Result<ContactDetails, AppError> {
         let company = require_user()?.company_id;
         let db = app_state()?.db;
-        repo::get_contact(&db, company, id)
-            .await?
-            .map(details)
-            .ok_or(AppError::NotFound)
+        load(&db, company, id).await
     }
 
     /// Validates the form (the shared rules, custom fields included), then
@@ -149,73 +162,14 @@ mod server {
             Some(id) => custom_repo::held_options(&db, company, id).await?,
             None => Default::default(),
         };
-        let base = validate_contact(form, Utc::now().date_naive());
-        let custom = validate_custom_values(&definitions, &form.custom, &|field| {
-            held.get(&field).cloned().unwrap_or_default()
-        });
-        let (valid, custom) = match (base, custom) {
-            (Ok(valid), Ok(custom)) => (valid, custom),
-            (base, custom) => {
-                let mut errors = base.err().unwrap_or_default();
-                errors.extend(custom.err().unwrap_or_default());
-                return Err(AppError::Validation(errors));
-            }
-        };
-        let mut errors = Vec::new();
-        let mut custom_values = Vec::with_capacity(custom.len());
-        for (field, value) in custom {
-            let Some(definition) = definitions.iter().find(|d| d.id == field) else {
-                continue;
-            };
-            match custom_repo::finish_value(definition.field_type, value) {
-                Ok(value) => custom_values.push((field, value)),
-                Err(message) => errors.push(FieldError {
-                    field: form_field(&definition.key),
-                    message,
-                }),
-            }
-        }
-        let mut phones: Vec<String> = Vec::new();
-        // Indexes refer to the form's own list, blanks included.
-        let typed: Vec<(usize, &String)> = form
-            .phones
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !p.trim().is_empty())
-            .collect();
-        for (index, raw) in typed {
-            match normalize_phone(raw) {
-                Ok(e164) if phones.contains(&e164) => errors.push(FieldError {
-                    field: format!("phones.{index}"),
-                    message: "Este telefone já está na lista.".to_string(),
-                }),
-                Ok(e164) => phones.push(e164),
-                Err(_) => errors.push(FieldError {
-                    field: format!("phones.{index}"),
-                    message: format!("\"{}\" não é um telefone válido.", raw.trim()),
-                }),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
-        Ok(StoredContact {
-            name: valid.name,
-            phones,
-            emails: valid.emails,
-            address: valid.address,
-            birth_date: valid.birth_date,
-            document: valid.document,
-            gender: valid.gender.map(|g| g.as_str().to_string()),
-            organization_id: valid.organization_id,
-            group_ids: valid.group_ids,
-            facebook: valid.facebook,
-            instagram: valid.instagram,
-            telegram: valid.telegram,
-            website: valid.website,
-            notes: valid.notes,
-            custom: custom_values,
-        })
+        prepare_contact(
+            form,
+            &definitions,
+            &|field| held.get(&field).cloned().unwrap_or_default(),
+            Utc::now().date_naive(),
+            Strictness::Form,
+        )
+        .map_err(AppError::Validation)
     }
 
     fn save_error(error: SaveError) -> AppError {
@@ -244,10 +198,7 @@ mod server {
                 id
             }
         };
-        repo::get_contact(&db, company, id)
-            .await?
-            .map(details)
-            .ok_or(AppError::NotFound)
+        load(&db, company, id).await
     }
 
     pub async fn delete_contact(id: i64) -> Result<(), AppError> {

@@ -33,5 +33,9 @@ pub mod photo_api;
 pub mod repo;
 /// Search terms and list paging: pure, unit-tested.
 pub mod search;
+/// From a submitted form to a stored contact: validation and
+/// normalization shared by the form and the import (server only).
+#[cfg(feature = "ssr")]
+pub mod store;
 /// The list's URL state (search and side panel): pure.
 pub mod urls;

@@ -77,6 +77,16 @@ pub struct ContactDetails {
     pub created_at: String,
     /// RFC 3339.
     pub updated_at: String,
+    /// The import that created it, if one did (the timeline says so).
+    pub imported_from: Option<ImportOrigin>,
+}
+
+/// Which file created a contact, and who imported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOrigin {
+    pub file_name: String,
+    /// The name of who uploaded the file.
+    pub by: String,
 }
 
 impl ContactDetails {

@@ -323,13 +323,13 @@ pub struct NewContact {
 }
 
 /// Finds or creates an organization by name, returning its id.
-const CREATE_ORGANIZATION: &str =
+pub const CREATE_ORGANIZATION: &str =
     "INSERT INTO organizations (company_id, name, created_at) VALUES ($1, $2, $3)
      ON CONFLICT (company_id, name) DO UPDATE SET name = excluded.name
      RETURNING id";
 
 /// Finds or creates a group by name, returning its id.
-const CREATE_GROUP: &str =
+pub const CREATE_GROUP: &str =
     "INSERT INTO contact_groups (company_id, name, created_at) VALUES ($1, $2, $3)
      ON CONFLICT (company_id, name) DO UPDATE SET name = excluded.name
      RETURNING id";
@@ -338,6 +338,7 @@ const CREATE_GROUP: &str =
 /// or by running the find-or-create statement `sql` on `executor`. A macro
 /// rather than a function so the same code serves every backend's connection
 /// type inside `with_db!`.
+#[macro_export]
 macro_rules! find_or_create {
     ($executor:expr, $cache:ident, $sql:expr, $company:expr, $name:expr, $now:expr) => {
         match $cache.get($name.as_str()) {

@@ -592,6 +592,15 @@ macro_rules! write_custom_values {
             .execute(&mut *$tx)
             .await?;
         }
+        $crate::insert_custom_values!($tx, $company, $id, $values);
+    }};
+}
+
+/// Adds custom values to a contact inside the caller's transaction (the
+/// contact has none of these fields yet).
+#[macro_export]
+macro_rules! insert_custom_values {
+    ($tx:expr, $company:expr, $id:expr, $values:expr) => {{
         for (field, value) in $values {
             match value {
                 $crate::custom_fields::values::FieldValue::Options(options) => {

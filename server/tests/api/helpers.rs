@@ -303,6 +303,23 @@ impl TestApp {
             .expect("request")
     }
 
+    /// `POST /contacts/import?name=…` with the file's bytes as the body.
+    pub async fn upload(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}/contacts/import", self.base))
+            .query(&[("name", name)])
+            .header("content-type", "text/csv")
+            .body(bytes)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn add(&self, company: CompanyId, contacts: &[NewContact]) -> Vec<i64> {
         insert_contacts(&self.db, company, contacts)
             .await

@@ -11,6 +11,7 @@ mod database;
 mod directory;
 mod export;
 mod helpers;
+mod import;
 mod photos;
 mod search;
 mod site;

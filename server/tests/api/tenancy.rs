@@ -92,6 +92,28 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
             .collect()
     };
 
+    // An import of A's, waiting for its mapping.
+    let (status, a_upload) = json(
+        app.upload(
+            &client_a,
+            "a.csv",
+            b"Nome;Telefone\r\nAlice;11 98888-7777\r\n".to_vec(),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{a_upload}");
+    let a_job = a_upload["id"].to_string();
+    let a_job_is_intact = || async {
+        let (status, job) = json(
+            app.post_as(&client_a, "/api/import/status", &[("id", a_job.as_str())])
+                .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{job}");
+        assert_eq!(job["status"], "uploaded", "{job}");
+    };
+
     let mut paths: Vec<(&str, String)> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, method)| (path, method.to_string()))
         .collect();
@@ -240,6 +262,29 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
                 assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
                 let (_, a_now) = json(app.post_as(&client_a, "/api/custom_fields/list", &[]).await).await;
                 assert_eq!(a_now[1]["options"], a_plan["options"], "{path}: A's options are intact");
+            }
+            "/api/import/jobs" => {
+                let (status, body) = json(app.post_as(&client_b, path, &[]).await).await;
+                assert_eq!(status, 200, "{path}: {body}");
+                assert_eq!(body, serde_json::json!([]), "{path}");
+            }
+            "/api/import/preview" | "/api/import/status" | "/api/import/cancel" => {
+                let (status, body) = json(app.post_as(&client_b, path, &[("id", a_job.as_str())]).await).await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+                a_job_is_intact().await;
+            }
+            "/api/import/start" => {
+                let body = serde_json::json!({"id": a_upload["id"], "targets": [{"target": "name"}, {"target": "phone"}], "policy": "create"});
+                let (status, body) = json(app.post_json(&client_b, path, &body).await).await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+                a_job_is_intact().await;
+                // Nor can B read A's error report.
+                let response = client_b
+                    .get(format!("{}/contacts/import/{a_job}/errors.csv", app.base))
+                    .send()
+                    .await
+                    .expect("request");
+                assert_eq!(response.status(), 404);
             }
             "/api/agents/list" => {
                 let listed = members(&app, &client_b).await;

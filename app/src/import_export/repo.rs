@@ -1,0 +1,831 @@
+//! All SQL of the import: jobs, the uploaded file's chunks, failed rows, and
+//! the batch writer that turns prepared rows into contacts (server only).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use crate::contacts::repo::{StoredContact, CREATE_GROUP, CREATE_ORGANIZATION};
+use crate::contacts::search::fold;
+use crate::db::{BeginWrite, Db};
+use crate::import_export::job::{DuplicatePolicy, ImportJob, JobStatus, RowFailure};
+use crate::tenant::CompanyId;
+use crate::with_db;
+
+/// A running or queued job whose heartbeat is older than this lost its
+/// server process (batches commit far more often).
+pub const STALE_AFTER_SECONDS: i64 = 60;
+
+/// Size of the pieces the uploaded file is stored in.
+pub const CHUNK_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, Clone, FromRow)]
+struct JobRow {
+    id: i64,
+    file_name: String,
+    file_size: i64,
+    encoding: String,
+    delimiter: String,
+    status: String,
+    mapping: Option<String>,
+    policy: Option<String>,
+    total_rows: i64,
+    rows_done: i64,
+    created: i64,
+    updated: i64,
+    skipped: i64,
+    failed: i64,
+    error: Option<String>,
+    cancel_requested: bool,
+    created_by_name: String,
+    created_by: i64,
+    created_at: DateTime<Utc>,
+    started_at: Option<DateTime<Utc>>,
+    finished_at: Option<DateTime<Utc>>,
+    heartbeat_at: Option<DateTime<Utc>>,
+}
+
+/// A job with what only the server needs: the confirmed mapping (JSON).
+#[derive(Debug, Clone)]
+pub struct StoredJob {
+    pub job: ImportJob,
+    pub mapping: Option<String>,
+    pub created_by: i64,
+    /// The delimiter byte.
+    pub delimiter: u8,
+    /// The stored encoding name (`utf-8`, `utf-8-bom`, `windows-1252`).
+    pub encoding: String,
+    heartbeat_at: Option<DateTime<Utc>>,
+}
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl From<JobRow> for StoredJob {
+    fn from(row: JobRow) -> Self {
+        let status = JobStatus::parse(&row.status).unwrap_or(JobStatus::Failed);
+        let until = row.finished_at.or(row.heartbeat_at);
+        let elapsed_seconds = match (row.started_at, until) {
+            (Some(start), Some(end)) => ((end - start).num_milliseconds().max(0) as f64) / 1000.0,
+            _ => 0.0,
+        };
+        let delimiter = row.delimiter.bytes().next().unwrap_or(b',');
+        StoredJob {
+            job: ImportJob {
+                id: row.id,
+                file_name: row.file_name,
+                file_size: row.file_size,
+                encoding: encoding_label(&row.encoding).to_string(),
+                delimiter: match delimiter {
+                    b'\t' => "tab".to_string(),
+                    other => (other as char).to_string(),
+                },
+                status,
+                policy: row.policy.as_deref().and_then(DuplicatePolicy::parse),
+                total_rows: row.total_rows,
+                rows_done: row.rows_done,
+                created: row.created,
+                updated: row.updated,
+                skipped: row.skipped,
+                failed: row.failed,
+                error: row.error,
+                cancel_requested: row.cancel_requested,
+                created_by: row.created_by_name,
+                created_at: rfc3339(row.created_at),
+                started_at: row.started_at.map(rfc3339),
+                finished_at: row.finished_at.map(rfc3339),
+                elapsed_seconds,
+            },
+            mapping: row.mapping,
+            created_by: row.created_by,
+            delimiter,
+            encoding: row.encoding,
+            heartbeat_at: row.heartbeat_at,
+        }
+    }
+}
+
+/// The label of a stored encoding name.
+pub fn encoding_label(stored: &str) -> &'static str {
+    match stored {
+        "utf-8-bom" => "UTF-8 (BOM)",
+        "windows-1252" => "Windows-1252",
+        _ => "UTF-8",
+    }
+}
+
+const JOB_COLUMNS: &str =
+    "j.id, j.file_name, j.file_size, j.encoding, j.delimiter, j.status, j.mapping,
+        j.policy, j.total_rows, j.rows_done, j.created, j.updated, j.skipped, j.failed, j.error,
+        j.cancel_requested, u.name AS created_by_name, j.created_by, j.created_at, j.started_at,
+        j.finished_at, j.heartbeat_at
+   FROM import_jobs j JOIN users u ON u.company_id = j.company_id AND u.id = j.created_by";
+
+/// What an upload stores.
+#[derive(Debug, Clone)]
+pub struct NewJob<'a> {
+    pub created_by: i64,
+    pub file_name: &'a str,
+    pub file_size: i64,
+    /// `utf-8`, `utf-8-bom` or `windows-1252`.
+    pub encoding: &'a str,
+    pub delimiter: u8,
+    pub total_rows: i64,
+}
+
+/// Creates a job in state `uploaded` with the file's bytes, read from
+/// `chunks` (pieces of at most [`CHUNK_BYTES`]), in one transaction: a
+/// failed upload leaves nothing behind.
+pub async fn create_job<I>(
+    db: &Db,
+    company: CompanyId,
+    job: &NewJob<'_>,
+    mut chunks: I,
+) -> Result<i64, sqlx::Error>
+where
+    I: FnMut() -> std::io::Result<Option<Vec<u8>>> + Send,
+{
+    let now = Utc::now();
+    let id = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO import_jobs (company_id, created_by, file_name, file_size, encoding, delimiter,
+                                      status, total_rows, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'uploaded', $7, $8) RETURNING id",
+        )
+        .bind(company.0)
+        .bind(job.created_by)
+        .bind(job.file_name)
+        .bind(job.file_size)
+        .bind(job.encoding)
+        .bind((job.delimiter as char).to_string())
+        .bind(job.total_rows)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut seq = 0i64;
+        while let Some(bytes) = chunks().map_err(sqlx::Error::Io)? {
+            sqlx::query("INSERT INTO import_chunks (company_id, job_id, seq, bytes) VALUES ($1, $2, $3, $4)")
+                .bind(company.0)
+                .bind(id)
+                .bind(seq)
+                .bind(bytes)
+                .execute(&mut *tx)
+                .await?;
+            seq += 1;
+        }
+        tx.commit().await?;
+        id
+    });
+    Ok(id)
+}
+
+/// One job of the company; a running job whose server process is gone is
+/// marked failed on the way.
+pub async fn get_job(
+    db: &Db,
+    company: CompanyId,
+    id: i64,
+) -> Result<Option<StoredJob>, sqlx::Error> {
+    let row: Option<JobRow> = with_db!(db, pool => {
+        sqlx::query_as(&format!("SELECT {JOB_COLUMNS} WHERE j.company_id = $1 AND j.id = $2"))
+            .bind(company.0)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+    });
+    let Some(job) = row.map(StoredJob::from) else {
+        return Ok(None);
+    };
+    if is_stale(&job, Utc::now()) {
+        mark_lost(db, company, &job).await?;
+        let row: Option<JobRow> = with_db!(db, pool => {
+            sqlx::query_as(&format!("SELECT {JOB_COLUMNS} WHERE j.company_id = $1 AND j.id = $2"))
+                .bind(company.0)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        });
+        return Ok(row.map(StoredJob::from));
+    }
+    Ok(Some(job))
+}
+
+/// Whether a queued or running job stopped beating.
+fn is_stale(job: &StoredJob, now: DateTime<Utc>) -> bool {
+    matches!(job.job.status, JobStatus::Queued | JobStatus::Running)
+        && job
+            .heartbeat_at
+            .is_some_and(|at| (now - at).num_seconds() > STALE_AFTER_SECONDS)
+}
+
+/// Marks a job whose server process died as failed (only while its
+/// heartbeat is still old: a batch committed meanwhile proves it alive).
+async fn mark_lost(db: &Db, company: CompanyId, job: &StoredJob) -> Result<(), sqlx::Error> {
+    let message = "O servidor que fazia a importação parou (reinício ou queda). \
+                   As linhas contadas até aqui foram gravadas; envie o arquivo de novo \
+                   com \"Ignorar duplicados\" para completar.";
+    with_db!(db, pool => {
+        sqlx::query(
+            "UPDATE import_jobs SET status = 'failed', error = $1, finished_at = heartbeat_at
+              WHERE company_id = $2 AND id = $3 AND status IN ('queued', 'running')
+                AND heartbeat_at < $4",
+        )
+        .bind(message)
+        .bind(company.0)
+        .bind(job.job.id)
+        .bind(Utc::now() - chrono::Duration::seconds(STALE_AFTER_SECONDS))
+        .execute(pool)
+        .await?;
+    });
+    delete_chunks(db, company, job.job.id).await
+}
+
+/// The company's latest jobs, newest first.
+pub async fn list_jobs(
+    db: &Db,
+    company: CompanyId,
+    limit: i64,
+) -> Result<Vec<ImportJob>, sqlx::Error> {
+    let rows: Vec<JobRow> = with_db!(db, pool => {
+        sqlx::query_as(&format!(
+            "SELECT {JOB_COLUMNS} WHERE j.company_id = $1 ORDER BY j.id DESC LIMIT $2"
+        ))
+        .bind(company.0)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    });
+    let now = Utc::now();
+    let mut jobs = Vec::with_capacity(rows.len());
+    for row in rows {
+        let job = StoredJob::from(row);
+        if is_stale(&job, now) {
+            if let Some(fresh) = get_job(db, company, job.job.id).await? {
+                jobs.push(fresh.job);
+            }
+        } else {
+            jobs.push(job.job);
+        }
+    }
+    Ok(jobs)
+}
+
+/// Piece `seq` of a job's file; `None` past the end.
+pub async fn read_chunk(
+    db: &Db,
+    company: CompanyId,
+    job: i64,
+    seq: i64,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    let bytes = with_db!(db, pool => {
+        sqlx::query_scalar("SELECT bytes FROM import_chunks WHERE company_id = $1 AND job_id = $2 AND seq = $3")
+            .bind(company.0)
+            .bind(job)
+            .bind(seq)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(bytes)
+}
+
+/// Forgets a job's file (once it ended).
+pub async fn delete_chunks(db: &Db, company: CompanyId, job: i64) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query("DELETE FROM import_chunks WHERE company_id = $1 AND job_id = $2")
+            .bind(company.0)
+            .bind(job)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Confirms the mapping of an uploaded job and queues it. `false` when the
+/// job is not waiting for its mapping (already started, cancelled, …).
+pub async fn queue_job(
+    db: &Db,
+    company: CompanyId,
+    id: i64,
+    mapping: &str,
+    policy: DuplicatePolicy,
+) -> Result<bool, sqlx::Error> {
+    let done = with_db!(db, pool => {
+        sqlx::query(
+            "UPDATE import_jobs SET status = 'queued', mapping = $1, policy = $2, heartbeat_at = $3
+              WHERE company_id = $4 AND id = $5 AND status = 'uploaded'",
+        )
+        .bind(mapping)
+        .bind(policy.as_str())
+        .bind(Utc::now())
+        .bind(company.0)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(done == 1)
+}
+
+/// Takes a queued job to run it; `false` when another process took it.
+pub async fn claim_job(db: &Db, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
+    let now = Utc::now();
+    let done = with_db!(db, pool => {
+        sqlx::query(
+            "UPDATE import_jobs SET status = 'running', started_at = $1, heartbeat_at = $1
+              WHERE company_id = $2 AND id = $3 AND status = 'queued'",
+        )
+        .bind(now)
+        .bind(company.0)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(done == 1)
+}
+
+/// Asks a job to stop. A job not started yet is cancelled at once; a
+/// running one stops before its next batch. `false` when it had ended.
+pub async fn request_cancel(db: &Db, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
+    let now = Utc::now();
+    let (at_once, later) = with_db!(db, pool => {
+        let at_once = sqlx::query(
+            "UPDATE import_jobs SET status = 'cancelled', cancel_requested = TRUE, finished_at = $1
+              WHERE company_id = $2 AND id = $3 AND status IN ('uploaded', 'queued')",
+        )
+        .bind(now)
+        .bind(company.0)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected();
+        let later = sqlx::query(
+            "UPDATE import_jobs SET cancel_requested = TRUE
+              WHERE company_id = $1 AND id = $2 AND status = 'running'",
+        )
+        .bind(company.0)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected();
+        (at_once, later)
+    });
+    if at_once == 1 {
+        delete_chunks(db, company, id).await?;
+    }
+    Ok(at_once + later == 1)
+}
+
+/// Ends a job: `done`, `failed` (with why) or `cancelled`; its file goes.
+pub async fn finish_job(
+    db: &Db,
+    company: CompanyId,
+    id: i64,
+    status: JobStatus,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query(
+            "UPDATE import_jobs SET status = $1, error = $2, finished_at = $3
+              WHERE company_id = $4 AND id = $5 AND status = 'running'",
+        )
+        .bind(status.as_str())
+        .bind(error)
+        .bind(Utc::now())
+        .bind(company.0)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    });
+    delete_chunks(db, company, id).await
+}
+
+/// A failed row page of the error report, after line `after`.
+pub async fn failures(
+    db: &Db,
+    company: CompanyId,
+    job: i64,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<RowFailure>, sqlx::Error> {
+    let rows: Vec<(i64, String, String)> = with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT line, cells, reason FROM import_errors
+              WHERE company_id = $1 AND job_id = $2 AND line > $3 ORDER BY line LIMIT $4",
+        )
+        .bind(company.0)
+        .bind(job)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(line, cells, reason)| RowFailure {
+            line,
+            cells: serde_json::from_str(&cells).unwrap_or_default(),
+            reason,
+        })
+        .collect())
+}
+
+/// A row ready to be written.
+#[derive(Debug, Clone)]
+pub enum PreparedRow {
+    /// Nothing in it: counted as skipped.
+    Blank,
+    Failed(RowFailure),
+    Contact(Box<PreparedContact>),
+}
+
+/// A valid row: the contact as the form would store it, plus what the
+/// writer resolves by name or matches on.
+#[derive(Debug, Clone)]
+pub struct PreparedContact {
+    pub line: i64,
+    pub cells: Vec<String>,
+    pub contact: StoredContact,
+    pub contact_id: Option<i64>,
+    /// Whether the name came from the file (it replaces an existing name).
+    pub name_given: bool,
+    pub organization: Option<String>,
+    pub groups: Vec<String>,
+    /// Required custom fields the row leaves empty: an error only when the
+    /// row creates a contact (an update keeps the existing values).
+    pub missing_required: Vec<String>,
+}
+
+/// What one batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchCounts {
+    pub created: i64,
+    pub updated: i64,
+    pub skipped: i64,
+    pub failed: i64,
+}
+
+/// Whether the batch was written or the job had been cancelled (then
+/// nothing of the batch was).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchOutcome {
+    Written(BatchCounts),
+    Cancelled,
+}
+
+/// Most phones or e-mails a contact may hold after an update merges lists.
+const MAX_ENTRIES: usize = crate::contacts::form::MAX_ENTRIES;
+
+/// Writes one batch in one transaction: the contacts, the failed rows, and
+/// the job's counters and heartbeat. If the job was asked to stop, nothing
+/// is written.
+pub async fn write_batch(
+    db: &Db,
+    company: CompanyId,
+    job: i64,
+    policy: DuplicatePolicy,
+    rows: &[PreparedRow],
+) -> Result<BatchOutcome, sqlx::Error> {
+    let now = Utc::now();
+    let mut counts = BatchCounts::default();
+    let outcome = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let cancel: bool = sqlx::query_scalar(
+            "SELECT cancel_requested FROM import_jobs WHERE company_id = $1 AND id = $2",
+        )
+        .bind(company.0)
+        .bind(job)
+        .fetch_one(&mut *tx)
+        .await?;
+        if cancel {
+            tx.rollback().await?;
+            BatchOutcome::Cancelled
+        } else {
+            // Ids found or created in this transaction only: a rolled-back
+            // batch must not leave ids behind for the next one.
+            let mut organizations: HashMap<String, i64> = HashMap::new();
+            let mut groups: HashMap<String, i64> = HashMap::new();
+            let mut failures: Vec<RowFailure> = Vec::new();
+            for row in rows {
+                let prepared = match row {
+                    PreparedRow::Blank => {
+                        counts.skipped += 1;
+                        continue;
+                    }
+                    PreparedRow::Failed(failure) => {
+                        failures.push(failure.clone());
+                        continue;
+                    }
+                    PreparedRow::Contact(prepared) => prepared,
+                };
+                let contact = &prepared.contact;
+                // The existing contact this row is about, if any.
+                let mut existing: Option<i64> = None;
+                if policy != DuplicatePolicy::Create {
+                    if let Some(id) = prepared.contact_id {
+                        existing = sqlx::query_scalar("SELECT id FROM contacts WHERE company_id = $1 AND id = $2")
+                            .bind(company.0)
+                            .bind(id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    }
+                    for phone in &contact.phones {
+                        if existing.is_some() {
+                            break;
+                        }
+                        existing = sqlx::query_scalar(
+                            "SELECT contact_id FROM contact_phones WHERE company_id = $1 AND e164 = $2
+                              ORDER BY contact_id LIMIT 1",
+                        )
+                        .bind(company.0)
+                        .bind(phone)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    }
+                    for email in &contact.emails {
+                        if existing.is_some() {
+                            break;
+                        }
+                        existing = sqlx::query_scalar(
+                            "SELECT contact_id FROM contact_emails WHERE company_id = $1 AND email = $2
+                              ORDER BY contact_id LIMIT 1",
+                        )
+                        .bind(company.0)
+                        .bind(email)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    }
+                }
+                match (existing, policy) {
+                    (Some(_), DuplicatePolicy::Skip) => {
+                        counts.skipped += 1;
+                    }
+                    (Some(id), _) => {
+                        // Merge: lists grow, single values are replaced by
+                        // the row's non-empty cells.
+                        let phones: Vec<String> = sqlx::query_scalar(
+                            "SELECT e164 FROM contact_phones WHERE company_id = $1 AND contact_id = $2",
+                        )
+                        .bind(company.0)
+                        .bind(id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        let emails: Vec<String> = sqlx::query_scalar(
+                            "SELECT email FROM contact_emails WHERE company_id = $1 AND contact_id = $2",
+                        )
+                        .bind(company.0)
+                        .bind(id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        let new_phones: Vec<&String> =
+                            contact.phones.iter().filter(|p| !phones.contains(p)).collect();
+                        let new_emails: Vec<&String> =
+                            contact.emails.iter().filter(|e| !emails.contains(e)).collect();
+                        if phones.len() + new_phones.len() > MAX_ENTRIES
+                            || emails.len() + new_emails.len() > MAX_ENTRIES
+                        {
+                            failures.push(RowFailure {
+                                line: prepared.line,
+                                cells: prepared.cells.clone(),
+                                reason: format!(
+                                    "O contato {id} ficaria com mais de {MAX_ENTRIES} telefones ou e-mails."
+                                ),
+                            });
+                            continue;
+                        }
+                        let organization_id = match &prepared.organization {
+                            Some(name) => Some(crate::find_or_create!(&mut *tx, organizations, CREATE_ORGANIZATION, company, name, now)),
+                            None => None,
+                        };
+                        let name = prepared.name_given.then_some(contact.name.as_str());
+                        sqlx::query(
+                            "UPDATE contacts SET
+                                    name = COALESCE($1, name), sort_key = COALESCE($2, sort_key),
+                                    address = COALESCE($3, address), birth_date = COALESCE($4, birth_date),
+                                    document = COALESCE($5, document), gender = COALESCE($6, gender),
+                                    facebook = COALESCE($7, facebook), instagram = COALESCE($8, instagram),
+                                    telegram = COALESCE($9, telegram), website = COALESCE($10, website),
+                                    notes = COALESCE($11, notes),
+                                    organization_id = COALESCE($12, organization_id), updated_at = $13
+                              WHERE company_id = $14 AND id = $15",
+                        )
+                        .bind(name)
+                        .bind(name.map(fold))
+                        .bind(&contact.address)
+                        .bind(contact.birth_date)
+                        .bind(&contact.document)
+                        .bind(&contact.gender)
+                        .bind(&contact.facebook)
+                        .bind(&contact.instagram)
+                        .bind(&contact.telegram)
+                        .bind(&contact.website)
+                        .bind(&contact.notes)
+                        .bind(organization_id)
+                        .bind(now)
+                        .bind(company.0)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        for (offset, phone) in new_phones.iter().enumerate() {
+                            sqlx::query(
+                                "INSERT INTO contact_phones (company_id, contact_id, e164, position) VALUES ($1, $2, $3, $4)",
+                            )
+                            .bind(company.0)
+                            .bind(id)
+                            .bind(*phone)
+                            .bind((phones.len() + offset) as i64)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        for (offset, email) in new_emails.iter().enumerate() {
+                            sqlx::query(
+                                "INSERT INTO contact_emails (company_id, contact_id, email, position) VALUES ($1, $2, $3, $4)",
+                            )
+                            .bind(company.0)
+                            .bind(id)
+                            .bind(*email)
+                            .bind((emails.len() + offset) as i64)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        for group in &prepared.groups {
+                            let group_id = crate::find_or_create!(&mut *tx, groups, CREATE_GROUP, company, group, now);
+                            sqlx::query(
+                                "INSERT INTO contact_group_members (company_id, contact_id, group_id) VALUES ($1, $2, $3)
+                                 ON CONFLICT DO NOTHING",
+                            )
+                            .bind(company.0)
+                            .bind(id)
+                            .bind(group_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        for (field, _) in &contact.custom {
+                            for table in ["contact_field_values", "contact_field_options"] {
+                                sqlx::query(&format!(
+                                    "DELETE FROM {table} WHERE company_id = $1 AND contact_id = $2 AND field_id = $3"
+                                ))
+                                .bind(company.0)
+                                .bind(id)
+                                .bind(*field)
+                                .execute(&mut *tx)
+                                .await?;
+                            }
+                        }
+                        crate::insert_custom_values!(tx, company, id, &contact.custom);
+                        counts.updated += 1;
+                    }
+                    (None, _) if !prepared.missing_required.is_empty() => {
+                        failures.push(RowFailure {
+                            line: prepared.line,
+                            cells: prepared.cells.clone(),
+                            reason: prepared
+                                .missing_required
+                                .iter()
+                                .map(|label| format!("{label}: é obrigatório para criar o contato."))
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        });
+                    }
+                    (None, _) => {
+                        let organization_id = match &prepared.organization {
+                            Some(name) => Some(crate::find_or_create!(&mut *tx, organizations, CREATE_ORGANIZATION, company, name, now)),
+                            None => None,
+                        };
+                        let id: i64 = sqlx::query_scalar(
+                            "INSERT INTO contacts (company_id, name, sort_key, address, organization_id, birth_date,
+                                                   document, gender, facebook, instagram, telegram, website, notes,
+                                                   import_job_id, created_at, updated_at)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+                             RETURNING id",
+                        )
+                        .bind(company.0)
+                        .bind(&contact.name)
+                        .bind(fold(&contact.name))
+                        .bind(&contact.address)
+                        .bind(organization_id)
+                        .bind(contact.birth_date)
+                        .bind(&contact.document)
+                        .bind(&contact.gender)
+                        .bind(&contact.facebook)
+                        .bind(&contact.instagram)
+                        .bind(&contact.telegram)
+                        .bind(&contact.website)
+                        .bind(&contact.notes)
+                        .bind(job)
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        for (position, phone) in contact.phones.iter().enumerate() {
+                            sqlx::query(
+                                "INSERT INTO contact_phones (company_id, contact_id, e164, position) VALUES ($1, $2, $3, $4)",
+                            )
+                            .bind(company.0)
+                            .bind(id)
+                            .bind(phone)
+                            .bind(position as i64)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        for (position, email) in contact.emails.iter().enumerate() {
+                            sqlx::query(
+                                "INSERT INTO contact_emails (company_id, contact_id, email, position) VALUES ($1, $2, $3, $4)",
+                            )
+                            .bind(company.0)
+                            .bind(id)
+                            .bind(email)
+                            .bind(position as i64)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        for group in &prepared.groups {
+                            let group_id = crate::find_or_create!(&mut *tx, groups, CREATE_GROUP, company, group, now);
+                            sqlx::query(
+                                "INSERT INTO contact_group_members (company_id, contact_id, group_id) VALUES ($1, $2, $3)
+                                 ON CONFLICT DO NOTHING",
+                            )
+                            .bind(company.0)
+                            .bind(id)
+                            .bind(group_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        crate::insert_custom_values!(tx, company, id, &contact.custom);
+                        counts.created += 1;
+                    }
+                }
+            }
+            counts.failed = failures.len() as i64;
+            for failure in &failures {
+                sqlx::query(
+                    "INSERT INTO import_errors (company_id, job_id, line, cells, reason) VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(company.0)
+                .bind(job)
+                .bind(failure.line)
+                .bind(serde_json::to_string(&failure.cells).unwrap_or_default())
+                .bind(&failure.reason)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query(
+                "UPDATE import_jobs SET rows_done = rows_done + $1, created = created + $2,
+                        updated = updated + $3, skipped = skipped + $4, failed = failed + $5,
+                        heartbeat_at = $6
+                  WHERE company_id = $7 AND id = $8",
+            )
+            .bind(rows.len() as i64)
+            .bind(counts.created)
+            .bind(counts.updated)
+            .bind(counts.skipped)
+            .bind(counts.failed)
+            .bind(Utc::now())
+            .bind(company.0)
+            .bind(job)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            BatchOutcome::Written(counts)
+        }
+    });
+    Ok(outcome)
+}
+
+/// The import that created a contact: (file name, who imported, when).
+pub async fn import_origin(
+    db: &Db,
+    company: CompanyId,
+    contact: i64,
+) -> Result<Option<(String, String, DateTime<Utc>)>, sqlx::Error> {
+    let row = with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT j.file_name, u.name, j.created_at
+               FROM contacts c
+               JOIN import_jobs j ON j.company_id = c.company_id AND j.id = c.import_job_id
+               JOIN users u ON u.company_id = j.company_id AND u.id = j.created_by
+              WHERE c.company_id = $1 AND c.id = $2",
+        )
+        .bind(company.0)
+        .bind(contact)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row)
+}
+
+/// The company's first active admin (who the command line imports as).
+pub async fn first_admin(db: &Db, company: CompanyId) -> Result<Option<i64>, sqlx::Error> {
+    let id = with_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT id FROM users WHERE company_id = $1 AND role = 'admin' AND active = TRUE ORDER BY id LIMIT 1",
+        )
+        .bind(company.0)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(id)
+}
