@@ -46,6 +46,7 @@ use crate::contacts::pages::{ContactPage, ContactsPage, DirectoryPage};
 use crate::conversations::pages::ConversationsPage;
 use crate::custom_fields::pages::CustomFieldsPage;
 use crate::i18n::{initial_locale, provide_i18n, use_i18n};
+use crate::import_export::pages::{ImportJobPage, ImportPage};
 use crate::ui::{AppShell, NotFoundPage};
 
 /// The HTML document rendered by the server around [`App`].
@@ -93,6 +94,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppShell>
                     <Route path=path!("/") view=|| view! { <Redirect path="/contacts" /> } />
                     <Route path=path!("/contacts") view=ContactsPage />
+                    <Route path=path!("/contacts/import") view=ImportPage />
+                    <Route path=path!("/contacts/import/:id") view=ImportJobPage />
                     <Route path=path!("/contacts/:id") view=ContactPage />
                     <Route path=path!("/conversations") view=ConversationsPage />
                     <Route path=path!("/settings/agents") view=AgentsPage />

@@ -73,6 +73,23 @@ enum Command {
         #[arg(long)]
         query: Option<String>,
     },
+    /// Import a CSV file into a company (the same checks, mapping guesses
+    /// and batched writes as "Importar CSV"), with a progress bar on
+    /// standard error. Columns go where their headers suggest; the mapping
+    /// used is printed first.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// The company's id.
+        #[arg(long)]
+        company: i64,
+        /// Rows matching an existing contact: `skip`, `update` or `create`.
+        #[arg(long, default_value = "skip")]
+        duplicates: String,
+        /// Where to write the error report CSV when rows fail.
+        #[arg(long)]
+        error_report: Option<PathBuf>,
+    },
 }
 
 #[tokio::main]
@@ -142,6 +159,17 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             db.close().await;
             Ok(())
         }
+        Command::Import {
+            file,
+            company,
+            duplicates,
+            error_report,
+        } => {
+            let db = Db::open_with(&cli.database_url, db_settings).await?;
+            let result = import_file(&db, company, &file, &duplicates, error_report).await;
+            db.close().await;
+            result
+        }
         Command::Migrate => {
             let db = Db::open_with(&cli.database_url, db_settings).await?;
             println!("migrations applied ({})", db.backend());
@@ -182,6 +210,115 @@ async fn export_to_stdout(
     }
     out.flush()?;
     Ok(written)
+}
+
+/// `agenda import`: upload, guessed mapping, run, progress, summary.
+async fn import_file(
+    db: &Db,
+    company: i64,
+    file: &std::path::Path,
+    duplicates: &str,
+    error_report: Option<PathBuf>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use app::import_export::{import, job::DuplicatePolicy, job::JobStatus, repo};
+    let company = app::tenant::CompanyId(company);
+    if !app::tenant::company_exists(db, company).await? {
+        return Err(format!("no company with id {}", company.0).into());
+    }
+    let policy =
+        DuplicatePolicy::parse(duplicates).ok_or("--duplicates must be skip, update or create")?;
+    let user = repo::first_admin(db, company)
+        .await?
+        .ok_or("the company has no active admin to import as")?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let reader = tokio::fs::File::open(file).await?;
+    let pieces = futures_util::stream::unfold(reader, |mut reader| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buffer = vec![0u8; 1 << 20];
+        match reader.read(&mut buffer).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buffer.truncate(n);
+                Some((Ok(axum::body::Bytes::from(buffer)), reader))
+            }
+            Err(error) => Some((Err(error), reader)),
+        }
+    });
+    let started = std::time::Instant::now();
+    let id = import::store_upload(db, company, user, &name, Box::pin(pieces), u64::MAX)
+        .await
+        .map_err(|e| app::error::AppError::from(e).to_string())?;
+    let preview = import::preview(db, company, id)
+        .await
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "{name}: {} rows, {}, delimiter {}",
+        preview.job.total_rows, preview.job.encoding, preview.job.delimiter
+    );
+    for (header, target) in preview.headers.iter().zip(&preview.targets) {
+        eprintln!("  {header:<30} -> {}", target.code());
+    }
+    import::confirm(db, company, id, preview.targets.clone(), policy)
+        .await
+        .map_err(|e| e.to_string())?;
+    let runner = tokio::spawn(import::run_job(db.clone(), company, id));
+    let job = loop {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        let job = repo::get_job(db, company, id)
+            .await?
+            .ok_or("the import disappeared")?
+            .job;
+        let width = 30;
+        let filled = (job.percent() / 100.0 * width as f64).round() as usize;
+        eprint!(
+            "\r[{}{}] {:5.1}% {}/{} rows, {:.0} rows/s, {} errors   ",
+            "#".repeat(filled),
+            " ".repeat(width - filled.min(width)),
+            job.percent(),
+            job.rows_done,
+            job.total_rows,
+            job.rows_per_second().unwrap_or(0.0),
+            job.failed
+        );
+        if job.status.is_finished() {
+            break job;
+        }
+    };
+    runner.await?.map_err(|e| e.to_string())?;
+    eprintln!(
+        "\n{}: {} created, {} updated, {} skipped, {} failed in {:.1}s",
+        job.status.as_str(),
+        job.created,
+        job.updated,
+        job.skipped,
+        job.failed,
+        started.elapsed().as_secs_f64()
+    );
+    if job.failed > 0 {
+        let failures = repo::failures(db, company, id, 0, i64::MAX).await?;
+        match error_report {
+            Some(path) => {
+                let report = import::error_report(&preview.headers, failures);
+                std::fs::write(&path, report)?;
+                eprintln!("error report: {}", path.display());
+            }
+            None => {
+                for failure in failures.iter().take(20) {
+                    eprintln!("  line {}: {}", failure.line, failure.reason);
+                }
+            }
+        }
+    }
+    match job.status {
+        JobStatus::Done => Ok(()),
+        _ => Err(job
+            .error
+            .unwrap_or_else(|| job.status.as_str().to_string())
+            .into()),
+    }
 }
 
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {

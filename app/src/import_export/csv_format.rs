@@ -74,12 +74,17 @@ fn is_phone_cell(cell: &str) -> bool {
 /// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a
 /// spreadsheet shows it as text instead of evaluating it. Phone numbers
 /// (`+55 11 98765-4321`) are left alone.
+///
+/// A cell that already looks neutralised (`'` then one of those) gets one
+/// more `'`, so the import, which drops exactly one, reads back the value
+/// as it was.
 pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_phone_cell(cell) => {
-            std::borrow::Cow::Owned(format!("'{cell}"))
-        }
-        _ => std::borrow::Cow::Borrowed(cell),
+    let risky = |c: Option<char>| matches!(c, Some('=' | '+' | '-' | '@' | '\t' | '\r'));
+    let looks_neutralised = cell.starts_with('\'') && risky(cell.chars().nth(1));
+    if (risky(cell.chars().next()) && !is_phone_cell(cell)) || looks_neutralised {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
     }
 }
 
@@ -244,6 +249,10 @@ mod tests {
             ),
             ("+55 11 98765-4321 ::: =1+1", "'+55 11 98765-4321 ::: =1+1"),
             ("+123", "'+123"),
+            // Already looks neutralised: one more quote, so the import's
+            // single strip gives the value back.
+            ("'=x", "''=x"),
+            ("'quoted", "'quoted"),
         ] {
             assert_eq!(neutralize(cell), shown, "{cell:?}");
         }

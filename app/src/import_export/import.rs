@@ -856,6 +856,22 @@ pub async fn error_report_route(
         .into_response()
 }
 
+/// A whole error report in memory (the command line writes it to a file).
+pub fn error_report(headers: &[String], failures: Vec<RowFailure>) -> Vec<u8> {
+    let flavor = CsvFlavor::Excel;
+    let mut out = flavor.preamble().to_vec();
+    let mut first = vec!["Linha".to_string(), "Motivo".to_string()];
+    first.extend(headers.iter().cloned());
+    let mut rows = vec![first];
+    rows.extend(failures.into_iter().map(|f| {
+        let mut row = vec![f.line.to_string(), f.reason];
+        row.extend(f.cells);
+        row
+    }));
+    write_rows(&mut out, flavor, &rows);
+    out
+}
+
 /// Rows as CSV in the flavor, every cell neutralised.
 fn write_rows(out: &mut Vec<u8>, flavor: CsvFlavor, rows: &[Vec<String>]) {
     let mut writer = csv::WriterBuilder::new()

@@ -45,6 +45,52 @@ pub enum ColumnTarget {
     Custom(String),
 }
 
+impl ColumnTarget {
+    /// The standard targets in the order the mapping step offers them
+    /// (custom fields follow); `Messages::target_names` labels them.
+    pub const STANDARD: [ColumnTarget; 18] = [
+        ColumnTarget::Name,
+        ColumnTarget::FirstName,
+        ColumnTarget::MiddleName,
+        ColumnTarget::LastName,
+        ColumnTarget::Phone,
+        ColumnTarget::Email,
+        ColumnTarget::Address,
+        ColumnTarget::BirthDate,
+        ColumnTarget::Document,
+        ColumnTarget::Gender,
+        ColumnTarget::Organization,
+        ColumnTarget::Groups,
+        ColumnTarget::Facebook,
+        ColumnTarget::Instagram,
+        ColumnTarget::Telegram,
+        ColumnTarget::Website,
+        ColumnTarget::Notes,
+        ColumnTarget::ContactId,
+    ];
+
+    /// A short text naming the target (a `<select>` value): `ignore`,
+    /// `phone`, …, `custom:KEY`.
+    pub fn code(&self) -> String {
+        match self {
+            ColumnTarget::Custom(key) => format!("custom:{key}"),
+            other => serde_json::to_value(other)
+                .ok()
+                .and_then(|v| v["target"].as_str().map(str::to_string))
+                .unwrap_or_else(|| "ignore".to_string()),
+        }
+    }
+
+    /// The target a [`code`](Self::code) names; unknown codes are ignored.
+    pub fn from_code(code: &str) -> ColumnTarget {
+        if let Some(key) = code.strip_prefix("custom:") {
+            return ColumnTarget::Custom(key.to_string());
+        }
+        serde_json::from_value(serde_json::json!({ "target": code }))
+            .unwrap_or(ColumnTarget::Ignore)
+    }
+}
+
 /// Header names (folded: lower case, no accents) and their targets. A
 /// header matches a name exactly, or starts with it followed by a space,
 /// digit or punctuation ("phone 1 - value", "e-mail 2 - value").
@@ -372,6 +418,18 @@ mod tests {
             "every exported column but 'Criado em' maps back: {targets:?}"
         );
         assert_eq!(targets[15], Ignore);
+    }
+
+    #[test]
+    fn targets_round_trip_their_codes() {
+        for target in ColumnTarget::STANDARD
+            .into_iter()
+            .chain([ColumnTarget::Ignore, ColumnTarget::Custom("plano".into())])
+        {
+            assert_eq!(ColumnTarget::from_code(&target.code()), target);
+        }
+        assert_eq!(ColumnTarget::Phone.code(), "phone");
+        assert_eq!(ColumnTarget::from_code("nonsense"), ColumnTarget::Ignore);
     }
 
     #[test]

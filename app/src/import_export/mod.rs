@@ -18,6 +18,8 @@ pub mod import_api;
 pub mod job;
 /// Column targets and their guesses from header names: pure.
 pub mod mapping;
+/// The import pages.
+pub mod pages;
 /// All SQL of the import (server only).
 #[cfg(feature = "ssr")]
 pub mod repo;

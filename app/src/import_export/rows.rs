@@ -312,15 +312,16 @@ impl<'a> RowReader<'a> {
                     }
                 }
                 ColumnTarget::Groups => {
-                    // Google separates labels with " ::: ", Outlook
-                    // categories with ";".
-                    let groups = if cell.contains(MULTI_SEPARATOR.trim()) {
-                        split_multi(cell)
-                    } else {
+                    // Google separates labels with " ::: " (so does our
+                    // export); Outlook's "Categories" with ";".
+                    let outlook = fold(&self.column_name(index)) == "categories";
+                    let groups = if outlook && !cell.contains(MULTI_SEPARATOR.trim()) {
                         cell.split(';')
                             .map(str::trim)
                             .filter(|g| !g.is_empty())
                             .collect()
+                    } else {
+                        split_multi(cell)
                     };
                     for group in groups {
                         let name = group.split_whitespace().collect::<Vec<_>>().join(" ");

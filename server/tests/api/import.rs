@@ -227,6 +227,17 @@ Carla,Dias,Dias Ltda,carla@dias.com,CARLA@trabalho.com,+55 31 98765-1111,+55 31 
     assert_eq!(carla["phones"].as_array().map(Vec::len), Some(2));
     assert_eq!(carla["website"], "https://dias.com.br");
     assert_eq!(carla["organization"]["name"], "Dias Ltda");
+    let groups: Vec<&str> = carla["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter_map(|g| g["name"].as_str())
+        .collect();
+    assert_eq!(
+        groups,
+        ["Fornecedores", "VIP"],
+        "Outlook's categories split on ';'"
+    );
 }
 
 async fn duplicates_follow_the_chosen_policy(backend: Backend) {

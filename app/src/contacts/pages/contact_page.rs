@@ -70,6 +70,7 @@ fn ContactView(contact: ContactDetails) -> impl IntoView {
         });
     };
     let created = contact.created_at.clone();
+    let imported = contact.imported_from.clone();
     let updated = (contact.updated_at != contact.created_at).then(|| contact.updated_at.clone());
     view! {
         <header class="contact-header">
@@ -120,7 +121,14 @@ fn ContactView(contact: ContactDetails) -> impl IntoView {
                                 {updated.clone().map(|at| view! {
                                     <li class="timeline__event"><time datetime=at.clone()>{display_time(&at)}</time> {move || t().timeline_updated}</li>
                                 })}
-                                <li class="timeline__event"><time datetime=created.clone()>{display_time(&created)}</time> {move || t().timeline_created}</li>
+                                <li class="timeline__event"><time datetime=created.clone()>{display_time(&created)}</time> {
+                                    match imported.clone() {
+                                        Some(origin) => view! {
+                                            <span>{move || t().timeline_imported} " “" {origin.file_name.clone()} "” " {move || t().import_by} " " {origin.by.clone()}</span>
+                                        }.into_any(),
+                                        None => view! { <span>{move || t().timeline_created}</span> }.into_any(),
+                                    }
+                                }</li>
                             </ol>
                         }.into_any(),
                         Tab::Conversations => view! { <p class="empty-state">{move || t().conversations_none}</p> }.into_any(),

@@ -1,5 +1,6 @@
-//! "⋮" (Mais opções) beside "Adicionar contato": export the list as it is
-//! filtered now, as a Brazilian-Excel CSV or a plain RFC 4180 one.
+//! "⋮" (Mais opções) beside "Adicionar contato": import a CSV, or export
+//! the list as it is filtered now, as a Brazilian-Excel CSV or a plain
+//! RFC 4180 one.
 
 use leptos::prelude::*;
 
@@ -46,6 +47,12 @@ pub fn MoreOptionsMenu(
             </button>
             <Show when=move || open.get()>
                 <ul class="more-options__menu" role="menu">
+                    <li role="none">
+                        <a role="menuitem" class="more-options__item" href="/contacts/import"
+                            on:click=move |_| open.set(false)>
+                            {move || t().import_csv}
+                        </a>
+                    </li>
                     {item(CsvFlavor::Excel, |m| m.export_csv_excel)}
                     {item(CsvFlavor::Rfc4180, |m| m.export_csv_plain)}
                 </ul>
