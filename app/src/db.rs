@@ -234,6 +234,46 @@ pub trait BeginWrite {
     ) -> impl Future<Output = Result<Transaction<'static, Self::Database>, sqlx::Error>> + Send;
 }
 
+/// Write transactions of this process waiting for SQLite's write lock.
+static SQLITE_WRITERS_WAITING: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts a waiting writer while alive (also when its future is dropped).
+struct WaitingWriter;
+
+impl WaitingWriter {
+    fn new() -> Self {
+        SQLITE_WRITERS_WAITING.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        WaitingWriter
+    }
+}
+
+impl Drop for WaitingWriter {
+    fn drop(&mut self) {
+        SQLITE_WRITERS_WAITING.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Db {
+    /// Lets writers of this process that wait for SQLite's single write
+    /// lock go first. A long job that commits batch after batch (the CSV
+    /// import) calls it between batches: SQLite's busy handler only polls,
+    /// so without a gap a waiting writer (an agent saving a contact, a
+    /// cancel) could starve until its busy timeout. Waits at most 500 ms;
+    /// nothing to do on PostgreSQL (row locks, no global write lock).
+    pub async fn yield_to_writers(&self) {
+        if !matches!(self, Db::Sqlite(_)) {
+            return;
+        }
+        let deadline = std::time::Instant::now() + Duration::from_millis(500);
+        while SQLITE_WRITERS_WAITING.load(std::sync::atomic::Ordering::SeqCst) > 0
+            && std::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
 impl BeginWrite for SqlitePool {
     type Database = Sqlite;
     /// `BEGIN IMMEDIATE` takes the write lock up front, so a transaction that
@@ -242,7 +282,10 @@ impl BeginWrite for SqlitePool {
     fn begin_write(
         &self,
     ) -> impl Future<Output = Result<Transaction<'static, Sqlite>, sqlx::Error>> + Send {
-        self.begin_with("BEGIN IMMEDIATE")
+        async move {
+            let _waiting = WaitingWriter::new();
+            self.begin_with("BEGIN IMMEDIATE").await
+        }
     }
 }
 

@@ -698,7 +698,7 @@ async fn run_claimed(db: &Db, company: CompanyId, id: i64) -> Result<RunEnd, App
                 break;
             }
             Ok(rows) => match repo::write_batch(db, company, id, policy, &rows).await {
-                Ok(BatchOutcome::Written(_)) => {}
+                Ok(BatchOutcome::Written(_)) => db.yield_to_writers().await,
                 Ok(BatchOutcome::Cancelled) => {
                     end = RunEnd::Cancelled;
                     break;

@@ -352,6 +352,9 @@ pub async fn claim_job(db: &Db, company: CompanyId, id: i64) -> Result<bool, sql
 pub async fn request_cancel(db: &Db, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
     let now = Utc::now();
     let (at_once, later) = with_db!(db, pool => {
+        // A transaction (not two autocommit statements): on SQLite it is
+        // counted as a waiting writer, so a running import lets it in.
+        let mut tx = pool.begin_write().await?;
         let at_once = sqlx::query(
             "UPDATE import_jobs SET status = 'cancelled', cancel_requested = TRUE, finished_at = $1
               WHERE company_id = $2 AND id = $3 AND status IN ('uploaded', 'queued')",
@@ -359,7 +362,7 @@ pub async fn request_cancel(db: &Db, company: CompanyId, id: i64) -> Result<bool
         .bind(now)
         .bind(company.0)
         .bind(id)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
         let later = sqlx::query(
@@ -368,9 +371,10 @@ pub async fn request_cancel(db: &Db, company: CompanyId, id: i64) -> Result<bool
         )
         .bind(company.0)
         .bind(id)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+        tx.commit().await?;
         (at_once, later)
     });
     if at_once == 1 {
