@@ -279,13 +279,9 @@ impl BeginWrite for SqlitePool {
     /// `BEGIN IMMEDIATE` takes the write lock up front, so a transaction that
     /// reads and then writes can never fail with SQLITE_BUSY on the lock
     /// upgrade; a competing writer waits on the busy timeout instead.
-    fn begin_write(
-        &self,
-    ) -> impl Future<Output = Result<Transaction<'static, Sqlite>, sqlx::Error>> + Send {
-        async move {
-            let _waiting = WaitingWriter::new();
-            self.begin_with("BEGIN IMMEDIATE").await
-        }
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        let _waiting = WaitingWriter::new();
+        self.begin_with("BEGIN IMMEDIATE").await
     }
 }
 
