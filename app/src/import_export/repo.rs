@@ -17,6 +17,19 @@ use crate::with_db;
 /// server process (batches commit far more often).
 pub const STALE_AFTER_SECONDS: i64 = 60;
 
+/// [`STALE_AFTER_SECONDS`], or `AGENDA_IMPORT_STALE_SECONDS` when set (the
+/// two-process test shortens it).
+pub fn stale_after_seconds() -> i64 {
+    static SECONDS: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *SECONDS.get_or_init(|| {
+        std::env::var("AGENDA_IMPORT_STALE_SECONDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|s| *s > 0)
+            .unwrap_or(STALE_AFTER_SECONDS)
+    })
+}
+
 /// Size of the pieces the uploaded file is stored in.
 pub const CHUNK_BYTES: usize = 1024 * 1024;
 
@@ -218,7 +231,7 @@ fn is_stale(job: &StoredJob, now: DateTime<Utc>) -> bool {
     matches!(job.job.status, JobStatus::Queued | JobStatus::Running)
         && job
             .heartbeat_at
-            .is_some_and(|at| (now - at).num_seconds() > STALE_AFTER_SECONDS)
+            .is_some_and(|at| (now - at).num_seconds() > stale_after_seconds())
 }
 
 /// Marks a job whose server process died as failed (only while its
@@ -236,7 +249,7 @@ async fn mark_lost(db: &Db, company: CompanyId, job: &StoredJob) -> Result<(), s
         .bind(message)
         .bind(company.0)
         .bind(job.job.id)
-        .bind(Utc::now() - chrono::Duration::seconds(STALE_AFTER_SECONDS))
+        .bind(Utc::now() - chrono::Duration::seconds(stale_after_seconds()))
         .execute(pool)
         .await?;
     });

@@ -13,6 +13,7 @@ mod export;
 mod helpers;
 mod import;
 mod photos;
+mod processes;
 mod round_trip;
 mod search;
 mod site;

@@ -1,0 +1,175 @@
+//! Two real `agenda serve` processes on one database: a session made on one
+//! works on the other, an import started on one shows its progress on the
+//! other, and when the process running it is killed (SIGKILL, mid-import)
+//! the other shows the job as failed with exactly the committed batches
+//! stored: never half a contact, never half a batch.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::helpers::{fresh_database, new_client, Backend, PASSWORD};
+
+struct Server {
+    base: String,
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start(database_url: &str) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_agenda"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("AGENDA_ADDR", format!("127.0.0.1:{port}"))
+        .env(
+            "AGENDA_SITE_ROOT",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../public"),
+        )
+        .env("AGENDA_IMPORT_STALE_SECONDS", "3")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn agenda");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..300 {
+        if let Ok(response) = client.get(format!("{base}/healthz")).send().await {
+            if response.status() == 200 {
+                return Server { base, child };
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("agenda did not start on {base}");
+}
+
+async fn form(client: &reqwest::Client, url: String, fields: &[(&str, &str)]) -> Value {
+    let response = client
+        .post(&url)
+        .form(fields)
+        .send()
+        .await
+        .expect("request");
+    let status = response.status();
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(status, 200, "{url}: {body}");
+    body
+}
+
+async fn an_import_outlives_the_process_that_ran_it(backend: Backend) {
+    let database = fresh_database(backend).await;
+    let mut a = start(&database.url).await;
+    let b = start(&database.url).await;
+    let client = new_client();
+
+    // Signed up on A, the session works on B.
+    form(
+        &client,
+        format!("{}/api/auth/sign_up", a.base),
+        &[
+            ("company", "Duas Lojas"),
+            ("name", "Admin"),
+            ("email", "admin@duas.example"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    let me = form(&client, format!("{}/api/auth/me", b.base), &[]).await;
+    assert_eq!(me["email"], "admin@duas.example", "{me}");
+
+    let mut file = String::from("Nome;Telefone\r\n");
+    for i in 0..300_000 {
+        file.push_str(&format!("Pessoa {i};11 9{:08}\r\n", 30_000_000 + i));
+    }
+    let response = client
+        .post(format!("{}/contacts/import?name=grande.csv", a.base))
+        .body(file)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(response.status(), 201);
+    let id = response.json::<Value>().await.expect("json")["id"].to_string();
+    let started = client
+        .post(format!("{}/api/import/start", a.base))
+        .json(&json!({"id": id.parse::<i64>().expect("id"), "targets": [{"target": "name"}, {"target": "phone"}], "policy": "skip"}))
+        .send()
+        .await
+        .expect("start");
+    assert_eq!(started.status(), 200);
+
+    // B sees A's progress.
+    let mut seen = 0;
+    for _ in 0..600 {
+        let job = form(
+            &client,
+            format!("{}/api/import/status", b.base),
+            &[("id", &id)],
+        )
+        .await;
+        seen = job["rows_done"].as_i64().unwrap_or(0);
+        if seen > 0 {
+            assert_eq!(job["status"], "running", "{job}");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(seen > 0, "B never saw progress");
+
+    // kill -9 A mid-import.
+    a.child.kill().expect("kill");
+    a.child.wait().expect("wait");
+
+    let job = loop {
+        let job = form(
+            &client,
+            format!("{}/api/import/status", b.base),
+            &[("id", &id)],
+        )
+        .await;
+        if job["status"] != "running" {
+            break job;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    assert_eq!(job["status"], "failed", "{job}");
+    assert!(
+        job["error"].as_str().unwrap_or_default().contains("parou"),
+        "{job}"
+    );
+    let created = job["created"].as_i64().expect("created");
+    assert!(created > 0 && created < 300_000, "{job}");
+    assert_eq!(created % 1_000, 0, "whole batches only: {job}");
+    assert_eq!(job["rows_done"].as_i64(), Some(created), "{job}");
+
+    // What is stored is exactly what the job counted, each contact whole.
+    let db = app::db::Db::open(&database.url).await.expect("db");
+    let (contacts, phones): (i64, i64) = app::with_db!(&db, pool => {
+        sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM contacts WHERE import_job_id = $1),
+                    (SELECT COUNT(*) FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
+                      WHERE c.import_job_id = $1)",
+        )
+        .bind(id.parse::<i64>().expect("id"))
+        .fetch_one(pool)
+        .await
+        .expect("count")
+    });
+    assert_eq!((contacts, phones), (created, created));
+    db.close().await;
+    drop(b);
+}
+
+crate::on_both_backends!(an_import_outlives_the_process_that_ran_it);
