@@ -172,4 +172,66 @@ async fn an_import_outlives_the_process_that_ran_it(backend: Backend) {
     drop(b);
 }
 
-crate::on_both_backends!(an_import_outlives_the_process_that_ran_it);
+/// `agenda import FILE --company ID`: the same path from the command line,
+/// with its summary and error report.
+async fn the_command_line_imports_a_file(backend: Backend) {
+    let database = fresh_database(backend).await;
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_agenda"))
+            .args(args)
+            .env("DATABASE_URL", &database.url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run agenda")
+    };
+    let seeded = run(&["seed", "--contacts", "0"]);
+    assert!(seeded.status.success(), "{seeded:?}");
+    let db = app::db::Db::open(&database.url).await.expect("db");
+    let company = app::tenant::demo_company(&db)
+        .await
+        .expect("query")
+        .expect("demo company");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("clientes.csv");
+    std::fs::write(
+        &file,
+        "Nome,Celular,E-mail\nAna Linha,11 98765-1111,ana@linha.com\nSem Telefone,12,\nBia Linha,11 98765-2222,\n",
+    )
+    .expect("write");
+    let report = dir.path().join("erros.csv");
+    let company_arg = company.0.to_string();
+    let output = run(&[
+        "import",
+        file.to_str().expect("path"),
+        "--company",
+        &company_arg,
+        "--error-report",
+        report.to_str().expect("path"),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("done: 2 created, 0 updated, 0 skipped, 1 failed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Celular") && stderr.contains("-> phone"),
+        "the mapping is printed: {stderr}"
+    );
+    let report = std::fs::read_to_string(&report).expect("report");
+    assert!(
+        report.starts_with("\u{feff}Linha;Motivo;Nome;Celular;E-mail\r\n3;"),
+        "{report}"
+    );
+    let jobs = app::import_export::repo::list_jobs(&db, company, 5)
+        .await
+        .expect("jobs");
+    assert_eq!((jobs.len(), jobs[0].created), (1, 2), "{jobs:?}");
+    assert!(!jobs[0].created_by.is_empty());
+    db.close().await;
+}
+
+crate::on_both_backends!(
+    an_import_outlives_the_process_that_ran_it,
+    the_command_line_imports_a_file,
+);
