@@ -26,15 +26,6 @@ fn main() {
     runtime.block_on(run());
 }
 
-/// The process's peak resident set so far, in MiB (Linux).
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kib| kib / 1024.0)
-}
 
 async fn run() {
     let contacts = common::contacts_wanted();
@@ -45,7 +36,7 @@ async fn run() {
     );
     println!("|---|---|---|---|---|---|---|");
     for format in ["excel", "rfc4180"] {
-        let before = peak_rss_mib();
+        let before = common::peak_rss_mib();
         let started = Instant::now();
         let params = ExportParams {
             format: Some(format.to_string()),
@@ -66,7 +57,7 @@ async fn run() {
             "| {format} | {rows} | {:.1} MB | {seconds:.2} s | {:.0} | {before:.0} MiB | {:.0} MiB |",
             bytes as f64 / 1e6,
             rows as f64 / seconds,
-            peak_rss_mib()
+            common::peak_rss_mib()
         );
     }
     where_the_time_goes(&db, company).await;

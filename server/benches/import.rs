@@ -19,6 +19,8 @@ use app::contacts::phone::format_phone;
 use app::db::Db;
 use app::import_export::{import, job::DuplicatePolicy, repo};
 
+mod common;
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -27,14 +29,6 @@ fn main() {
     runtime.block_on(run());
 }
 
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kib| kib / 1024.0)
-}
 
 /// A valid CPF (check digits computed) from 9 random digits.
 fn cpf(rng: &mut fastrand::Rng) -> String {
@@ -128,7 +122,7 @@ async fn run() {
     let (company, user) = app::auth::repo::create_company_with_admin(&db, "Bench", false, &admin)
         .await
         .expect("company");
-    let before = peak_rss_mib();
+    let before = common::peak_rss_mib();
 
     let started = Instant::now();
     let reader = tokio::fs::File::open(&path).await.expect("open");
@@ -199,6 +193,6 @@ async fn run() {
         job.created,
         job.skipped,
         job.failed,
-        peak_rss_mib()
+        common::peak_rss_mib()
     );
 }

@@ -493,6 +493,22 @@ pub enum BatchOutcome {
     Cancelled,
 }
 
+/// A new contact; the database assigns its id.
+const INSERT_CONTACT: &str =
+    "INSERT INTO contacts (company_id, name, sort_key, address, organization_id, birth_date,
+                           document, gender, facebook, instagram, telegram, website, notes,
+                           import_job_id, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+     RETURNING id";
+
+/// A new contact with an id reserved by the batch (SQLite).
+const INSERT_CONTACT_WITH_ID: &str =
+    "INSERT INTO contacts (company_id, name, sort_key, address, organization_id, birth_date,
+                           document, gender, facebook, instagram, telegram, website, notes,
+                           import_job_id, created_at, updated_at, id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)
+     RETURNING id";
+
 /// Most phones or e-mails a contact may hold after an update merges lists.
 const MAX_ENTRIES: usize = crate::contacts::form::MAX_ENTRIES;
 
@@ -508,6 +524,7 @@ pub async fn write_batch(
 ) -> Result<BatchOutcome, sqlx::Error> {
     let now = Utc::now();
     let mut counts = BatchCounts::default();
+    let children_first = matches!(db, Db::Sqlite(_));
     let outcome = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let cancel: bool = sqlx::query_scalar(
@@ -523,6 +540,17 @@ pub async fn write_batch(
         } else {
             // Ids found or created in this transaction only: a rolled-back
             // batch must not leave ids behind for the next one.
+            let mut next_id: Option<i64> = None;
+            if children_first {
+                sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
+                // The write lock is held (BEGIN IMMEDIATE): nobody else
+                // takes ids until the commit.
+                next_id = Some(
+                    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM contacts")
+                        .fetch_one(&mut *tx)
+                        .await?,
+                );
+            }
             let mut organizations: HashMap<String, i64> = HashMap::new();
             let mut groups: HashMap<String, i64> = HashMap::new();
             let mut failures: Vec<RowFailure> = Vec::new();
@@ -712,30 +740,41 @@ pub async fn write_batch(
                             Some(name) => Some(crate::find_or_create!(&mut *tx, organizations, CREATE_ORGANIZATION, company, name, now)),
                             None => None,
                         };
-                        let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO contacts (company_id, name, sort_key, address, organization_id, birth_date,
-                                                   document, gender, facebook, instagram, telegram, website, notes,
-                                                   import_job_id, created_at, updated_at)
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
-                             RETURNING id",
-                        )
-                        .bind(company.0)
-                        .bind(&contact.name)
-                        .bind(fold(&contact.name))
-                        .bind(&contact.address)
-                        .bind(organization_id)
-                        .bind(contact.birth_date)
-                        .bind(&contact.document)
-                        .bind(&contact.gender)
-                        .bind(&contact.facebook)
-                        .bind(&contact.instagram)
-                        .bind(&contact.telegram)
-                        .bind(&contact.website)
-                        .bind(&contact.notes)
-                        .bind(job)
-                        .bind(now)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                        // On SQLite every phone or e-mail added to an
+                        // existing contact rewrites its search index row;
+                        // written before their contact (foreign keys are
+                        // deferred to the commit), they cost nothing and
+                        // the contact's own insert indexes it once.
+                        let reserved = next_id.as_mut().map(|next| {
+                            *next += 1;
+                            *next
+                        });
+                        macro_rules! insert_contact {
+                            ($sql:expr $(, $id:expr)?) => {
+                                sqlx::query_scalar::<_, i64>($sql)
+                                    .bind(company.0)
+                                    .bind(&contact.name)
+                                    .bind(fold(&contact.name))
+                                    .bind(&contact.address)
+                                    .bind(organization_id)
+                                    .bind(contact.birth_date)
+                                    .bind(&contact.document)
+                                    .bind(&contact.gender)
+                                    .bind(&contact.facebook)
+                                    .bind(&contact.instagram)
+                                    .bind(&contact.telegram)
+                                    .bind(&contact.website)
+                                    .bind(&contact.notes)
+                                    .bind(job)
+                                    .bind(now)
+                                    $(.bind($id))?
+                                    .fetch_one(&mut *tx)
+                                    .await?
+                            };
+                        }
+                        macro_rules! insert_children {
+                            ($id:expr) => {{
+                                let id: i64 = $id;
                         for (position, phone) in contact.phones.iter().enumerate() {
                             sqlx::query(
                                 "INSERT INTO contact_phones (company_id, contact_id, e164, position) VALUES ($1, $2, $3, $4)",
@@ -771,6 +810,18 @@ pub async fn write_batch(
                             .await?;
                         }
                         crate::insert_custom_values!(tx, company, id, &contact.custom);
+                            }};
+                        }
+                        match reserved {
+                            Some(id) => {
+                                insert_children!(id);
+                                insert_contact!(INSERT_CONTACT_WITH_ID, id);
+                            }
+                            None => {
+                                let id = insert_contact!(INSERT_CONTACT);
+                                insert_children!(id);
+                            }
+                        }
                         counts.created += 1;
                     }
                 }

@@ -14,8 +14,20 @@ use server::seed;
 #[allow(dead_code)] // not every bench that includes this module uses it
 pub const SEED: u64 = 2026;
 
+/// The process's peak resident set so far, in MiB (Linux `VmHWM`).
+#[allow(dead_code)] // not every bench that includes this module uses it
+pub fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
 /// The number of contacts to benchmark with: `AGENDA_BENCH_CONTACTS`, or
 /// 1,000,000.
+#[allow(dead_code)]
 pub fn contacts_wanted() -> usize {
     std::env::var("AGENDA_BENCH_CONTACTS")
         .ok()
@@ -24,6 +36,7 @@ pub fn contacts_wanted() -> usize {
 }
 
 /// Opens (building it the first time) the database of `contacts` contacts.
+#[allow(dead_code)]
 pub async fn bench_database(contacts: usize) -> (Db, CompanyId) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     std::fs::create_dir_all(&dir).expect("bench dir");
