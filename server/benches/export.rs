@@ -26,7 +26,6 @@ fn main() {
     runtime.block_on(run());
 }
 
-
 async fn run() {
     let contacts = common::contacts_wanted();
     let (db, company) = common::bench_database(contacts).await;

@@ -29,7 +29,6 @@ fn main() {
     runtime.block_on(run());
 }
 
-
 /// A valid CPF (check digits computed) from 9 random digits.
 fn cpf(rng: &mut fastrand::Rng) -> String {
     let mut digits: Vec<u32> = (0..9).map(|_| rng.u32(0..10)).collect();
@@ -154,7 +153,11 @@ async fn run() {
     .expect("upload");
     let uploaded = started.elapsed();
     let preview = import::preview(&db, company, id).await.expect("preview");
-    import::confirm(&db, company, id, preview.targets, DuplicatePolicy::Skip)
+    let policy = std::env::var("AGENDA_BENCH_DUPLICATES")
+        .ok()
+        .and_then(|p| DuplicatePolicy::parse(&p))
+        .unwrap_or(DuplicatePolicy::Skip);
+    import::confirm(&db, company, id, preview.targets, policy)
         .await
         .expect("confirm");
     let running = Instant::now();
@@ -168,8 +171,9 @@ async fn run() {
         .job;
     assert_eq!(job.rows_done as usize, rows, "{job:?}");
     println!(
-        "\nCSV import, {rows} rows, {:.1} MB, SQLite, duplicates: skip\n",
-        size as f64 / 1e6
+        "\nCSV import, {rows} rows, {:.1} MB, SQLite, duplicates: {}\n",
+        size as f64 / 1e6,
+        policy.as_str()
     );
     println!("| step | time | rows/s |");
     println!("|---|---|---|");

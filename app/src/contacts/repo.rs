@@ -757,32 +757,38 @@ pub async fn find_duplicates(
             let rows: Vec<(i64, String)> = sqlx::query_as(
                 "SELECT c.id, c.name FROM contact_phones p
                    JOIN contacts c ON c.company_id = p.company_id AND c.id = p.contact_id
-                  WHERE p.company_id = $1 AND p.e164 = $2 AND ($3 IS NULL OR c.id <> $3)
-                  ORDER BY c.id LIMIT 5",
+                  WHERE p.company_id = $1 AND p.e164 = $2 AND ($3 IS NULL OR c.id <> $3)",
             )
             .bind(company.0)
             .bind(phone)
             .bind(except)
             .fetch_all(pool)
             .await?;
-            found.extend(rows.into_iter().map(|(id, name)| (id, name, phone.clone())));
+            found.extend(first_five(rows).map(|(id, name)| (id, name, phone.clone())));
         }
         for email in emails {
             let rows: Vec<(i64, String)> = sqlx::query_as(
                 "SELECT c.id, c.name FROM contact_emails e
                    JOIN contacts c ON c.company_id = e.company_id AND c.id = e.contact_id
-                  WHERE e.company_id = $1 AND e.email = $2 AND ($3 IS NULL OR c.id <> $3)
-                  ORDER BY c.id LIMIT 5",
+                  WHERE e.company_id = $1 AND e.email = $2 AND ($3 IS NULL OR c.id <> $3)",
             )
             .bind(company.0)
             .bind(email)
             .bind(except)
             .fetch_all(pool)
             .await?;
-            found.extend(rows.into_iter().map(|(id, name)| (id, name, email.clone())));
+            found.extend(first_five(rows).map(|(id, name)| (id, name, email.clone())));
         }
     });
     Ok(found)
+}
+
+/// The five oldest of some matches. Sorted here rather than with ORDER BY
+/// id LIMIT 5 in SQL: SQLite answers that by walking the company's phones
+/// (or e-mails) in contact order, all of them when nothing matches.
+fn first_five(mut rows: Vec<(i64, String)>) -> impl Iterator<Item = (i64, String)> {
+    rows.sort_unstable_by_key(|(id, _)| *id);
+    rows.into_iter().take(5)
 }
 
 /// The company's organizations and groups, by name.

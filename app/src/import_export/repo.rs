@@ -581,27 +581,31 @@ pub async fn write_batch(
                         if existing.is_some() {
                             break;
                         }
-                        existing = sqlx::query_scalar(
-                            "SELECT contact_id FROM contact_phones WHERE company_id = $1 AND e164 = $2
-                              ORDER BY contact_id LIMIT 1",
+                        // The smallest id is taken here, not with MIN() or
+                        // ORDER BY … LIMIT 1 in SQL: SQLite answers those by
+                        // walking the company's phones in contact order and,
+                        // for a new number, reads them all.
+                        let ids: Vec<i64> = sqlx::query_scalar(
+                            "SELECT contact_id FROM contact_phones WHERE company_id = $1 AND e164 = $2",
                         )
                         .bind(company.0)
                         .bind(phone)
-                        .fetch_optional(&mut *tx)
+                        .fetch_all(&mut *tx)
                         .await?;
+                        existing = ids.into_iter().min();
                     }
                     for email in &contact.emails {
                         if existing.is_some() {
                             break;
                         }
-                        existing = sqlx::query_scalar(
-                            "SELECT contact_id FROM contact_emails WHERE company_id = $1 AND email = $2
-                              ORDER BY contact_id LIMIT 1",
+                        let ids: Vec<i64> = sqlx::query_scalar(
+                            "SELECT contact_id FROM contact_emails WHERE company_id = $1 AND email = $2",
                         )
                         .bind(company.0)
                         .bind(email)
-                        .fetch_optional(&mut *tx)
+                        .fetch_all(&mut *tx)
                         .await?;
+                        existing = ids.into_iter().min();
                     }
                 }
                 match (existing, policy) {
