@@ -493,6 +493,48 @@ pub enum BatchOutcome {
     Cancelled,
 }
 
+/// The contacts a batch may match, by key (the oldest per phone or e-mail).
+#[derive(Debug, Default)]
+struct Known {
+    ids: std::collections::HashSet<i64>,
+    phones: HashMap<String, i64>,
+    emails: HashMap<String, i64>,
+}
+
+impl Known {
+    /// A contact the batch wrote: later rows of the batch match it too.
+    fn add(&mut self, id: i64, contact: &StoredContact) {
+        self.ids.insert(id);
+        for phone in &contact.phones {
+            self.phones.entry(phone.clone()).or_insert(id);
+        }
+        for email in &contact.emails {
+            self.emails.entry(email.clone()).or_insert(id);
+        }
+    }
+}
+
+/// The contact IDs, phones and e-mails of a batch's rows, each as a JSON
+/// array (the lookups read them with `json_each` / `jsonb_array_elements_text`).
+fn batch_keys(rows: &[PreparedRow]) -> (String, String, String) {
+    let contacts = rows.iter().filter_map(|row| match row {
+        PreparedRow::Contact(prepared) => Some(prepared),
+        _ => None,
+    });
+    let (mut ids, mut phones, mut emails) = (Vec::new(), Vec::new(), Vec::new());
+    for prepared in contacts {
+        ids.extend(prepared.contact_id);
+        phones.extend(prepared.contact.phones.iter());
+        emails.extend(prepared.contact.emails.iter());
+    }
+    let json = |value: serde_json::Value| value.to_string();
+    (
+        json(serde_json::json!(ids)),
+        json(serde_json::json!(phones)),
+        json(serde_json::json!(emails)),
+    )
+}
+
 /// A new contact; the database assigns its id.
 const INSERT_CONTACT: &str =
     "INSERT INTO contacts (company_id, name, sort_key, address, organization_id, birth_date,
@@ -524,7 +566,7 @@ pub async fn write_batch(
 ) -> Result<BatchOutcome, sqlx::Error> {
     let now = Utc::now();
     let mut counts = BatchCounts::default();
-    let children_first = matches!(db, Db::Sqlite(_));
+    let sqlite = matches!(db, Db::Sqlite(_));
     let outcome = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let cancel: bool = sqlx::query_scalar(
@@ -541,7 +583,7 @@ pub async fn write_batch(
             // Ids found or created in this transaction only: a rolled-back
             // batch must not leave ids behind for the next one.
             let mut next_id: Option<i64> = None;
-            if children_first {
+            if sqlite {
                 sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
                 // The write lock is held (BEGIN IMMEDIATE): nobody else
                 // takes ids until the commit.
@@ -554,6 +596,45 @@ pub async fn write_batch(
             let mut organizations: HashMap<String, i64> = HashMap::new();
             let mut groups: HashMap<String, i64> = HashMap::new();
             let mut failures: Vec<RowFailure> = Vec::new();
+            // Every contact the batch could match, read in three statements
+            // (one per key) instead of one or more per row.
+            let mut known = Known::default();
+            if policy != DuplicatePolicy::Create {
+                let (ids, phones, emails) = batch_keys(rows);
+                let (ids_sql, phones_sql, emails_sql) = if sqlite {
+                    (
+                        "SELECT id, id FROM contacts WHERE company_id = $1 AND id IN (SELECT value FROM json_each($2))",
+                        "SELECT e164, contact_id FROM contact_phones WHERE company_id = $1 AND e164 IN (SELECT value FROM json_each($2))",
+                        "SELECT email, contact_id FROM contact_emails WHERE company_id = $1 AND email IN (SELECT value FROM json_each($2))",
+                    )
+                } else {
+                    (
+                        "SELECT id, id FROM contacts WHERE company_id = $1 AND id IN (SELECT jsonb_array_elements_text($2::jsonb)::bigint)",
+                        "SELECT e164, contact_id FROM contact_phones WHERE company_id = $1 AND e164 IN (SELECT jsonb_array_elements_text($2::jsonb))",
+                        "SELECT email, contact_id FROM contact_emails WHERE company_id = $1 AND email IN (SELECT jsonb_array_elements_text($2::jsonb))",
+                    )
+                };
+                let found: Vec<(i64, i64)> = sqlx::query_as(ids_sql)
+                    .bind(company.0)
+                    .bind(ids)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                known.ids.extend(found.into_iter().map(|(id, _)| id));
+                for (sql, keys, map) in [
+                    (phones_sql, phones, &mut known.phones),
+                    (emails_sql, emails, &mut known.emails),
+                ] {
+                    let found: Vec<(String, i64)> = sqlx::query_as(sql)
+                        .bind(company.0)
+                        .bind(keys)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    for (key, id) in found {
+                        let slot = map.entry(key).or_insert(id);
+                        *slot = (*slot).min(id);
+                    }
+                }
+            }
             for row in rows {
                 let prepared = match row {
                     PreparedRow::Blank => {
@@ -567,47 +648,18 @@ pub async fn write_batch(
                     PreparedRow::Contact(prepared) => prepared,
                 };
                 let contact = &prepared.contact;
-                // The existing contact this row is about, if any.
-                let mut existing: Option<i64> = None;
-                if policy != DuplicatePolicy::Create {
-                    if let Some(id) = prepared.contact_id {
-                        existing = sqlx::query_scalar("SELECT id FROM contacts WHERE company_id = $1 AND id = $2")
-                            .bind(company.0)
-                            .bind(id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    }
-                    for phone in &contact.phones {
-                        if existing.is_some() {
-                            break;
-                        }
-                        // The smallest id is taken here, not with MIN() or
-                        // ORDER BY … LIMIT 1 in SQL: SQLite answers those by
-                        // walking the company's phones in contact order and,
-                        // for a new number, reads them all.
-                        let ids: Vec<i64> = sqlx::query_scalar(
-                            "SELECT contact_id FROM contact_phones WHERE company_id = $1 AND e164 = $2",
-                        )
-                        .bind(company.0)
-                        .bind(phone)
-                        .fetch_all(&mut *tx)
-                        .await?;
-                        existing = ids.into_iter().min();
-                    }
-                    for email in &contact.emails {
-                        if existing.is_some() {
-                            break;
-                        }
-                        let ids: Vec<i64> = sqlx::query_scalar(
-                            "SELECT contact_id FROM contact_emails WHERE company_id = $1 AND email = $2",
-                        )
-                        .bind(company.0)
-                        .bind(email)
-                        .fetch_all(&mut *tx)
-                        .await?;
-                        existing = ids.into_iter().min();
-                    }
-                }
+                // The existing contact this row is about, if any: same ID,
+                // else a phone, else an e-mail in common (the oldest such
+                // contact), this batch's earlier rows included.
+                let existing: Option<i64> = if policy == DuplicatePolicy::Create {
+                    None
+                } else {
+                    prepared
+                        .contact_id
+                        .filter(|id| known.ids.contains(id))
+                        .or_else(|| contact.phones.iter().find_map(|p| known.phones.get(p).copied()))
+                        .or_else(|| contact.emails.iter().find_map(|e| known.emails.get(e).copied()))
+                };
                 match (existing, policy) {
                     (Some(_), DuplicatePolicy::Skip) => {
                         counts.skipped += 1;
@@ -725,6 +777,7 @@ pub async fn write_batch(
                             }
                         }
                         crate::insert_custom_values!(tx, company, id, &contact.custom);
+                        known.add(id, contact);
                         counts.updated += 1;
                     }
                     (None, _) if !prepared.missing_required.is_empty() => {
@@ -816,16 +869,18 @@ pub async fn write_batch(
                         crate::insert_custom_values!(tx, company, id, &contact.custom);
                             }};
                         }
-                        match reserved {
+                        let id = match reserved {
                             Some(id) => {
                                 insert_children!(id);
-                                insert_contact!(INSERT_CONTACT_WITH_ID, id);
+                                insert_contact!(INSERT_CONTACT_WITH_ID, id)
                             }
                             None => {
                                 let id = insert_contact!(INSERT_CONTACT);
                                 insert_children!(id);
+                                id
                             }
-                        }
+                        };
+                        known.add(id, contact);
                         counts.created += 1;
                     }
                 }
