@@ -493,6 +493,143 @@ pub enum BatchOutcome {
     Cancelled,
 }
 
+/// New contacts of a batch (SQLite), kept as JSON arrays to be written by
+/// [`flush_pending!`] in six statements: their lists first, the contacts
+/// last (foreign keys are deferred to the commit), so each contact's search
+/// index row is written once, by its own insert.
+#[derive(Debug, Default)]
+struct Pending {
+    ids: std::collections::HashSet<i64>,
+    contacts: Vec<serde_json::Value>,
+    phones: Vec<serde_json::Value>,
+    emails: Vec<serde_json::Value>,
+    members: Vec<serde_json::Value>,
+    values: Vec<serde_json::Value>,
+    options: Vec<serde_json::Value>,
+}
+
+impl Pending {
+    fn push(
+        &mut self,
+        id: i64,
+        organization_id: Option<i64>,
+        group_ids: &[i64],
+        contact: &StoredContact,
+    ) {
+        use serde_json::json;
+        self.ids.insert(id);
+        self.contacts.push(json!({
+            "id": id,
+            "name": contact.name,
+            "sort_key": fold(&contact.name),
+            "address": contact.address,
+            "organization_id": organization_id,
+            "birth_date": contact.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            "document": contact.document,
+            "gender": contact.gender,
+            "facebook": contact.facebook,
+            "instagram": contact.instagram,
+            "telegram": contact.telegram,
+            "website": contact.website,
+            "notes": contact.notes,
+        }));
+        for (position, phone) in contact.phones.iter().enumerate() {
+            self.phones.push(json!([id, phone, position]));
+        }
+        for (position, email) in contact.emails.iter().enumerate() {
+            self.emails.push(json!([id, email, position]));
+        }
+        for group in group_ids {
+            self.members.push(json!([id, group]));
+        }
+        for (field, value) in &contact.custom {
+            match value {
+                crate::custom_fields::values::FieldValue::Options(options) => {
+                    for option in options {
+                        self.options.push(json!([id, field, option]));
+                    }
+                }
+                value => {
+                    let (text, key, number) = crate::custom_fields::repo::value_columns(value);
+                    self.values.push(json!([id, field, text, key, number]));
+                }
+            }
+        }
+    }
+
+    fn holds(&self, id: i64) -> bool {
+        self.ids.contains(&id)
+    }
+
+    fn clear(&mut self) {
+        *self = Pending::default();
+    }
+}
+
+/// Writes and empties a [`Pending`] inside the caller's SQLite transaction.
+macro_rules! flush_pending {
+    ($tx:expr, $company:expr, $pending:expr, $job:expr, $now:expr) => {{
+        if !$pending.contacts.is_empty() {
+            let lists: [(&str, &Vec<serde_json::Value>); 5] = [
+                (
+                    "INSERT INTO contact_phones (company_id, contact_id, e164, position)
+                     SELECT $1, value ->> 0, value ->> 1, value ->> 2 FROM json_each($2)",
+                    &$pending.phones,
+                ),
+                (
+                    "INSERT INTO contact_emails (company_id, contact_id, email, position)
+                     SELECT $1, value ->> 0, value ->> 1, value ->> 2 FROM json_each($2)",
+                    &$pending.emails,
+                ),
+                (
+                    "INSERT INTO contact_group_members (company_id, contact_id, group_id)
+                     SELECT $1, value ->> 0, value ->> 1 FROM json_each($2) WHERE true
+                     ON CONFLICT DO NOTHING",
+                    &$pending.members,
+                ),
+                (
+                    "INSERT INTO contact_field_values
+                            (company_id, contact_id, field_id, value_text, value_key, value_number)
+                     SELECT $1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
+                       FROM json_each($2)",
+                    &$pending.values,
+                ),
+                (
+                    "INSERT INTO contact_field_options (company_id, contact_id, field_id, option_id)
+                     SELECT $1, value ->> 0, value ->> 1, value ->> 2 FROM json_each($2)",
+                    &$pending.options,
+                ),
+            ];
+            for (sql, rows) in lists {
+                if !rows.is_empty() {
+                    sqlx::query(sql)
+                        .bind($company.0)
+                        .bind(serde_json::Value::Array(rows.clone()).to_string())
+                        .execute(&mut *$tx)
+                        .await?;
+                }
+            }
+            sqlx::query(
+                "INSERT INTO contacts (id, company_id, name, sort_key, address, organization_id, birth_date,
+                                       document, gender, facebook, instagram, telegram, website, notes,
+                                       import_job_id, created_at, updated_at)
+                 SELECT value ->> 'id', $1, value ->> 'name', value ->> 'sort_key', value ->> 'address',
+                        value ->> 'organization_id', value ->> 'birth_date', value ->> 'document',
+                        value ->> 'gender', value ->> 'facebook', value ->> 'instagram',
+                        value ->> 'telegram', value ->> 'website', value ->> 'notes', $3, $4, $4
+                   FROM json_each($2)",
+            )
+            .bind($company.0)
+            .bind(serde_json::Value::Array(std::mem::take(&mut $pending.contacts)).to_string())
+            .bind($job)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+            $pending.clear();
+        }
+    }};
+}
+
 /// The contacts a batch may match, by key (the oldest per phone or e-mail).
 #[derive(Debug, Default)]
 struct Known {
@@ -543,14 +680,6 @@ const INSERT_CONTACT: &str =
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
      RETURNING id";
 
-/// A new contact with an id reserved by the batch (SQLite).
-const INSERT_CONTACT_WITH_ID: &str =
-    "INSERT INTO contacts (company_id, name, sort_key, address, organization_id, birth_date,
-                           document, gender, facebook, instagram, telegram, website, notes,
-                           import_job_id, created_at, updated_at, id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16)
-     RETURNING id";
-
 /// Most phones or e-mails a contact may hold after an update merges lists.
 const MAX_ENTRIES: usize = crate::contacts::form::MAX_ENTRIES;
 
@@ -599,6 +728,7 @@ pub async fn write_batch(
             // Every contact the batch could match, read in three statements
             // (one per key) instead of one or more per row.
             let mut known = Known::default();
+            let mut pending = Pending::default();
             if policy != DuplicatePolicy::Create {
                 let (ids, phones, emails) = batch_keys(rows);
                 let (ids_sql, phones_sql, emails_sql) = if sqlite {
@@ -665,6 +795,9 @@ pub async fn write_batch(
                         counts.skipped += 1;
                     }
                     (Some(id), _) => {
+                        if pending.holds(id) {
+                            flush_pending!(tx, company, pending, job, now);
+                        }
                         // Merge: lists grow, single values are replaced by
                         // the row's non-empty cells.
                         let phones: Vec<String> = sqlx::query_scalar(
@@ -807,7 +940,7 @@ pub async fn write_batch(
                             *next
                         });
                         macro_rules! insert_contact {
-                            ($sql:expr $(, $id:expr)?) => {
+                            ($sql:expr) => {
                                 sqlx::query_scalar::<_, i64>($sql)
                                     .bind(company.0)
                                     .bind(&contact.name)
@@ -824,7 +957,6 @@ pub async fn write_batch(
                                     .bind(&contact.notes)
                                     .bind(job)
                                     .bind(now)
-                                    $(.bind($id))?
                                     .fetch_one(&mut *tx)
                                     .await?
                             };
@@ -871,8 +1003,14 @@ pub async fn write_batch(
                         }
                         let id = match reserved {
                             Some(id) => {
-                                insert_children!(id);
-                                insert_contact!(INSERT_CONTACT_WITH_ID, id)
+                                // SQLite: written with the batch's other new
+                                // contacts, a handful of statements in all.
+                                let mut group_ids = Vec::with_capacity(prepared.groups.len());
+                                for group in &prepared.groups {
+                                    group_ids.push(crate::find_or_create!(&mut *tx, groups, CREATE_GROUP, company, group, now));
+                                }
+                                pending.push(id, organization_id, &group_ids, contact);
+                                id
                             }
                             None => {
                                 let id = insert_contact!(INSERT_CONTACT);
@@ -885,6 +1023,7 @@ pub async fn write_batch(
                     }
                 }
             }
+            flush_pending!(tx, company, pending, job, now);
             counts.failed = failures.len() as i64;
             for failure in &failures {
                 sqlx::query(
