@@ -124,33 +124,11 @@ async fn run() {
     let before = common::peak_rss_mib();
 
     let started = Instant::now();
-    let reader = tokio::fs::File::open(&path).await.expect("open");
-    let pieces = futures_util::stream::unfold(reader, |mut reader| async move {
-        use tokio::io::AsyncReadExt;
-        let mut buffer = vec![0u8; 1 << 20];
-        match reader.read(&mut buffer).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buffer.truncate(n);
-                Some((
-                    Ok::<_, std::io::Error>(axum::body::Bytes::from(buffer)),
-                    reader,
-                ))
-            }
-            Err(error) => Some((Err(error), reader)),
-        }
-    });
-    let id = import::store_upload(
-        &db,
-        company,
-        user,
-        "contatos.csv",
-        Box::pin(pieces),
-        u64::MAX,
-    )
-    .await
-    .map_err(|e| app::error::AppError::from(e).to_string())
-    .expect("upload");
+    let pieces = import::file_pieces(tokio::fs::File::open(&path).await.expect("open"));
+    let id = import::store_upload(&db, company, user, "contatos.csv", pieces, u64::MAX)
+        .await
+        .map_err(|e| app::error::AppError::from(e).to_string())
+        .expect("upload");
     let uploaded = started.elapsed();
     let preview = import::preview(&db, company, id).await.expect("preview");
     let policy = std::env::var("AGENDA_BENCH_DUPLICATES")

@@ -234,21 +234,9 @@ async fn import_file(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let reader = tokio::fs::File::open(file).await?;
-    let pieces = futures_util::stream::unfold(reader, |mut reader| async move {
-        use tokio::io::AsyncReadExt;
-        let mut buffer = vec![0u8; 1 << 20];
-        match reader.read(&mut buffer).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buffer.truncate(n);
-                Some((Ok(axum::body::Bytes::from(buffer)), reader))
-            }
-            Err(error) => Some((Err(error), reader)),
-        }
-    });
+    let pieces = import::file_pieces(tokio::fs::File::open(file).await?);
     let started = std::time::Instant::now();
-    let id = import::store_upload(db, company, user, &name, Box::pin(pieces), u64::MAX)
+    let id = import::store_upload(db, company, user, &name, pieces, u64::MAX)
         .await
         .map_err(|e| app::error::AppError::from(e).to_string())?;
     let preview = import::preview(db, company, id)

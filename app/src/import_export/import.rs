@@ -189,6 +189,25 @@ where
     Ok(id)
 }
 
+/// A file on disk as the pieces [`store_upload`] takes (the command line
+/// and the benchmark upload files this way).
+pub fn file_pieces(
+    file: tokio::fs::File,
+) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Unpin {
+    Box::pin(futures_util::stream::unfold(file, |mut file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buffer = vec![0u8; CHUNK_BYTES];
+        match file.read(&mut buffer).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buffer.truncate(n);
+                Some((Ok(Bytes::from(buffer)), file))
+            }
+            Err(error) => Some((Err(error), file)),
+        }
+    }))
+}
+
 /// Text of some bytes in an encoding; bad UTF-8 becomes U+FFFD (for
 /// previews and reports only, never for stored data).
 fn decode_lossy(bytes: &[u8], encoding: TextEncoding) -> String {

@@ -43,17 +43,21 @@ async fn start(database_url: &str) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn agenda");
-    let base = format!("http://127.0.0.1:{port}");
+    // Owned by a Server at once: dropping it kills and reaps the process.
+    let server = Server {
+        base: format!("http://127.0.0.1:{port}"),
+        child,
+    };
     let client = reqwest::Client::new();
     for _ in 0..300 {
-        if let Ok(response) = client.get(format!("{base}/healthz")).send().await {
+        if let Ok(response) = client.get(format!("{}/healthz", server.base)).send().await {
             if response.status() == 200 {
-                return Server { base, child };
+                return server;
             }
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("agenda did not start on {base}");
+    panic!("agenda did not start on {}", server.base);
 }
 
 async fn form(client: &reqwest::Client, url: String, fields: &[(&str, &str)]) -> Value {
