@@ -630,6 +630,49 @@ macro_rules! flush_pending {
     }};
 }
 
+/// Adds phones and e-mails (numbered from the given positions) and group
+/// memberships (groups found or created by name) to a contact inside the
+/// caller's transaction.
+macro_rules! insert_lists {
+    ($tx:expr, $company:expr, $id:expr, $group_cache:ident, $now:expr,
+     $phones:expr, $phone_start:expr, $emails:expr, $email_start:expr, $groups:expr) => {{
+        for (offset, phone) in $phones.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO contact_phones (company_id, contact_id, e164, position) VALUES ($1, $2, $3, $4)",
+            )
+            .bind($company.0)
+            .bind($id)
+            .bind(phone.as_str())
+            .bind(($phone_start + offset) as i64)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for (offset, email) in $emails.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO contact_emails (company_id, contact_id, email, position) VALUES ($1, $2, $3, $4)",
+            )
+            .bind($company.0)
+            .bind($id)
+            .bind(email.as_str())
+            .bind(($email_start + offset) as i64)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        for group in $groups {
+            let group_id = crate::find_or_create!(&mut *$tx, $group_cache, CREATE_GROUP, $company, group, $now);
+            sqlx::query(
+                "INSERT INTO contact_group_members (company_id, contact_id, group_id) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind($company.0)
+            .bind($id)
+            .bind(group_id)
+            .execute(&mut *$tx)
+            .await?;
+        }
+    }};
+}
+
 /// The contacts a batch may match, by key (the oldest per phone or e-mail).
 #[derive(Debug, Default)]
 struct Known {
@@ -863,40 +906,10 @@ pub async fn write_batch(
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
-                        for (offset, phone) in new_phones.iter().enumerate() {
-                            sqlx::query(
-                                "INSERT INTO contact_phones (company_id, contact_id, e164, position) VALUES ($1, $2, $3, $4)",
-                            )
-                            .bind(company.0)
-                            .bind(id)
-                            .bind(*phone)
-                            .bind((phones.len() + offset) as i64)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                        for (offset, email) in new_emails.iter().enumerate() {
-                            sqlx::query(
-                                "INSERT INTO contact_emails (company_id, contact_id, email, position) VALUES ($1, $2, $3, $4)",
-                            )
-                            .bind(company.0)
-                            .bind(id)
-                            .bind(*email)
-                            .bind((emails.len() + offset) as i64)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                        for group in &prepared.groups {
-                            let group_id = crate::find_or_create!(&mut *tx, groups, CREATE_GROUP, company, group, now);
-                            sqlx::query(
-                                "INSERT INTO contact_group_members (company_id, contact_id, group_id) VALUES ($1, $2, $3)
-                                 ON CONFLICT DO NOTHING",
-                            )
-                            .bind(company.0)
-                            .bind(id)
-                            .bind(group_id)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
+                        insert_lists!(
+                            tx, company, id, groups, now,
+                            new_phones, phones.len(), new_emails, emails.len(), &prepared.groups
+                        );
                         for (field, _) in &contact.custom {
                             for table in ["contact_field_values", "contact_field_options"] {
                                 sqlx::query(&format!(
@@ -964,40 +977,10 @@ pub async fn write_batch(
                         macro_rules! insert_children {
                             ($id:expr) => {{
                                 let id: i64 = $id;
-                        for (position, phone) in contact.phones.iter().enumerate() {
-                            sqlx::query(
-                                "INSERT INTO contact_phones (company_id, contact_id, e164, position) VALUES ($1, $2, $3, $4)",
-                            )
-                            .bind(company.0)
-                            .bind(id)
-                            .bind(phone)
-                            .bind(position as i64)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                        for (position, email) in contact.emails.iter().enumerate() {
-                            sqlx::query(
-                                "INSERT INTO contact_emails (company_id, contact_id, email, position) VALUES ($1, $2, $3, $4)",
-                            )
-                            .bind(company.0)
-                            .bind(id)
-                            .bind(email)
-                            .bind(position as i64)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
-                        for group in &prepared.groups {
-                            let group_id = crate::find_or_create!(&mut *tx, groups, CREATE_GROUP, company, group, now);
-                            sqlx::query(
-                                "INSERT INTO contact_group_members (company_id, contact_id, group_id) VALUES ($1, $2, $3)
-                                 ON CONFLICT DO NOTHING",
-                            )
-                            .bind(company.0)
-                            .bind(id)
-                            .bind(group_id)
-                            .execute(&mut *tx)
-                            .await?;
-                        }
+                        insert_lists!(
+                            tx, company, id, groups, now,
+                            &contact.phones, 0, &contact.emails, 0, &prepared.groups
+                        );
                         crate::insert_custom_values!(tx, company, id, &contact.custom);
                             }};
                         }
