@@ -102,6 +102,22 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// An error answered by a plain route (uploads, downloads) as the server
+/// functions answer theirs: the JSON `AppError` with its status code.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::{header, StatusCode};
+        let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            serde_json::to_string(&self).unwrap_or_default(),
+        )
+            .into_response()
+    }
+}
+
 /// Sets the HTTP status of the current response from a server function's
 /// result, so API clients see 404/422/… and not a blanket 500.
 #[cfg(feature = "ssr")]

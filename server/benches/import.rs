@@ -22,11 +22,7 @@ use app::import_export::{import, job::DuplicatePolicy, repo};
 mod common;
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(run());
+    common::block_on(run());
 }
 
 /// A valid CPF (check digits computed) from 9 random digits.

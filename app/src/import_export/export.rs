@@ -196,6 +196,27 @@ pub async fn export_stream(
     Ok(futures_util::stream::try_unfold(export, next_chunk))
 }
 
+/// A CSV file download: its type, `attachment` with `file_name`, no caching.
+pub fn csv_download(file_name: &str, body: Body) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// The route handler.
 pub async fn export_contacts(
     State(state): State<AppState>,
@@ -206,39 +227,12 @@ pub async fn export_contacts(
         return StatusCode::UNAUTHORIZED.into_response();
     };
     match export_stream(state.db.clone(), user.company_id, params).await {
-        Ok(stream) => {
-            let name = format!(
-                "attachment; filename=\"contatos-{}.csv\"",
-                chrono::Utc::now().format("%Y-%m-%d")
-            );
-            (
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static("text/csv; charset=utf-8"),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        HeaderValue::from_str(&name)
-                            .unwrap_or(HeaderValue::from_static("attachment")),
-                    ),
-                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-                ],
-                Body::from_stream(futures_util::TryStreamExt::map_ok(stream, |(bytes, _)| {
-                    bytes
-                })),
-            )
-                .into_response()
-        }
-        Err(error) => {
-            let status =
-                StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
-            (
-                status,
-                [(header::CONTENT_TYPE, "application/json")],
-                serde_json::to_string(&error).unwrap_or_default(),
-            )
-                .into_response()
-        }
+        Ok(stream) => csv_download(
+            &format!("contatos-{}.csv", chrono::Utc::now().format("%Y-%m-%d")),
+            Body::from_stream(futures_util::TryStreamExt::map_ok(stream, |(bytes, _)| {
+                bytes
+            })),
+        ),
+        Err(error) => error.into_response(),
     }
 }

@@ -13,7 +13,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use chrono::Utc;
@@ -757,16 +757,6 @@ pub struct Uploaded {
     pub id: i64,
 }
 
-fn json_error(error: &AppError) -> Response {
-    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        serde_json::to_string(error).unwrap_or_default(),
-    )
-        .into_response()
-}
-
 /// `POST /contacts/import?name=FILE`: the body is the file's bytes.
 pub async fn upload_route(
     State(state): State<AppState>,
@@ -775,7 +765,7 @@ pub async fn upload_route(
     body: Body,
 ) -> Response {
     let Some(user) = session.user else {
-        return json_error(&AppError::Unauthorized);
+        return AppError::Unauthorized.into_response();
     };
     let max = max_upload_mb() * 1_000_000;
     let stream = body.into_data_stream();
@@ -792,11 +782,11 @@ pub async fn upload_route(
         Ok(id) => (StatusCode::CREATED, axum::Json(Uploaded { id })).into_response(),
         Err(UploadError::File(FileError::TooLarge(mb))) => {
             let error = AppError::field("file", FileError::TooLarge(mb).to_string());
-            let mut response = json_error(&error);
+            let mut response = error.into_response();
             *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
             response
         }
-        Err(error) => json_error(&error.into()),
+        Err(error) => AppError::from(error).into_response(),
     }
 }
 
@@ -811,14 +801,14 @@ pub async fn error_report_route(
     Path(id): Path<i64>,
 ) -> Response {
     let Some(user) = session.user else {
-        return json_error(&AppError::Unauthorized);
+        return AppError::Unauthorized.into_response();
     };
     let db = state.db.clone();
     let company = user.company_id;
     let job = match repo::get_job(&db, company, id).await {
         Ok(Some(job)) => job,
-        Ok(None) => return json_error(&AppError::NotFound),
-        Err(error) => return json_error(&error.into()),
+        Ok(None) => return AppError::NotFound.into_response(),
+        Err(error) => return AppError::from(error).into_response(),
     };
     let headers: Vec<String> = job
         .mapping
@@ -857,22 +847,10 @@ pub async fn error_report_route(
             Ok(Some((Bytes::from(out), next)))
         }
     });
-    let name = format!("attachment; filename=\"erros-importacao-{id}.csv\"");
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment")),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
+    crate::import_export::export::csv_download(
+        &format!("erros-importacao-{id}.csv"),
         Body::from_stream(start.chain(pages)),
     )
-        .into_response()
 }
 
 /// A whole error report in memory (the command line writes it to a file).

@@ -14,6 +14,15 @@ use server::seed;
 #[allow(dead_code)] // not every bench that includes this module uses it
 pub const SEED: u64 = 2026;
 
+/// Runs a benchmark's async body on a multi-threaded runtime.
+pub fn block_on<F: std::future::Future>(body: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(body)
+}
+
 /// The process's peak resident set so far, in MiB (Linux `VmHWM`).
 #[allow(dead_code)] // not every bench that includes this module uses it
 pub fn peak_rss_mib() -> f64 {
