@@ -30,6 +30,8 @@ pub mod import_export;
 pub mod state;
 /// Tenancy: which company a request acts for.
 pub mod tenant;
+/// The contact timeline: what happened with a contact, and comments.
+pub mod timeline;
 /// Generic widgets and the application shell (sidebar, top bar).
 pub mod ui;
 
@@ -43,7 +45,7 @@ use leptos_router::{
 use crate::auth::pages::{AcceptInvitePage, AgentsPage, LoginPage, SignUpPage};
 use crate::auth::provide_current_user;
 use crate::contacts::pages::{ContactPage, ContactsPage, DirectoryPage};
-use crate::conversations::pages::ConversationsPage;
+use crate::conversations::pages::{ChannelsPage, ConversationPage, ConversationsPage};
 use crate::custom_fields::pages::CustomFieldsPage;
 use crate::i18n::{initial_locale, provide_i18n, use_i18n};
 use crate::import_export::pages::{ImportJobPage, ImportPage};
@@ -98,9 +100,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contacts/import/:id") view=ImportJobPage />
                     <Route path=path!("/contacts/:id") view=ContactPage />
                     <Route path=path!("/conversations") view=ConversationsPage />
+                    <Route path=path!("/conversations/:id") view=ConversationPage />
                     <Route path=path!("/settings/agents") view=AgentsPage />
                     <Route path=path!("/settings/organizations") view=DirectoryPage />
                     <Route path=path!("/settings/fields") view=CustomFieldsPage />
+                    <Route path=path!("/settings/channels") view=ChannelsPage />
                 </ParentRoute>
             </Routes>
         </Router>

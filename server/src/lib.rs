@@ -87,6 +87,10 @@ pub fn build_router(state: AppState) -> Router {
             get(app::import_export::export::export_contacts),
         )
         .route(
+            app::conversations::INBOUND_PATH,
+            axum::routing::post(app::conversations::inbound::inbound_route),
+        )
+        .route(
             "/contacts/import",
             axum::routing::post(app::import_export::import::upload_route),
         )

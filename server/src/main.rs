@@ -317,10 +317,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let db = open_database(&config.database_url, config.db_settings).await?;
-    let state = AppState {
-        leptos_options: leptos_options(&config),
-        db: db.clone(),
-    };
+    let state = AppState::new(leptos_options(&config), db.clone());
     let router = build_router(state);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("Agenda listening on http://{}", listener.local_addr()?);

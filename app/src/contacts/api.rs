@@ -138,6 +138,10 @@ mod server {
                 let channels = available_channels(ChannelFacts {
                     has_phone: row.phone.is_some(),
                     has_email: row.email.is_some(),
+                    has_telegram: row.telegram.is_some(),
+                    has_instagram: row.instagram.is_some(),
+                    wrote_on_facebook: row.facebook_opened,
+                    wrote_on_widget: row.widget_opened,
                 });
                 ContactSummary {
                     id: row.id,

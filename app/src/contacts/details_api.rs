@@ -76,17 +76,25 @@ mod server {
     use crate::contacts::repo::{self, ContactRecord, SaveError, StoredContact};
     use crate::contacts::store::{prepare_contact, Strictness};
     use crate::conversations::{available_channels, ChannelFacts};
+    use crate::custom_fields::model::FieldDefinition;
     use crate::custom_fields::repo as custom_repo;
     use crate::db::Db;
     use crate::error::AppError;
     use crate::state::app_state;
     use crate::tenant::CompanyId;
+    use crate::timeline::changes::{diff, snapshot_of_details, snapshot_of_stored};
+    use crate::timeline::model::EventKind;
+    use crate::timeline::repo::{EventData, NewEvent};
 
     pub fn details(record: ContactRecord) -> ContactDetails {
         let row = record.row;
         let channels = available_channels(ChannelFacts {
             has_phone: !record.phones.is_empty(),
             has_email: !record.emails.is_empty(),
+            has_telegram: row.telegram.is_some(),
+            has_instagram: row.instagram.is_some(),
+            wrote_on_facebook: row.facebook_opened,
+            wrote_on_widget: row.widget_opened,
         });
         ContactDetails {
             id: row.id,
@@ -155,7 +163,7 @@ mod server {
         company: CompanyId,
         contact: Option<i64>,
         form: &ContactForm,
-    ) -> Result<StoredContact, AppError> {
+    ) -> Result<(StoredContact, Vec<FieldDefinition>), AppError> {
         let db = app_state()?.db;
         let definitions = custom_repo::list_fields(&db, company, false).await?;
         let held = match contact {
@@ -169,7 +177,34 @@ mod server {
             Utc::now().date_naive(),
             Strictness::Form,
         )
+        .map(|stored| (stored, definitions.clone()))
         .map_err(AppError::Validation)
+    }
+
+    /// The "edited" timeline event for replacing `old` with `new` (`None`
+    /// when nothing shown changed).
+    async fn edit_event(
+        db: &Db,
+        company: CompanyId,
+        actor: i64,
+        old: &ContactDetails,
+        new: &StoredContact,
+        definitions: &[FieldDefinition],
+    ) -> Result<Option<NewEvent>, AppError> {
+        let (organizations, groups) = repo::directory(db, company).await?;
+        let changes = diff(
+            &snapshot_of_details(old),
+            &snapshot_of_stored(
+                new,
+                &organizations.into_iter().collect(),
+                &groups.into_iter().collect(),
+                definitions,
+            ),
+        );
+        Ok((!changes.is_empty()).then(|| {
+            NewEvent::new(old.id, EventKind::Edited, Some(actor))
+                .with_data(&EventData::Edited { changes })
+        }))
     }
 
     fn save_error(error: SaveError) -> AppError {
@@ -184,15 +219,19 @@ mod server {
     }
 
     pub async fn save(id: Option<i64>, form: ContactForm) -> Result<ContactDetails, AppError> {
-        let company = require_user()?.company_id;
+        let user = require_user()?;
+        let company = user.company_id;
         let db = app_state()?.db;
-        let contact = stored(company, id, &form).await?;
+        let (contact, definitions) = stored(company, id, &form).await?;
         let id = match id {
-            None => repo::create_contact(&db, company, &contact)
+            None => repo::create_contact(&db, company, &contact, Some(user.user_id))
                 .await
                 .map_err(save_error)?,
             Some(id) => {
-                repo::update_contact(&db, company, id, &contact)
+                let old = load(&db, company, id).await?;
+                let event =
+                    edit_event(&db, company, user.user_id, &old, &contact, &definitions).await?;
+                repo::update_contact(&db, company, id, &contact, event.as_ref())
                     .await
                     .map_err(save_error)?;
                 id

@@ -21,6 +21,11 @@ pub struct ContactListRow {
     pub phone: Option<String>,
     /// Main e-mail.
     pub email: Option<String>,
+    pub telegram: Option<String>,
+    pub instagram: Option<String>,
+    /// The customer wrote through Facebook Messenger / the web widget.
+    pub facebook_opened: bool,
+    pub widget_opened: bool,
 }
 
 /// The part of the list query shared by every plan: the search predicate
@@ -39,7 +44,10 @@ macro_rules! list_sql {
                (SELECT p.e164 FROM contact_phones p
                  WHERE p.contact_id = c.id ORDER BY p.position LIMIT 1) AS phone,
                (SELECT e.email FROM contact_emails e
-                 WHERE e.contact_id = c.id ORDER BY e.position LIMIT 1) AS email
+                 WHERE e.contact_id = c.id ORDER BY e.position LIMIT 1) AS email,
+               c.telegram, c.instagram,
+               c.facebook_opened_at IS NOT NULL AS facebook_opened,
+               c.widget_opened_at IS NOT NULL AS widget_opened
           FROM "#,
             $from,
             r#"
@@ -498,6 +506,12 @@ pub struct ContactRow {
     pub photo: Option<String>,
     pub created_at: chrono::DateTime<Utc>,
     pub updated_at: chrono::DateTime<Utc>,
+    /// The customer wrote through Facebook Messenger / the web widget
+    /// (read by [`get_contact`] only).
+    #[sqlx(default)]
+    pub facebook_opened: bool,
+    #[sqlx(default)]
+    pub widget_opened: bool,
 }
 
 /// A contact with its phones (E.164), e-mails and groups.
@@ -518,7 +532,9 @@ pub async fn get_contact(
 ) -> Result<Option<ContactRecord>, sqlx::Error> {
     const ROW: &str = "SELECT c.id, c.name, c.address, c.birth_date, c.document, c.gender,
                 c.organization_id, o.name AS organization_name, c.facebook, c.instagram,
-                c.telegram, c.website, c.notes, c.photo, c.created_at, c.updated_at
+                c.telegram, c.website, c.notes, c.photo, c.created_at, c.updated_at,
+                c.facebook_opened_at IS NOT NULL AS facebook_opened,
+                c.widget_opened_at IS NOT NULL AS widget_opened
            FROM contacts c
            LEFT JOIN organizations o ON o.company_id = c.company_id AND o.id = c.organization_id
           WHERE c.company_id = $1 AND c.id = $2";
@@ -622,11 +638,13 @@ macro_rules! write_contact_lists {
     }};
 }
 
-/// Creates a contact; returns its id.
+/// Creates a contact added through the form by `created_by`; returns its
+/// id. (Its timeline's "created" entry is read from the row.)
 pub async fn create_contact(
     db: &Db,
     company: CompanyId,
     contact: &StoredContact,
+    created_by: Option<i64>,
 ) -> Result<i64, SaveError> {
     let now = Utc::now();
     let id = with_db!(db, pool => {
@@ -634,8 +652,8 @@ pub async fn create_contact(
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO contacts (company_id, name, sort_key, address, organization_id, birth_date,
                                    document, gender, facebook, instagram, telegram, website, notes,
-                                   created_at, updated_at)
-             VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+                                   created_at, updated_at, created_by)
+             VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id",
         )
         .bind(company.0)
         .bind(&contact.name)
@@ -650,6 +668,7 @@ pub async fn create_contact(
         .bind(&contact.website)
         .bind(&contact.notes)
         .bind(now)
+        .bind(created_by)
         .fetch_one(&mut *tx)
         .await?;
         write_contact_lists!(tx, company, id, contact);
@@ -666,12 +685,14 @@ pub async fn create_contact(
     Ok(id)
 }
 
-/// Replaces a contact's details and lists.
+/// Replaces a contact's details and lists, and appends `event` (what
+/// changed) to its timeline in the same transaction.
 pub async fn update_contact(
     db: &Db,
     company: CompanyId,
     id: i64,
     contact: &StoredContact,
+    event: Option<&crate::timeline::repo::NewEvent>,
 ) -> Result<(), SaveError> {
     let now = Utc::now();
     with_db!(db, pool => {
@@ -716,6 +737,9 @@ pub async fn update_contact(
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        if let Some(event) = event {
+            crate::insert_timeline_event!(tx, company, event);
+        }
         tx.commit().await?;
     });
     Ok(())

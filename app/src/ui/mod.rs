@@ -27,3 +27,12 @@ pub fn browser_effect(f: impl Fn() + 'static) {
         let _ = f;
     }
 }
+
+/// "2026-11-25T03:30:00Z" → "25/11/2026 03:30 UTC" (the same on the server
+/// and in the browser, so hydration matches).
+pub fn display_time(rfc3339: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(at) => at.format("%d/%m/%Y %H:%M UTC").to_string(),
+        Err(_) => rfc3339.to_string(),
+    }
+}

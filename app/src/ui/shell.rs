@@ -49,6 +49,7 @@ fn Sidebar() -> impl IntoView {
                             <A href="/settings/agents" attr:class="sidebar__link">{move || i18n.t().nav_agents}</A>
                             <A href="/settings/organizations" attr:class="sidebar__link">{move || i18n.t().nav_directory}</A>
                             <A href="/settings/fields" attr:class="sidebar__link">{move || i18n.t().nav_custom_fields}</A>
+                            <A href="/settings/channels" attr:class="sidebar__link">{move || i18n.t().nav_channels}</A>
                         </div>
                     })
                 })}

@@ -80,7 +80,7 @@ async fn a_contact_is_created_read_updated_and_deleted(backend: Backend) {
     assert_eq!(created["website"], "https://joao.com.br");
     assert_eq!(
         created["channels"],
-        json!(["whatsapp", "sms", "call", "email"])
+        json!(["whatsapp", "sms", "call", "email", "instagram"])
     );
     let id = created["id"].as_i64().expect("id");
 

@@ -360,10 +360,7 @@ pub async fn spawn_with(db: Db, database: TestDatabase) -> TestApp {
         database_url: database.url.clone(),
         db_settings: DbSettings::default(),
     };
-    let state = AppState {
-        leptos_options: leptos_options(&config),
-        db: db.clone(),
-    };
+    let state = AppState::new(leptos_options(&config), db.clone());
     let router = build_router(state);
     tokio::spawn(async move {
         axum::serve(listener, router).await.expect("serve");

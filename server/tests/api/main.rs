@@ -6,6 +6,7 @@
 mod accounts;
 mod contact_details;
 mod contacts;
+mod conversations;
 mod custom_fields;
 mod database;
 mod directory;

@@ -78,7 +78,7 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
         app.post_json(
             &client_a,
             "/api/contacts/update",
-            &serde_json::json!({"id": a_ids[0], "form": {"name": "Ana da Empresa A", "custom": {"cpf": "529.982.247-25"}}}),
+            &serde_json::json!({"id": a_ids[0], "form": {"name": "Ana da Empresa A", "phones": ["(11) 98765-4321"], "emails": ["ana@a.example"], "custom": {"cpf": "529.982.247-25"}}}),
         )
         .await,
     )
@@ -112,6 +112,59 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
         .await;
         assert_eq!(status, 200, "{job}");
         assert_eq!(job["status"], "uploaded", "{job}");
+    };
+
+    // A's conversation, comment and inbound token.
+    let a_contact = a_ids[0].to_string();
+    let (status, a_chat) = json(
+        app.post_as(
+            &client_a,
+            "/api/conversations/start",
+            &[("contact_id", a_contact.as_str()), ("channel", "whatsapp")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{a_chat}");
+    let a_chat = a_chat["id"].to_string();
+    let (status, a_comment) = json(
+        app.post_as(
+            &client_a,
+            "/api/timeline/comment",
+            &[("contact_id", a_contact.as_str()), ("text", "Nota de A")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{a_comment}");
+    let a_comment = a_comment.to_string();
+    let a_token = crate::conversations::inbound_token(&app, &client_a).await;
+    let a_chat_is_intact = || async {
+        let (status, chat) = json(
+            app.post_as(
+                &client_a,
+                "/api/conversations/get",
+                &[("id", a_chat.as_str())],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{chat}");
+        assert_eq!(chat["summary"]["status"], "open", "{chat}");
+        assert_eq!(chat["summary"]["message_count"], 0, "{chat}");
+        let (_, timeline) = json(
+            app.post_as(
+                &client_a,
+                "/api/timeline/list",
+                &[("contact_id", a_contact.as_str())],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            timeline["events"][0]["detail"]["text"], "Nota de A",
+            "{timeline}"
+        );
     };
 
     let mut paths: Vec<(&str, String)> = leptos::server_fn::axum::server_fn_paths()
@@ -285,6 +338,71 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
                     .await
                     .expect("request");
                 assert_eq!(response.status(), 404);
+            }
+            "/api/conversations/start" => {
+                let (status, body) = json(
+                    app.post_as(&client_b, path, &[("contact_id", a_contact.as_str()), ("channel", "whatsapp")]).await,
+                )
+                .await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+            }
+            "/api/conversations/get" | "/api/conversations/send" | "/api/conversations/close"
+            | "/api/conversations/reopen" => {
+                let (status, body) = json(
+                    app.post_as(&client_b, path, &[("id", a_chat.as_str()), ("text", "Mensagem de B")]).await,
+                )
+                .await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+                a_chat_is_intact().await;
+            }
+            "/api/conversations/list" => {
+                for filter in [serde_json::json!({}), serde_json::json!({"query": "Ana"})] {
+                    let body = serde_json::json!({"filter": filter, "after": null});
+                    let (status, page) = json(app.post_json(&client_b, path, &body).await).await;
+                    assert_eq!(status, 200, "{page}");
+                    assert!(!page.to_string().contains("Empresa A"), "{path}: {page}");
+                }
+            }
+            "/api/conversations/of_contact" | "/api/timeline/list" => {
+                let (status, body) = json(app.post_as(&client_b, path, &[("contact_id", a_contact.as_str())]).await).await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+            }
+            "/api/conversations/agents" => {
+                let (status, agents) = json(app.post_as(&client_b, path, &[]).await).await;
+                assert_eq!(status, 200);
+                let ids: Vec<i64> = agents.as_array().expect("agents").iter().filter_map(|a| a["id"].as_i64()).collect();
+                assert!(!ids.contains(&a_admin), "{agents}");
+            }
+            "/api/inbound/show" | "/api/inbound/rotate" => {
+                let (status, _) = json(app.post_as(&client_b, path, &[]).await).await;
+                assert_eq!(status, 200, "{path}");
+                // A's token still works, and still files into A.
+                let (status, received) = crate::conversations::inbound(
+                    &app,
+                    Some(&a_token),
+                    &serde_json::json!({"channel": "sms", "from": "+5511955554444", "text": "Oi"}),
+                )
+                .await;
+                assert_eq!(status, 200, "{received}");
+                let id = received["contact_id"].to_string();
+                let (status, _) = json(app.post_as(&client_a, "/api/contacts/get", &[("id", id.as_str())]).await).await;
+                assert_eq!(status, 200, "filed into A");
+            }
+            "/api/timeline/comment" => {
+                let (status, body) = json(
+                    app.post_as(&client_b, path, &[("contact_id", a_contact.as_str()), ("text", "Intruso")]).await,
+                )
+                .await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+                a_chat_is_intact().await;
+            }
+            "/api/timeline/edit_comment" | "/api/timeline/delete_comment" => {
+                let (status, body) = json(
+                    app.post_as(&client_b, path, &[("id", a_comment.as_str()), ("text", "Mudado por B")]).await,
+                )
+                .await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+                a_chat_is_intact().await;
             }
             "/api/agents/list" => {
                 let listed = members(&app, &client_b).await;

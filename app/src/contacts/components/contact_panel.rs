@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::contacts::components::{Avatar, ContactInfo};
+use crate::contacts::components::{Avatar, ContactInfo, StartConversationMenu};
 use crate::contacts::details_api::get_contact;
 use crate::i18n::use_i18n;
+use crate::timeline::components::Timeline;
 use crate::ui::{ErrorMessage, SlideOver};
 
 /// The panel for contact `id`.
@@ -39,6 +40,8 @@ pub fn ContactPanel(
                     .into_any(),
                     Ok(details) => {
                         let id = details.id;
+                        let show_timeline = RwSignal::new(false);
+                        let info = details.clone();
                         view! {
                             <SlideOver title=details.name.clone() on_close class="contact-panel">
                                 <div class="contact-panel__who">
@@ -46,8 +49,19 @@ pub fn ContactPanel(
                                     <p class="contact-panel__id">
                                         {move || i18n.t().col_contact_id} ": " <strong>{id}</strong>
                                     </p>
+                                    <button type="button" class="icon-button contact-panel__timeline-toggle"
+                                        aria-pressed=move || show_timeline.get().to_string()
+                                        aria-label=move || if show_timeline.get() { i18n.t().timeline_hide } else { i18n.t().timeline_show }
+                                        title=move || if show_timeline.get() { i18n.t().timeline_hide } else { i18n.t().timeline_show }
+                                        on:click=move |_| show_timeline.update(|s| *s = !*s)>
+                                        <span aria-hidden="true">"🕓"</span>
+                                    </button>
                                 </div>
-                                <ContactInfo contact=details />
+                                <StartConversationMenu contact_id=id channels=details.channels.clone() contact_name=details.name.clone() />
+                                <Show when=move || show_timeline.get() fallback=move || view! { <ContactInfo contact=info.clone() /> }>
+                                    <h3 class="section-title">{move || i18n.t().tab_timeline}</h3>
+                                    <Timeline contact_id=id />
+                                </Show>
                                 <footer class="contact-panel__footer">
                                     <button type="button" class="button" on:click=move |_| on_edit.run(id)>
                                         {move || i18n.t().edit}

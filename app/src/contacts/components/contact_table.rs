@@ -122,7 +122,7 @@ fn ContactRow(contact: ContactSummary) -> impl IntoView {
                 <a class="contact-table__link" href=href>{contact.name.clone()}</a>
             </td>
             <td>
-                <StartConversationMenu channels=contact.channels contact_name=contact.name />
+                <StartConversationMenu contact_id=contact.id channels=contact.channels contact_name=contact.name />
             </td>
             <td class="contact-table__id">{contact.id}</td>
             <td class="contact-table__phone">{contact.phone.unwrap_or_default()}</td>

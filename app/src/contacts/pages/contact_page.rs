@@ -10,8 +10,10 @@ use crate::contacts::components::{ContactInfo, ContactPhoto, StartConversationMe
 use crate::contacts::details_api::{delete_contact, get_contact};
 use crate::contacts::model::ContactDetails;
 use crate::contacts::urls::{list_url, Panel};
+use crate::conversations::components::ContactConversations;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::timeline::components::Timeline;
 use crate::ui::ErrorMessage;
 
 /// The contact page.
@@ -69,9 +71,6 @@ fn ContactView(contact: ContactDetails) -> impl IntoView {
             }
         });
     };
-    let created = contact.created_at.clone();
-    let imported = contact.imported_from.clone();
-    let updated = (contact.updated_at != contact.created_at).then(|| contact.updated_at.clone());
     view! {
         <header class="contact-header">
             <ContactPhoto id name=contact.name.clone() photo_url=contact.photo_url.clone() />
@@ -80,7 +79,7 @@ fn ContactView(contact: ContactDetails) -> impl IntoView {
                 <p class="contact-header__id">{move || t().col_contact_id} ": " <strong>{id}</strong></p>
             </div>
             <div class="contact-header__actions">
-                <StartConversationMenu channels=contact.channels.clone() contact_name=contact.name.clone() />
+                <StartConversationMenu contact_id=id channels=contact.channels.clone() contact_name=contact.name.clone() />
                 <a class="button" href=list_url("", Panel::Edit(id))>{move || t().edit}</a>
                 <button type="button" class="button button--danger" on:click=move |_| confirming.set(true)>
                     {move || t().delete}
@@ -116,33 +115,11 @@ fn ContactView(contact: ContactDetails) -> impl IntoView {
                 </div>
                 <div role="tabpanel" class="tabs__panel">
                     {move || match tab.get() {
-                        Tab::Timeline => view! {
-                            <ol class="timeline">
-                                {updated.clone().map(|at| view! {
-                                    <li class="timeline__event"><time datetime=at.clone()>{display_time(&at)}</time> {move || t().timeline_updated}</li>
-                                })}
-                                <li class="timeline__event"><time datetime=created.clone()>{display_time(&created)}</time> {
-                                    match imported.clone() {
-                                        Some(origin) => view! {
-                                            <span>{move || t().timeline_imported} " “" {origin.file_name.clone()} "” " {move || t().import_by} " " {origin.by.clone()}</span>
-                                        }.into_any(),
-                                        None => view! { <span>{move || t().timeline_created}</span> }.into_any(),
-                                    }
-                                }</li>
-                            </ol>
-                        }.into_any(),
-                        Tab::Conversations => view! { <p class="empty-state">{move || t().conversations_none}</p> }.into_any(),
+                        Tab::Timeline => view! { <Timeline contact_id=id /> }.into_any(),
+                        Tab::Conversations => view! { <ContactConversations contact_id=id /> }.into_any(),
                     }}
                 </div>
             </section>
         </div>
-    }
-}
-
-/// "2026-11-25T03:30:00Z" → "25/11/2026 03:30 UTC".
-fn display_time(rfc3339: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(at) => at.format("%d/%m/%Y %H:%M UTC").to_string(),
-        Err(_) => rfc3339.to_string(),
     }
 }

@@ -1,0 +1,698 @@
+//! All SQL of conversations, messages and the inbound endpoint's tokens.
+//! Every function takes the caller's [`CompanyId`] and scopes every
+//! statement by it; every change a timeline records is written in the same
+//! transaction as its event.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::FromRow;
+
+use crate::contacts::phone::format_phone;
+use crate::contacts::search::fold;
+use crate::conversations::inbound::Address;
+use crate::conversations::model::{
+    preview, ConversationStatus, ConversationSummary, Direction, Message,
+};
+use crate::conversations::{Channel, ChannelFacts};
+use crate::db::{BeginWrite, Db};
+use crate::tenant::CompanyId;
+use crate::timeline::model::EventKind;
+use crate::timeline::repo::{EventData, NewEvent};
+use crate::{insert_timeline_event, with_db};
+
+/// The summary's columns: the conversation, its contact's name and
+/// addresses, the agents' names.
+const SUMMARY: &str = "
+    SELECT v.id, v.contact_id, c.name AS contact_name, v.channel, v.status,
+           a.name AS assigned_to, s.name AS started_by, v.started_at, v.closed_at,
+           v.last_message_at, v.last_message, v.message_count,
+           (SELECT p.e164 FROM contact_phones p
+             WHERE p.contact_id = c.id ORDER BY p.position LIMIT 1) AS phone,
+           (SELECT e.email FROM contact_emails e
+             WHERE e.contact_id = c.id ORDER BY e.position LIMIT 1) AS email,
+           c.telegram, c.instagram, c.facebook
+      FROM conversations v
+      JOIN contacts c ON c.company_id = v.company_id AND c.id = v.contact_id
+      LEFT JOIN users a ON a.company_id = v.company_id AND a.id = v.assigned_to
+      LEFT JOIN users s ON s.company_id = v.company_id AND s.id = v.started_by";
+
+#[derive(Debug, FromRow)]
+struct SummaryRow {
+    id: i64,
+    contact_id: i64,
+    contact_name: String,
+    channel: String,
+    status: String,
+    assigned_to: Option<String>,
+    started_by: Option<String>,
+    started_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+    last_message_at: DateTime<Utc>,
+    last_message: Option<String>,
+    message_count: i64,
+    phone: Option<String>,
+    email: Option<String>,
+    telegram: Option<String>,
+    instagram: Option<String>,
+    facebook: Option<String>,
+}
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Option<(ConversationSummary, DateTime<Utc>)> {
+        let channel = Channel::parse(&self.channel)?;
+        let address = match channel {
+            Channel::WhatsApp | Channel::Sms | Channel::Call => {
+                self.phone.as_deref().map(format_phone)
+            }
+            Channel::Email => self.email,
+            Channel::Telegram => self.telegram.map(|h| format!("@{h}")),
+            Channel::Instagram => self.instagram.map(|h| format!("@{h}")),
+            Channel::Facebook => self.facebook,
+            Channel::Widget => None,
+        };
+        Some((
+            ConversationSummary {
+                id: self.id,
+                contact_id: self.contact_id,
+                contact_name: self.contact_name,
+                channel,
+                status: ConversationStatus::parse(&self.status)?,
+                assigned_to: self.assigned_to,
+                started_by: self.started_by,
+                started_at: rfc3339(self.started_at),
+                closed_at: self.closed_at.map(rfc3339),
+                last_message_at: rfc3339(self.last_message_at),
+                preview: self.last_message,
+                message_count: self.message_count,
+                address,
+            },
+            self.last_message_at,
+        ))
+    }
+}
+
+/// What a contact's data allows (see [`crate::conversations::available_channels`]);
+/// `None` when the contact does not exist in the company.
+pub async fn channel_facts(
+    db: &Db,
+    company: CompanyId,
+    contact: i64,
+) -> Result<Option<ChannelFacts>, sqlx::Error> {
+    let row: Option<(bool, bool, bool, bool, bool, bool)> = with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM contact_phones p WHERE p.company_id = c.company_id AND p.contact_id = c.id),
+                    EXISTS (SELECT 1 FROM contact_emails e WHERE e.company_id = c.company_id AND e.contact_id = c.id),
+                    c.telegram IS NOT NULL, c.instagram IS NOT NULL,
+                    c.facebook_opened_at IS NOT NULL, c.widget_opened_at IS NOT NULL
+               FROM contacts c WHERE c.company_id = $1 AND c.id = $2",
+        )
+        .bind(company.0)
+        .bind(contact)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(row.map(
+        |(
+            has_phone,
+            has_email,
+            has_telegram,
+            has_instagram,
+            wrote_on_facebook,
+            wrote_on_widget,
+        )| {
+            ChannelFacts {
+                has_phone,
+                has_email,
+                has_telegram,
+                has_instagram,
+                wrote_on_facebook,
+                wrote_on_widget,
+            }
+        },
+    ))
+}
+
+/// Starts a conversation with a contact on a channel, assigned to the agent
+/// who starts it, and records it on the contact's timeline. An open
+/// conversation on that channel is continued instead. Returns its id and
+/// whether it is new.
+pub async fn start(
+    db: &Db,
+    company: CompanyId,
+    contact: i64,
+    channel: Channel,
+    agent: i64,
+) -> Result<(i64, bool), sqlx::Error> {
+    let now = Utc::now();
+    let outcome = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let open: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM conversations
+              WHERE company_id = $1 AND contact_id = $2 AND channel = $3 AND status = 'open'",
+        )
+        .bind(company.0)
+        .bind(contact)
+        .bind(channel.slug())
+        .fetch_all(&mut *tx)
+        .await?;
+        if let Some(id) = open.into_iter().max() {
+            (id, false)
+        } else {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO conversations (company_id, contact_id, channel, status, assigned_to,
+                                            started_by, started_at, last_message_at)
+                 VALUES ($1, $2, $3, 'open', $4, $4, $5, $5) RETURNING id",
+            )
+            .bind(company.0)
+            .bind(contact)
+            .bind(channel.slug())
+            .bind(agent)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let event = NewEvent::new(contact, EventKind::ConversationStarted, Some(agent))
+                .about(id)
+                .with_data(&EventData::Conversation { channel, by_customer: false });
+            insert_timeline_event!(tx, company, &event);
+            tx.commit().await?;
+            (id, true)
+        }
+    });
+    Ok(outcome)
+}
+
+/// One conversation of the company.
+pub async fn get(
+    db: &Db,
+    company: CompanyId,
+    id: i64,
+) -> Result<Option<ConversationSummary>, sqlx::Error> {
+    let sql = format!("{SUMMARY} WHERE v.company_id = $1 AND v.id = $2");
+    let row: Option<SummaryRow> = with_db!(db, pool => {
+        sqlx::query_as(&sql).bind(company.0).bind(id).fetch_optional(pool).await?
+    });
+    Ok(row.and_then(SummaryRow::into_summary).map(|(s, _)| s))
+}
+
+#[derive(Debug, FromRow)]
+struct MessageRow {
+    id: i64,
+    direction: String,
+    author: Option<String>,
+    body: String,
+    sent_at: DateTime<Utc>,
+    delivery: String,
+}
+
+/// The last `limit` messages of a conversation, oldest first.
+pub async fn messages(
+    db: &Db,
+    company: CompanyId,
+    conversation: i64,
+    limit: u32,
+) -> Result<Vec<Message>, sqlx::Error> {
+    let rows: Vec<MessageRow> = with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT m.id, m.direction, u.name AS author, m.body, m.sent_at, m.delivery
+               FROM messages m
+               LEFT JOIN users u ON u.company_id = m.company_id AND u.id = m.author_id
+              WHERE m.company_id = $1 AND m.conversation_id = $2
+              ORDER BY m.id DESC LIMIT $3",
+        )
+        .bind(company.0)
+        .bind(conversation)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows
+        .into_iter()
+        .rev()
+        .map(|row| Message {
+            id: row.id,
+            direction: if row.direction == "in" {
+                Direction::In
+            } else {
+                Direction::Out
+            },
+            author: row.author,
+            body: row.body,
+            sent_at: rfc3339(row.sent_at),
+            delivery: row.delivery,
+        })
+        .collect())
+}
+
+/// Inserts a message and moves the conversation's last activity, inside the
+/// caller's transaction; evaluates to the message's id.
+macro_rules! append_message {
+    ($tx:expr, $company:expr, $conversation:expr, $direction:expr, $author:expr, $body:expr, $now:expr, $delivery:expr) => {{
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO messages (company_id, conversation_id, direction, author_id, body, sent_at, delivery)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind($company.0)
+        .bind($conversation)
+        .bind($direction)
+        .bind($author)
+        .bind($body)
+        .bind($now)
+        .bind($delivery)
+        .fetch_one(&mut *$tx)
+        .await?;
+        sqlx::query(
+            "UPDATE conversations SET last_message_at = $1, last_message = $2,
+                    message_count = message_count + 1
+              WHERE company_id = $3 AND id = $4",
+        )
+        .bind($now)
+        .bind(preview($body))
+        .bind($company.0)
+        .bind($conversation)
+        .execute(&mut *$tx)
+        .await?;
+        id
+    }};
+}
+
+/// Why an agent's message was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendRefusal {
+    NotFound,
+    Closed,
+}
+
+/// Stores an agent's message (delivery `pending`) and updates the
+/// conversation's last activity; the message's id.
+pub async fn record_outbound(
+    db: &Db,
+    company: CompanyId,
+    conversation: i64,
+    agent: i64,
+    body: &str,
+) -> Result<Result<i64, SendRefusal>, sqlx::Error> {
+    let now = Utc::now();
+    let outcome = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let status: Option<String> = sqlx::query_scalar(
+            "SELECT status FROM conversations WHERE company_id = $1 AND id = $2",
+        )
+        .bind(company.0)
+        .bind(conversation)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match status.as_deref() {
+            None => Err(SendRefusal::NotFound),
+            Some("closed") => Err(SendRefusal::Closed),
+            Some(_) => {
+                let id = append_message!(tx, company, conversation, "out", Some(agent), body, now, "pending");
+                tx.commit().await?;
+                Ok(id)
+            }
+        }
+    });
+    Ok(outcome)
+}
+
+/// Records what the gateway did with a message.
+pub async fn set_delivery(
+    db: &Db,
+    company: CompanyId,
+    message: i64,
+    delivery: &str,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query("UPDATE messages SET delivery = $1 WHERE company_id = $2 AND id = $3")
+            .bind(delivery)
+            .bind(company.0)
+            .bind(message)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Closes or reopens a conversation and records it on the contact's
+/// timeline. `None` when it does not exist in the company; `Some(false)`
+/// when it already had that status (nothing recorded).
+pub async fn set_status(
+    db: &Db,
+    company: CompanyId,
+    conversation: i64,
+    status: ConversationStatus,
+    agent: i64,
+) -> Result<Option<bool>, sqlx::Error> {
+    let now = Utc::now();
+    let outcome = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let found: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT contact_id, channel, status, started_by FROM conversations
+              WHERE company_id = $1 AND id = $2",
+        )
+        .bind(company.0)
+        .bind(conversation)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match found {
+            None => None,
+            Some((_, _, current, _)) if current == status.slug() => Some(false),
+            Some((contact, channel, _, _)) => {
+                sqlx::query(
+                    "UPDATE conversations SET status = $1, closed_at = $2,
+                            assigned_to = COALESCE(assigned_to, $3)
+                      WHERE company_id = $4 AND id = $5",
+                )
+                .bind(status.slug())
+                .bind((status == ConversationStatus::Closed).then_some(now))
+                .bind(agent)
+                .bind(company.0)
+                .bind(conversation)
+                .execute(&mut *tx)
+                .await?;
+                let kind = match status {
+                    ConversationStatus::Closed => EventKind::ConversationClosed,
+                    ConversationStatus::Open => EventKind::ConversationReopened,
+                };
+                let channel = Channel::parse(&channel).unwrap_or(Channel::WhatsApp);
+                let event = NewEvent::new(contact, kind, Some(agent))
+                    .about(conversation)
+                    .with_data(&EventData::Conversation { channel, by_customer: false });
+                insert_timeline_event!(tx, company, &event);
+                tx.commit().await?;
+                Some(true)
+            }
+        }
+    });
+    Ok(outcome)
+}
+
+/// A contact's conversations, newest first, before conversation `before`.
+pub async fn of_contact(
+    db: &Db,
+    company: CompanyId,
+    contact: i64,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Vec<ConversationSummary>, sqlx::Error> {
+    let sql = format!(
+        "{SUMMARY} WHERE v.company_id = $1 AND v.contact_id = $2 AND v.id < $3
+          ORDER BY v.id DESC LIMIT $4"
+    );
+    let rows: Vec<SummaryRow> = with_db!(db, pool => {
+        sqlx::query_as(&sql)
+            .bind(company.0)
+            .bind(contact)
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .filter_map(SummaryRow::into_summary)
+        .map(|(s, _)| s)
+        .collect())
+}
+
+/// The list's filter as the query binds it.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub channel: Option<Channel>,
+    pub status: Option<ConversationStatus>,
+    pub agent: Option<i64>,
+    pub started_from: Option<DateTime<Utc>>,
+    pub started_before: Option<DateTime<Utc>>,
+    /// Only these contacts' conversations (the search's matches).
+    pub contacts: Option<Vec<i64>>,
+}
+
+/// The conversations module's list: most recent activity first, keyset
+/// paged on (last activity, id). Returns each row's keyset position.
+pub async fn list(
+    db: &Db,
+    company: CompanyId,
+    query: &ListQuery,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: u32,
+) -> Result<Vec<(ConversationSummary, (DateTime<Utc>, i64))>, sqlx::Error> {
+    let contacts = match db {
+        Db::Sqlite(_) => "SELECT value FROM json_each($7)",
+        Db::Postgres(_) => "SELECT jsonb_array_elements_text(CAST($7 AS jsonb))::bigint",
+    };
+    let sql = format!(
+        "{SUMMARY}
+          WHERE v.company_id = $1
+            AND ($2 IS NULL OR v.channel = $2)
+            AND ($3 IS NULL OR v.status = $3)
+            AND ($4 IS NULL OR v.assigned_to = $4)
+            AND ($5 IS NULL OR v.started_at >= $5)
+            AND ($6 IS NULL OR v.started_at < $6)
+            AND ($7 IS NULL OR v.contact_id IN ({contacts}))
+            AND ($8 IS NULL OR (v.last_message_at, v.id) < ($8, $9))
+          ORDER BY v.last_message_at DESC, v.id DESC
+          LIMIT $10"
+    );
+    let (after_at, after_id) = (after.map(|a| a.0), after.map_or(0, |a| a.1));
+    let contacts = query
+        .contacts
+        .as_deref()
+        .map(crate::contacts::repo::json_ids);
+    let rows: Vec<SummaryRow> = with_db!(db, pool => {
+        sqlx::query_as(&sql)
+            .bind(company.0)
+            .bind(query.channel.map(Channel::slug))
+            .bind(query.status.map(ConversationStatus::slug))
+            .bind(query.agent)
+            .bind(query.started_from)
+            .bind(query.started_before)
+            .bind(contacts)
+            .bind(after_at)
+            .bind(after_id)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .filter_map(SummaryRow::into_summary)
+        .map(|(s, at)| {
+            let id = s.id;
+            (s, (at, id))
+        })
+        .collect())
+}
+
+/// What an inbound message did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Received {
+    pub contact_id: i64,
+    pub conversation_id: i64,
+    pub message_id: i64,
+    pub new_contact: bool,
+    pub new_conversation: bool,
+}
+
+/// The contact an address belongs to (the lowest id when several share it).
+macro_rules! find_by_address {
+    ($tx:expr, $company:expr, $address:expr) => {{
+        let found: Vec<i64> =
+            match $address {
+                Address::Phone(e164) => {
+                    sqlx::query_scalar(
+                        "SELECT contact_id FROM contact_phones WHERE company_id = $1 AND e164 = $2",
+                    )
+                    .bind($company.0)
+                    .bind(e164)
+                    .fetch_all(&mut *$tx)
+                    .await?
+                }
+                Address::Email(email) => sqlx::query_scalar(
+                    "SELECT contact_id FROM contact_emails WHERE company_id = $1 AND email = $2",
+                )
+                .bind($company.0)
+                .bind(email)
+                .fetch_all(&mut *$tx)
+                .await?,
+                Address::Handle(channel, handle) => {
+                    let column = match channel {
+                        Channel::Telegram => "telegram",
+                        Channel::Instagram => "instagram",
+                        _ => "facebook",
+                    };
+                    sqlx::query_scalar(&format!(
+                        "SELECT id FROM contacts
+                      WHERE company_id = $1 AND {column} IS NOT NULL AND lower({column}) = $2"
+                    ))
+                    .bind($company.0)
+                    .bind(handle.to_lowercase())
+                    .fetch_all(&mut *$tx)
+                    .await?
+                }
+                Address::Anonymous => Vec::new(),
+            };
+        found.into_iter().min()
+    }};
+}
+
+/// Files a customer's message: finds the contact by its address (or creates
+/// one), continues its open conversation on the channel (or starts one,
+/// on its timeline), stores the message, and notes that the customer wrote
+/// through Facebook or the widget. One transaction.
+pub async fn receive(
+    db: &Db,
+    company: CompanyId,
+    channel: Channel,
+    address: &Address,
+    name: &str,
+    body: &str,
+) -> Result<Received, sqlx::Error> {
+    let now = Utc::now();
+    let received = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let existing: Option<i64> = find_by_address!(tx, company, address);
+        let (contact_id, new_contact) = match existing {
+            Some(id) => (id, false),
+            None => {
+                let handle = |wanted: Channel| match address {
+                    Address::Handle(c, h) if *c == wanted => Some(h.clone()),
+                    _ => None,
+                };
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO contacts (company_id, name, sort_key, telegram, instagram, facebook,
+                                           created_via, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+                )
+                .bind(company.0)
+                .bind(name)
+                .bind(fold(name))
+                .bind(handle(Channel::Telegram))
+                .bind(handle(Channel::Instagram))
+                .bind(handle(Channel::Facebook))
+                .bind(channel.slug())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                match address {
+                    Address::Phone(e164) => {
+                        sqlx::query("INSERT INTO contact_phones (company_id, contact_id, e164, position) VALUES ($1, $2, $3, 0)")
+                            .bind(company.0).bind(id).bind(e164).execute(&mut *tx).await?;
+                    }
+                    Address::Email(email) => {
+                        sqlx::query("INSERT INTO contact_emails (company_id, contact_id, email, position) VALUES ($1, $2, $3, 0)")
+                            .bind(company.0).bind(id).bind(email).execute(&mut *tx).await?;
+                    }
+                    _ => {}
+                }
+                (id, true)
+            }
+        };
+        if channel.customer_opens() {
+            let column = if channel == Channel::Facebook { "facebook_opened_at" } else { "widget_opened_at" };
+            sqlx::query(&format!(
+                "UPDATE contacts SET {column} = COALESCE({column}, $1) WHERE company_id = $2 AND id = $3"
+            ))
+            .bind(now)
+            .bind(company.0)
+            .bind(contact_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let open: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM conversations
+              WHERE company_id = $1 AND contact_id = $2 AND channel = $3 AND status = 'open'",
+        )
+        .bind(company.0)
+        .bind(contact_id)
+        .bind(channel.slug())
+        .fetch_all(&mut *tx)
+        .await?;
+        let (conversation_id, new_conversation) = match open.into_iter().max() {
+            Some(id) => (id, false),
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO conversations (company_id, contact_id, channel, status, started_at, last_message_at)
+                     VALUES ($1, $2, $3, 'open', $4, $4) RETURNING id",
+                )
+                .bind(company.0)
+                .bind(contact_id)
+                .bind(channel.slug())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                let event = NewEvent::new(contact_id, EventKind::ConversationStarted, None)
+                    .about(id)
+                    .with_data(&EventData::Conversation { channel, by_customer: true });
+                insert_timeline_event!(tx, company, &event);
+                (id, true)
+            }
+        };
+        let message_id = append_message!(tx, company, conversation_id, "in", None::<i64>, body, now, "received");
+        tx.commit().await?;
+        Received { contact_id, conversation_id, message_id, new_contact, new_conversation }
+    });
+    Ok(received)
+}
+
+/// Replaces the company's inbound token (its SHA-256 digest).
+pub async fn set_inbound_token(
+    db: &Db,
+    company: CompanyId,
+    digest: &str,
+    by: i64,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query(
+            "INSERT INTO inbound_tokens (company_id, token_hash, created_at, created_by)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (company_id) DO UPDATE
+                SET token_hash = excluded.token_hash, created_at = excluded.created_at,
+                    created_by = excluded.created_by",
+        )
+        .bind(company.0)
+        .bind(digest)
+        .bind(Utc::now())
+        .bind(by)
+        .execute(pool)
+        .await?;
+    });
+    Ok(())
+}
+
+/// When the company's inbound token was made, if it has one.
+pub async fn inbound_token_created(
+    db: &Db,
+    company: CompanyId,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    let at = with_db!(db, pool => {
+        sqlx::query_scalar("SELECT created_at FROM inbound_tokens WHERE company_id = $1")
+            .bind(company.0)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(at)
+}
+
+/// The company whose inbound token has this digest.
+pub async fn company_by_token(db: &Db, digest: &str) -> Result<Option<CompanyId>, sqlx::Error> {
+    let id: Option<i64> = with_db!(db, pool => {
+        sqlx::query_scalar("SELECT company_id FROM inbound_tokens WHERE token_hash = $1")
+            .bind(digest)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(id.map(CompanyId))
+}
+
+/// The company's active users (the list's agent filter).
+pub async fn agents(db: &Db, company: CompanyId) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows = with_db!(db, pool => {
+        sqlx::query_as("SELECT id, name FROM users WHERE company_id = $1 AND active = TRUE ORDER BY name")
+            .bind(company.0)
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows)
+}

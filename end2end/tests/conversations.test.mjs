@@ -1,0 +1,130 @@
+// Conversations and the timeline: start a WhatsApp conversation from the
+// list's "Iniciar conversa via", send a message, see it on the contact page
+// ("Conversas" and "Linha do tempo"), comment, then open the conversation
+// from "Atendimentos > Conversas" and find the same timeline in its chat
+// details. And: Facebook is offered only after the customer wrote there.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAgenda, openHydrated } from './harness.mjs';
+
+let agenda;
+before(async () => { agenda = await startAgenda(); });
+after(async () => { await agenda?.stop(); });
+
+const ADMIN = 'Administrador Demo';
+
+test('a WhatsApp conversation from the list, on the contact page and in the conversations module', async () => {
+  const { contacts } = await agenda.api('contacts/list', { limit: '50' });
+  const index = contacts.findIndex((c) => c.channels.includes('whatsapp'));
+  const contact = contacts[index];
+  const page = await agenda.newPage();
+  await openHydrated(page, `${agenda.base}/contacts`);
+
+  // Start it from the row's dropdown: the chat opens.
+  const row = page.locator('tbody tr').nth(index);
+  await row.getByRole('button', { name: /Iniciar conversa via/ }).click();
+  await row.getByRole('menuitem', { name: 'WhatsApp' }).click();
+  await page.waitForURL(/\/conversations\/\d+$/);
+  const conversationUrl = page.url();
+  await page.getByRole('heading', { name: contact.name, level: 1 }).waitFor();
+  assert.equal(await page.getByTestId('conversation-status').textContent(), 'Aberta');
+
+  // Send a message.
+  const text = `Olá ${contact.name}, tudo bem? (${Date.now()})`;
+  await page.getByRole('textbox', { name: 'Digite uma mensagem…' }).fill(text);
+  await page.getByRole('button', { name: 'Enviar' }).click();
+  await page.locator('.chat-message--out', { hasText: text }).waitFor();
+  assert.equal(await page.getByRole('textbox', { name: 'Digite uma mensagem…' }).inputValue(), '');
+  // The chat details already show the start on the timeline.
+  const details = page.locator('.chat-details');
+  await details.getByText(`Conversa iniciada via WhatsApp por ${ADMIN}`).waitFor();
+
+  // The contact page: "Conversas" lists it with the message; the timeline has it.
+  await openHydrated(page, `${agenda.base}/contacts/${contact.id}`);
+  await page.getByRole('tab', { name: 'Conversas' }).click();
+  const listed = page.locator('.conversation-row', { hasText: text });
+  await listed.waitFor();
+  assert.ok(await listed.getByRole('link', { name: 'Abrir conversa' }).isVisible());
+  await page.getByRole('tab', { name: 'Linha do tempo' }).click();
+  await page.getByText(`Conversa iniciada via WhatsApp por ${ADMIN}`).waitFor();
+
+  // A comment on the timeline.
+  const comment = `Cliente pediu retorno amanhã (${Date.now()})`;
+  await page.getByRole('textbox', { name: 'Escreva um comentário…' }).fill(comment);
+  await page.getByRole('button', { name: 'Comentar' }).click();
+  await page.locator('.timeline__event[data-kind="comment"]', { hasText: comment }).waitFor();
+
+  // The conversations module lists it; opening it shows the same timeline.
+  await openHydrated(page, `${agenda.base}/conversations`);
+  const inModule = page.locator('.conversation-row', { hasText: contact.name });
+  await inModule.first().waitFor();
+  await inModule.first().getByRole('link', { name: 'Abrir conversa' }).click();
+  await page.waitForURL(conversationUrl);
+  await page.locator('.chat-message--out', { hasText: text }).waitFor();
+  const timeline = page.locator('.chat-details .timeline');
+  await timeline.locator('.timeline__event[data-kind="comment"]', { hasText: comment }).waitFor();
+  await timeline.getByText(`Conversa iniciada via WhatsApp por ${ADMIN}`).waitFor();
+  assert.ok(await page.locator('.chat-details').getByText(contact.name).first().isVisible(), 'the contact is in the details');
+
+  // Closing it is recorded there too, and the composer gives way.
+  await page.getByRole('button', { name: 'Encerrar conversa' }).click();
+  await page.getByTestId('conversation-status').filter({ hasText: 'Encerrada' }).waitFor();
+  await timeline.getByText(`Conversa encerrada (WhatsApp) por ${ADMIN}`).waitFor();
+  assert.equal(await page.getByRole('textbox', { name: 'Digite uma mensagem…' }).count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('Facebook is offered only after the customer wrote through it', async () => {
+  const page = await agenda.newPage();
+  // An admin makes the inbound token on Configurações > Canais.
+  await openHydrated(page, `${agenda.base}/settings/channels`);
+  await page.getByRole('button', { name: 'Gerar novo token' }).click();
+  const token = (await page.getByTestId('inbound-token').textContent()).trim();
+  assert.ok(token.length > 20, token);
+
+  // A contact with a phone offers no Facebook.
+  const { contacts } = await agenda.api('contacts/list', { limit: '50' });
+  const contact = contacts.find((c) => c.channels.includes('whatsapp'));
+  assert.ok(!contact.channels.includes('facebook'));
+  const name = `Cliente do Facebook ${Date.now()}`;
+  const response = await fetch(`${agenda.base}/api/inbound`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ channel: 'facebook', from: `fb.${Date.now()}`, name, text: 'Vi o anúncio, tem em azul?' }),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  const received = await response.json();
+
+  // The new contact's page offers Facebook and shows how it began.
+  await openHydrated(page, `${agenda.base}/contacts/${received.contact_id}`);
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
+  await page.getByRole('button', { name: /Iniciar conversa via/ }).click();
+  const items = await page.getByRole('menu').getByRole('menuitem').allTextContents();
+  assert.deepEqual(items, ['Facebook']);
+  await page.keyboard.press('Escape');
+  await page.getByText('Contato criado pela primeira mensagem via Facebook').waitFor();
+  await page.getByText('O cliente iniciou uma conversa via Facebook').waitFor();
+  // Starting it opens the customer's conversation with their message.
+  await page.getByRole('button', { name: /Iniciar conversa via/ }).click();
+  await page.getByRole('menuitem', { name: 'Facebook' }).click();
+  await page.waitForURL(`${agenda.base}/conversations/${received.conversation_id}`);
+  await page.locator('.chat-message--in', { hasText: 'Vi o anúncio, tem em azul?' }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('the side panel shows the contact\'s timeline behind its icon', async () => {
+  const { contacts } = await agenda.api('contacts/list', { limit: '5' });
+  const contact = contacts[0];
+  await agenda.api('timeline/comment', { contact_id: String(contact.id), text: 'Anotado pelo painel' });
+  const page = await agenda.newPage();
+  await openHydrated(page, `${agenda.base}/contacts?contact=${contact.id}`);
+  const panel = page.locator('.contact-panel');
+  await panel.getByRole('button', { name: 'Ver linha do tempo' }).click();
+  await panel.locator('.timeline__event[data-kind="comment"]', { hasText: 'Anotado pelo painel' }).waitFor();
+  await panel.getByRole('button', { name: 'Ver dados do contato' }).click();
+  await panel.locator('.timeline').waitFor({ state: 'detached' });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
