@@ -112,6 +112,16 @@ export async function startAgenda() {
       if (!response.ok) throw new Error(`${endpoint}: ${response.status} ${await response.text()}`);
       return response.json();
     },
+    /** Calls a JSON-input server function, as the demo admin. */
+    async apiJson(endpoint, body) {
+      const response = await fetch(`${base}/api/${endpoint}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: sessionCookie },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${endpoint}: ${response.status} ${await response.text()}`);
+      return response.json();
+    },
     async stop() {
       await browser.close();
       child.kill('SIGTERM');

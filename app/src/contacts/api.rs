@@ -150,6 +150,10 @@ mod server {
                     phone_e164: row.phone,
                     email: row.email,
                     channels,
+                    main_contact: row
+                        .main_contact_id
+                        .zip(row.main_contact_name)
+                        .map(|(id, name)| crate::contacts::model::NamedRef { id, name }),
                 }
             })
             .collect();

@@ -63,7 +63,7 @@ pub async fn load_directory() -> Result<Directory, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use chrono::{SecondsFormat, Utc};
 
     use crate::auth::session::require_user;
@@ -135,11 +135,13 @@ mod server {
             created_at: row.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
             updated_at: row.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
             imported_from: None,
+            main_contact: None,
+            linked: Vec::new(),
         }
     }
 
     /// The stored contact with where it came from.
-    async fn load(db: &Db, company: CompanyId, id: i64) -> Result<ContactDetails, AppError> {
+    pub async fn load(db: &Db, company: CompanyId, id: i64) -> Result<ContactDetails, AppError> {
         let mut contact = repo::get_contact(db, company, id)
             .await?
             .map(details)
@@ -147,6 +149,12 @@ mod server {
         contact.imported_from = crate::import_export::repo::import_origin(db, company, id)
             .await?
             .map(|(file_name, by, _)| ImportOrigin { file_name, by });
+        let (main, linked) = crate::contacts::links_repo::links_of(db, company, id).await?;
+        contact.main_contact = main.map(|(id, name)| NamedRef { id, name });
+        contact.linked = linked
+            .into_iter()
+            .map(|(id, name)| NamedRef { id, name })
+            .collect();
         Ok(contact)
     }
 
@@ -157,19 +165,22 @@ mod server {
     }
 
     /// Validates the form (the shared rules, custom fields included), then
-    /// normalizes its phones with the full phone metadata. `contact` is the
-    /// contact being edited (its retired select options may stay).
-    async fn stored(
+    /// normalizes its phones with the full phone metadata. `holders` are the
+    /// contacts whose values it replaces (their retired select options may
+    /// stay).
+    pub async fn stored(
         company: CompanyId,
-        contact: Option<i64>,
+        holders: &[i64],
         form: &ContactForm,
     ) -> Result<(StoredContact, Vec<FieldDefinition>), AppError> {
         let db = app_state()?.db;
         let definitions = custom_repo::list_fields(&db, company, false).await?;
-        let held = match contact {
-            Some(id) => custom_repo::held_options(&db, company, id).await?,
-            None => Default::default(),
-        };
+        let mut held: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        for id in holders {
+            for (field, options) in custom_repo::held_options(&db, company, *id).await? {
+                held.entry(field).or_default().extend(options);
+            }
+        }
         prepare_contact(
             form,
             &definitions,
@@ -207,7 +218,7 @@ mod server {
         }))
     }
 
-    fn save_error(error: SaveError) -> AppError {
+    pub fn save_error(error: SaveError) -> AppError {
         match error {
             SaveError::NotFound => AppError::NotFound,
             SaveError::UnknownOrganization(_) => {
@@ -222,7 +233,7 @@ mod server {
         let user = require_user()?;
         let company = user.company_id;
         let db = app_state()?.db;
-        let (contact, definitions) = stored(company, id, &form).await?;
+        let (contact, definitions) = stored(company, id.as_slice(), &form).await?;
         let id = match id {
             None => repo::create_contact(&db, company, &contact, Some(user.user_id))
                 .await
@@ -241,9 +252,10 @@ mod server {
     }
 
     pub async fn delete_contact(id: i64) -> Result<(), AppError> {
-        let company = require_user()?.company_id;
+        let user = require_user()?;
+        let company = user.company_id;
         let db = app_state()?.db;
-        match repo::delete_contact(&db, company, id).await? {
+        match repo::delete_contact(&db, company, id, Some(user.user_id)).await? {
             Some(_photo) => Ok(()),
             None => Err(AppError::NotFound),
         }

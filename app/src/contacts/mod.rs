@@ -17,6 +17,15 @@ pub mod directory_repo;
 pub mod document;
 /// The add/edit form and its validation: pure, shared with the browser.
 pub mod form;
+/// Main contact: the linking rules (pure).
+pub mod links;
+/// Main contact: link, unlink and merge server functions.
+pub mod links_api;
+/// Main contact: SQL of links and merges (server only).
+#[cfg(feature = "ssr")]
+pub mod links_repo;
+/// Merging two contacts: conflicts and the merged form (pure).
+pub mod merge;
 /// Data transfer types shared by browser and server.
 pub mod model;
 /// Route components.

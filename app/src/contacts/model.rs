@@ -18,6 +18,8 @@ pub struct ContactSummary {
     pub email: Option<String>,
     /// Channels a conversation can be started on, in menu order.
     pub channels: Vec<Channel>,
+    /// The main contact it is linked to.
+    pub main_contact: Option<NamedRef>,
 }
 
 /// A page of the contact list, in name order.
@@ -79,6 +81,12 @@ pub struct ContactDetails {
     pub updated_at: String,
     /// The import that created it, if one did (the timeline says so).
     pub imported_from: Option<ImportOrigin>,
+    /// The main contact it is linked to.
+    #[serde(default)]
+    pub main_contact: Option<NamedRef>,
+    /// The contacts linked to it (it is their main contact), by name.
+    #[serde(default)]
+    pub linked: Vec<NamedRef>,
 }
 
 /// Which file created a contact, and who imported it.

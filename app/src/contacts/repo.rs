@@ -23,6 +23,9 @@ pub struct ContactListRow {
     pub email: Option<String>,
     pub telegram: Option<String>,
     pub instagram: Option<String>,
+    /// The main contact it is linked to (id, name).
+    pub main_contact_id: Option<i64>,
+    pub main_contact_name: Option<String>,
     /// The customer wrote through Facebook Messenger / the web widget.
     pub facebook_opened: bool,
     pub widget_opened: bool,
@@ -45,7 +48,8 @@ macro_rules! list_sql {
                  WHERE p.contact_id = c.id ORDER BY p.position LIMIT 1) AS phone,
                (SELECT e.email FROM contact_emails e
                  WHERE e.contact_id = c.id ORDER BY e.position LIMIT 1) AS email,
-               c.telegram, c.instagram,
+               c.telegram, c.instagram, c.main_contact_id,
+               (SELECT m.name FROM contacts m WHERE m.id = c.main_contact_id) AS main_contact_name,
                c.facebook_opened_at IS NOT NULL AS facebook_opened,
                c.widget_opened_at IS NOT NULL AS widget_opened
           FROM "#,
@@ -55,7 +59,12 @@ macro_rules! list_sql {
            AND ($2 IS NULL AND $3 IS NULL AND $4 IS NULL
                 OR c.search_text LIKE $2 ESCAPE '\'
                 OR c.search_phones LIKE $3
-                OR c.id = $4)
+                OR c.id = $4
+                -- A main contact is found by its linked contacts' data too.
+                OR c.id IN (SELECT l.main_contact_id FROM contacts l
+                             WHERE l.company_id = $1 AND l.main_contact_id IS NOT NULL
+                               AND (l.search_text LIKE $2 ESCAPE '\' OR l.search_phones LIKE $3
+                                    OR l.id = $4)))
            AND (c.sort_key, c.id) > ($5, $6)
            AND ($8 IS NULL OR c.organization_id = $8)
            AND ($9 IS NULL OR EXISTS (SELECT 1 FROM contact_group_members m
@@ -126,6 +135,21 @@ async fn index_candidates(
         .await
 }
 
+/// The main contacts of these contacts (a search finds a main by its
+/// linked contacts' data).
+async fn mains_of(pool: &sqlx::SqlitePool, ids: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_scalar(
+        "SELECT DISTINCT c.main_contact_id FROM json_each($1) AS s CROSS JOIN contacts c ON c.id = s.value
+          WHERE c.main_contact_id IS NOT NULL",
+    )
+    .bind(json_ids(ids))
+    .fetch_all(pool)
+    .await
+}
+
 /// Chooses how to answer a search (SQLite; PostgreSQL always takes the walk
 /// query and its planner picks its indexes, with the same results):
 ///
@@ -148,14 +172,16 @@ pub async fn plan_search(db: &Db, terms: &SearchTerms) -> Result<SearchPlan, sql
     };
     let candidates = index_candidates(pool, &expression).await?;
     if candidates.len() <= INDEX_CANDIDATES_MAX {
-        return Ok(SearchPlan::Index(with_id(candidates)));
+        let mains = mains_of(pool, &candidates).await?;
+        return Ok(SearchPlan::Index(with_id([candidates, mains].concat())));
     }
     if let (Some(prefix), Some(beyond)) = (terms.name_prefix(), terms.index_query_beyond_prefix()) {
         let others = index_candidates(pool, &beyond).await?;
         if others.len() <= INDEX_CANDIDATES_MAX {
+            let mains = mains_of(pool, &others).await?;
             return Ok(SearchPlan::Prefix {
                 prefix: prefix.to_string(),
-                others: with_id(others),
+                others: with_id([others, mains].concat()),
             });
         }
     }
@@ -579,6 +605,7 @@ pub async fn get_contact(
 /// Checks that the organization and groups a contact points at belong to
 /// the company, then writes the contact's lists. Runs inside the caller's
 /// transaction.
+#[macro_export]
 macro_rules! write_contact_lists {
     ($tx:expr, $company:expr, $id:expr, $contact:expr) => {{
         if let Some(org) = $contact.organization_id {
@@ -589,7 +616,7 @@ macro_rules! write_contact_lists {
                     .fetch_optional(&mut *$tx)
                     .await?;
             if found.is_none() {
-                return Err(SaveError::UnknownOrganization(org));
+                return Err($crate::contacts::repo::SaveError::UnknownOrganization(org));
             }
         }
         for group in &$contact.group_ids {
@@ -600,7 +627,7 @@ macro_rules! write_contact_lists {
                     .fetch_optional(&mut *$tx)
                     .await?;
             if found.is_none() {
-                return Err(SaveError::UnknownGroup(*group));
+                return Err($crate::contacts::repo::SaveError::UnknownGroup(*group));
             }
         }
         for (position, e164) in $contact.phones.iter().enumerate() {
@@ -671,7 +698,7 @@ pub async fn create_contact(
         .bind(created_by)
         .fetch_one(&mut *tx)
         .await?;
-        write_contact_lists!(tx, company, id, contact);
+        crate::write_contact_lists!(tx, company, id, contact);
         crate::write_custom_values!(tx, company, id, &contact.custom);
         sqlx::query("UPDATE contacts SET organization_id = $1 WHERE company_id = $2 AND id = $3")
             .bind(contact.organization_id)
@@ -683,6 +710,54 @@ pub async fn create_contact(
         id
     });
     Ok(id)
+}
+
+/// Replaces a contact's details and lists inside the caller's transaction
+/// (`$tx`); `return`s `SaveError::NotFound` when it is not the company's.
+#[macro_export]
+macro_rules! write_contact_update {
+    ($tx:expr, $company:expr, $id:expr, $contact:expr, $now:expr) => {{
+        let changed = sqlx::query(
+            "UPDATE contacts SET name = $1, sort_key = $2, address = $3, birth_date = $4, document = $5,
+                    gender = $6, facebook = $7, instagram = $8, telegram = $9, website = $10,
+                    notes = $11, updated_at = $12, organization_id = NULL
+              WHERE company_id = $13 AND id = $14",
+        )
+        .bind(&$contact.name)
+        .bind($crate::contacts::search::fold(&$contact.name))
+        .bind(&$contact.address)
+        .bind($contact.birth_date)
+        .bind(&$contact.document)
+        .bind(&$contact.gender)
+        .bind(&$contact.facebook)
+        .bind(&$contact.instagram)
+        .bind(&$contact.telegram)
+        .bind(&$contact.website)
+        .bind(&$contact.notes)
+        .bind($now)
+        .bind($company.0)
+        .bind($id)
+        .execute(&mut *$tx)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err($crate::contacts::repo::SaveError::NotFound);
+        }
+        for table in ["contact_phones", "contact_emails", "contact_group_members"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE company_id = $1 AND contact_id = $2"))
+                .bind($company.0)
+                .bind($id)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        $crate::write_contact_lists!($tx, $company, $id, $contact);
+        $crate::write_custom_values!($tx, $company, $id, &$contact.custom);
+        sqlx::query("UPDATE contacts SET organization_id = $1 WHERE company_id = $2 AND id = $3")
+            .bind($contact.organization_id)
+            .bind($company.0)
+            .bind($id)
+            .execute(&mut *$tx)
+            .await?;
+    }};
 }
 
 /// Replaces a contact's details and lists, and appends `event` (what
@@ -697,46 +772,7 @@ pub async fn update_contact(
     let now = Utc::now();
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let changed = sqlx::query(
-            "UPDATE contacts SET name = $1, sort_key = $2, address = $3, birth_date = $4, document = $5,
-                    gender = $6, facebook = $7, instagram = $8, telegram = $9, website = $10,
-                    notes = $11, updated_at = $12, organization_id = NULL
-              WHERE company_id = $13 AND id = $14",
-        )
-        .bind(&contact.name)
-        .bind(fold(&contact.name))
-        .bind(&contact.address)
-        .bind(contact.birth_date)
-        .bind(&contact.document)
-        .bind(&contact.gender)
-        .bind(&contact.facebook)
-        .bind(&contact.instagram)
-        .bind(&contact.telegram)
-        .bind(&contact.website)
-        .bind(&contact.notes)
-        .bind(now)
-        .bind(company.0)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if changed.rows_affected() == 0 {
-            return Err(SaveError::NotFound);
-        }
-        for table in ["contact_phones", "contact_emails", "contact_group_members"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE company_id = $1 AND contact_id = $2"))
-                .bind(company.0)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        write_contact_lists!(tx, company, id, contact);
-        crate::write_custom_values!(tx, company, id, &contact.custom);
-        sqlx::query("UPDATE contacts SET organization_id = $1 WHERE company_id = $2 AND id = $3")
-            .bind(contact.organization_id)
-            .bind(company.0)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        crate::write_contact_update!(tx, company, id, contact, now);
         if let Some(event) = event {
             crate::insert_timeline_event!(tx, company, event);
         }
@@ -746,22 +782,40 @@ pub async fn update_contact(
 }
 
 /// Deletes a contact and everything that depends on it (phones, e-mails,
-/// group memberships: ON DELETE CASCADE) in one statement. Returns the photo
-/// key it had, so the caller can remove the file; `None` when the contact
-/// did not exist in the company.
+/// group memberships, conversations, timeline: ON DELETE CASCADE); contacts
+/// linked to it as their main are unlinked first, on their timelines, by
+/// `actor`. One transaction. Returns the photo key it had, so the caller
+/// can remove the file; `None` when the contact did not exist in the
+/// company.
 pub async fn delete_contact(
     db: &Db,
     company: CompanyId,
     id: i64,
+    actor: Option<i64>,
 ) -> Result<Option<Option<String>>, sqlx::Error> {
     let deleted = with_db!(db, pool => {
-        sqlx::query_scalar::<_, Option<String>>(
-            "DELETE FROM contacts WHERE company_id = $1 AND id = $2 RETURNING photo",
-        )
-        .bind(company.0)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?
+        let mut tx = pool.begin_write().await?;
+        let name: Option<String> =
+            sqlx::query_scalar("SELECT name FROM contacts WHERE company_id = $1 AND id = $2")
+                .bind(company.0)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match name {
+            None => None,
+            Some(name) => {
+                crate::unlink_members!(tx, company, id, name.as_str(), actor);
+                let photo = sqlx::query_scalar::<_, Option<String>>(
+                    "DELETE FROM contacts WHERE company_id = $1 AND id = $2 RETURNING photo",
+                )
+                .bind(company.0)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                photo
+            }
+        }
     });
     Ok(deleted)
 }

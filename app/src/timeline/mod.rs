@@ -13,4 +13,6 @@ pub mod model;
 #[cfg(feature = "ssr")]
 pub mod repo;
 
-pub use model::{CreatedOrigin, EventDetail, EventKind, FieldChange, TimelineEvent, TimelinePage};
+pub use model::{
+    CreatedOrigin, EventDetail, EventKind, FieldChange, ShownField, TimelineEvent, TimelinePage,
+};

@@ -69,6 +69,16 @@ pub struct FieldChange {
     pub new: String,
 }
 
+/// A field of a contact as it was shown (the merged contact's data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShownField {
+    /// `name`, `phones`, … or `custom:<key>`.
+    pub field: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub value: String,
+}
+
 /// How a contact came to exist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "origin", rename_all = "snake_case")]
@@ -102,10 +112,16 @@ pub enum EventDetail {
         edited_at: Option<String>,
         deleted_at: Option<String>,
     },
-    /// Linked to / unlinked from a main contact, or merged.
+    /// Linked to / unlinked from a main contact.
     Contact {
         other_id: i64,
         other_name: String,
+    },
+    /// Another contact was merged into this one: its data as it was.
+    Merged {
+        other_id: i64,
+        other_name: String,
+        fields: Vec<ShownField>,
     },
 }
 

@@ -10,7 +10,7 @@ use crate::conversations::Channel;
 use crate::db::{BeginWrite, Db};
 use crate::tenant::CompanyId;
 use crate::timeline::model::{
-    CreatedOrigin, EventDetail, EventKind, FieldChange, TimelineEvent, TimelinePage,
+    CreatedOrigin, EventDetail, EventKind, FieldChange, ShownField, TimelineEvent, TimelinePage,
 };
 use crate::with_db;
 
@@ -32,9 +32,23 @@ pub struct NewEvent {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum EventData {
-    Edited { changes: Vec<FieldChange> },
-    Conversation { channel: Channel, by_customer: bool },
-    Contact { other_id: i64, other_name: String },
+    Edited {
+        changes: Vec<FieldChange>,
+    },
+    Conversation {
+        channel: Channel,
+        by_customer: bool,
+    },
+    /// Before `Contact`: its fields are a subset of these.
+    Merged {
+        other_id: i64,
+        other_name: String,
+        fields: Vec<ShownField>,
+    },
+    Contact {
+        other_id: i64,
+        other_name: String,
+    },
 }
 
 impl NewEvent {
@@ -119,6 +133,18 @@ impl EventRow {
                 deleted_at: self.deleted_at.map(rfc3339),
             },
             (_, Some(EventData::Edited { changes })) => EventDetail::Edited { changes },
+            (
+                _,
+                Some(EventData::Merged {
+                    other_id,
+                    other_name,
+                    fields,
+                }),
+            ) => EventDetail::Merged {
+                other_id,
+                other_name,
+                fields,
+            },
             (
                 _,
                 Some(EventData::Conversation {

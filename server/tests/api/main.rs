@@ -13,6 +13,7 @@ mod directory;
 mod export;
 mod helpers;
 mod import;
+mod main_contact;
 mod photos;
 mod processes;
 mod round_trip;

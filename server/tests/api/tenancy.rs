@@ -404,6 +404,33 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
                 assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
                 a_chat_is_intact().await;
             }
+            "/api/contacts/link" | "/api/contacts/unlink" | "/api/contacts/merge_plan" => {
+                let b_contact = app.add(b, &[contact("Outro de B", Some("+5521911112222"), None)]).await[0].to_string();
+                for (mine, theirs) in [(a_contact.as_str(), b_contact.as_str()), (b_contact.as_str(), a_contact.as_str())] {
+                    let (status, body) = json(
+                        app.post_as(&client_b, path, &[("id", mine), ("main_id", theirs), ("survivor_id", mine), ("other_id", theirs)])
+                            .await,
+                    )
+                    .await;
+                    if path == "/api/contacts/unlink" && mine == b_contact {
+                        assert_eq!(status, 200, "B unlinks its own (unlinked) contact: {body}");
+                    } else {
+                        assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+                    }
+                }
+                let (_, details) = json(app.post_as(&client_a, "/api/contacts/get", &[("id", a_contact.as_str())]).await).await;
+                assert_eq!(details["main_contact"], Value::Null, "{details}");
+            }
+            "/api/contacts/merge" => {
+                let b_contact = app.add(b, &[contact("Mesclado por B", Some("+5521933334444"), None)]).await[0];
+                for (survivor, other) in [(b_contact, a_ids[0]), (a_ids[0], b_contact)] {
+                    let body = serde_json::json!({"survivor_id": survivor, "other_id": other, "take_other": []});
+                    let (status, _) = json(app.post_json(&client_b, path, &body).await).await;
+                    assert_eq!(status, 404, "{path}");
+                }
+                let (status, _) = json(app.post_as(&client_a, "/api/contacts/get", &[("id", a_contact.as_str())]).await).await;
+                assert_eq!(status, 200, "A's contact is not merged away");
+            }
             "/api/agents/list" => {
                 let listed = members(&app, &client_b).await;
                 assert!(listed.iter().all(|m| m["email"] != "admin@empresaa.example"), "{listed:?}");

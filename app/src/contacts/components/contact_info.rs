@@ -9,7 +9,13 @@ use crate::i18n::use_i18n;
 
 /// The filled fields of a contact, label and value.
 #[component]
-pub fn ContactInfo(contact: ContactDetails) -> impl IntoView {
+pub fn ContactInfo(
+    contact: ContactDetails,
+    /// Leave out the main contact and linked contacts (the contact page
+    /// shows them with their own controls).
+    #[prop(optional)]
+    hide_links: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
     let row = |label: &'static str, value: Option<String>| {
@@ -52,6 +58,37 @@ pub fn ContactInfo(contact: ContactDetails) -> impl IntoView {
             {row(t().field_website, contact.website.clone())}
             {row(t().field_notes, contact.notes.clone())}
             <CustomValueRows values=contact.custom.clone() />
+            {(!hide_links).then(|| view! { <ContactLinks contact=contact.clone() /> })}
         </dl>
     }
+}
+
+/// "Contato principal" and "Contatos vinculados" rows, as links.
+#[component]
+pub fn ContactLinks(contact: ContactDetails) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.t();
+    let main = contact.main_contact.clone();
+    let linked = contact.linked.clone();
+    view! {
+        {main.map(|main| view! {
+            <div class="contact-info__row" data-testid="main-contact">
+                <dt>{move || t().main_contact}</dt>
+                <dd><a href=format!("/contacts/{}", main.id)>{main.name.clone()}</a></dd>
+            </div>
+        })}
+        {(!linked.is_empty()).then(|| view! {
+            <div class="contact-info__row" data-testid="linked-contacts">
+                <dt>{move || t().linked_contacts}</dt>
+                <dd>
+                    <ul class="linked-list">
+                        {linked.into_iter().map(|c| view! {
+                            <li><a href=format!("/contacts/{}", c.id)>{c.name.clone()}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </dd>
+            </div>
+        })}
+    }
+    .into_any()
 }

@@ -95,6 +95,7 @@ pub fn ContactTable(
 /// side panel; the channel menu keeps its own clicks.
 #[component]
 fn ContactRow(contact: ContactSummary) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
     let initials = initials(&contact.name);
     let id = contact.id;
     let open = use_context::<Callback<Panel>>();
@@ -119,7 +120,14 @@ fn ContactRow(contact: ContactSummary) -> impl IntoView {
         <tr class="contact-table__row" data-contact-id=contact.id on:click=on_row_click>
             <td class="contact-table__name">
                 <span class="avatar" aria-hidden="true">{initials}</span>
-                <a class="contact-table__link" href=href>{contact.name.clone()}</a>
+                <span class="contact-table__who">
+                    <a class="contact-table__link" href=href>{contact.name.clone()}</a>
+                    {contact.main_contact.clone().map(|main| view! {
+                        <span class="contact-table__main" data-testid="row-main-contact">
+                            "↳ " {move || i18n.t().linked_to} " " {main.name}
+                        </span>
+                    })}
+                </span>
             </td>
             <td>
                 <StartConversationMenu contact_id=contact.id channels=contact.channels contact_name=contact.name />

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::contacts::components::{ContactInfo, ContactPhoto, StartConversationMenu};
+use crate::contacts::components::{
+    ContactInfo, ContactPhoto, MainContactField, StartConversationMenu,
+};
 use crate::contacts::details_api::{delete_contact, get_contact};
 use crate::contacts::model::ContactDetails;
 use crate::contacts::urls::{list_url, Panel};
@@ -27,13 +29,16 @@ pub fn ContactPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     });
-    let contact = Resource::new(move || id.get(), get_contact);
+    // Bumped after a change made on the page (link, unlink, merge).
+    let version = RwSignal::new(0u32);
+    let contact = Resource::new(move || (id.get(), version.get()), |(id, _)| get_contact(id));
+    let on_changed = Callback::new(move |_: ()| version.update(|v| *v += 1));
     view! {
         <section class="contact-page">
             <Suspense>
                 {move || Suspend::new(async move {
                     match contact.await {
-                        Ok(details) => view! { <ContactView contact=details /> }.into_any(),
+                        Ok(details) => view! { <ContactView contact=details on_changed /> }.into_any(),
                         Err(error) => view! { <ErrorMessage error /> }.into_any(),
                     }
                 })}
@@ -49,7 +54,7 @@ enum Tab {
 }
 
 #[component]
-fn ContactView(contact: ContactDetails) -> impl IntoView {
+fn ContactView(contact: ContactDetails, on_changed: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
     let navigate = use_navigate();
@@ -104,7 +109,8 @@ fn ContactView(contact: ContactDetails) -> impl IntoView {
         <div class="contact-page__columns">
             <section class="contact-page__details" aria-labelledby="details-title">
                 <h2 id="details-title" class="section-title">{move || t().details_title}</h2>
-                <ContactInfo contact=contact.clone() />
+                <MainContactField contact=contact.clone() on_changed />
+                <ContactInfo contact=contact.clone() hide_links=true />
             </section>
             <section class="contact-page__activity">
                 <div class="tabs" role="tablist">

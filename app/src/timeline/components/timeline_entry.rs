@@ -68,10 +68,20 @@ fn headline(t: &Messages, event: &TimelineEvent) -> String {
         EventDetail::Contact { other_name, .. } => {
             let what = match event.kind {
                 EventKind::Linked => t.timeline_linked,
-                EventKind::Unlinked => t.timeline_unlinked,
-                _ => t.timeline_merged,
+                _ => t.timeline_unlinked,
             };
             format!("{what}: {other_name}{}", by(&event.actor))
+        }
+        EventDetail::Merged {
+            other_name,
+            other_id,
+            ..
+        } => {
+            format!(
+                "{} {other_name} (ID {other_id}){}",
+                t.timeline_merged,
+                by(&event.actor)
+            )
         }
     }
 }
@@ -90,6 +100,15 @@ fn change_line(t: &Messages, change: &FieldChange) -> String {
         }
     };
     format!("{label}: {} → {}", shown(&change.old), shown(&change.new))
+}
+
+fn shown_line(t: &Messages, field: &FieldChange) -> String {
+    let label = field
+        .label
+        .clone()
+        .or_else(|| t.field_label(&field.field).map(str::to_string))
+        .unwrap_or_else(|| field.field.clone());
+    format!("{label}: {}", field.new)
 }
 
 /// One entry. `on_changed` runs after the caller edited or deleted it.
@@ -117,17 +136,26 @@ pub fn TimelineEntry(event: TimelineEvent, on_changed: Callback<()>) -> impl Int
         _ => (None, false, false),
     };
     let draft = RwSignal::new(comment.clone().unwrap_or_default());
-    let changes = match &event.detail {
+    let changes: Vec<FieldChange> = match &event.detail {
         EventDetail::Edited { changes } => changes.clone(),
+        // The merged contact's data, shown as "Campo: valor".
+        EventDetail::Merged { fields, .. } => fields
+            .iter()
+            .map(|f| FieldChange {
+                field: f.field.clone(),
+                label: f.label.clone(),
+                old: String::new(),
+                new: f.value.clone(),
+            })
+            .collect(),
         _ => Vec::new(),
     };
+    let merged = matches!(event.detail, EventDetail::Merged { .. });
     let link = match &event.detail {
         EventDetail::Conversation {
             conversation_id, ..
         } if *conversation_id > 0 => Some(format!("/conversations/{conversation_id}")),
-        EventDetail::Contact { other_id, .. } if event.kind != EventKind::Merged => {
-            Some(format!("/contacts/{other_id}"))
-        }
+        EventDetail::Contact { other_id, .. } => Some(format!("/contacts/{other_id}")),
         _ => None,
     };
     let save = move |_| {
@@ -161,7 +189,7 @@ pub fn TimelineEntry(event: TimelineEvent, on_changed: Callback<()>) -> impl Int
             {(!changes.is_empty()).then(|| view! {
                 <ul class="timeline__changes">
                     {changes.into_iter().map(|change| {
-                        let line = move || change_line(t(), &change);
+                        let line = move || if merged { shown_line(t(), &change) } else { change_line(t(), &change) };
                         view! { <li>{line}</li> }
                     }).collect_view()}
                 </ul>
