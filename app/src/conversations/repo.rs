@@ -135,6 +135,24 @@ pub async fn channel_facts(
     ))
 }
 
+/// The contact's open conversation on a channel (the newest, should there
+/// be several), inside `$tx`. Fetched by equality and reduced here: an
+/// `ORDER BY … LIMIT 1` may walk an index in id order instead.
+macro_rules! open_conversation {
+    ($tx:expr, $company:expr, $contact:expr, $channel:expr) => {{
+        let open: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM conversations
+              WHERE company_id = $1 AND contact_id = $2 AND channel = $3 AND status = 'open'",
+        )
+        .bind($company.0)
+        .bind($contact)
+        .bind($channel.slug())
+        .fetch_all(&mut *$tx)
+        .await?;
+        open.into_iter().max()
+    }};
+}
+
 /// Starts a conversation with a contact on a channel, assigned to the agent
 /// who starts it, and records it on the contact's timeline. An open
 /// conversation on that channel is continued instead. Returns its id and
@@ -149,16 +167,7 @@ pub async fn start(
     let now = Utc::now();
     let outcome = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let open: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM conversations
-              WHERE company_id = $1 AND contact_id = $2 AND channel = $3 AND status = 'open'",
-        )
-        .bind(company.0)
-        .bind(contact)
-        .bind(channel.slug())
-        .fetch_all(&mut *tx)
-        .await?;
-        if let Some(id) = open.into_iter().max() {
+        if let Some(id) = open_conversation!(tx, company, contact, channel) {
             (id, false)
         } else {
             let id: i64 = sqlx::query_scalar(
@@ -600,16 +609,7 @@ pub async fn receive(
             .execute(&mut *tx)
             .await?;
         }
-        let open: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM conversations
-              WHERE company_id = $1 AND contact_id = $2 AND channel = $3 AND status = 'open'",
-        )
-        .bind(company.0)
-        .bind(contact_id)
-        .bind(channel.slug())
-        .fetch_all(&mut *tx)
-        .await?;
-        let (conversation_id, new_conversation) = match open.into_iter().max() {
+        let (conversation_id, new_conversation) = match open_conversation!(tx, company, contact_id, channel) {
             Some(id) => (id, false),
             None => {
                 let id: i64 = sqlx::query_scalar(

@@ -36,3 +36,17 @@ pub fn display_time(rfc3339: &str) -> String {
         Err(_) => rfc3339.to_string(),
     }
 }
+
+/// The route's `:id` parameter as a number (0 when missing or not a
+/// number, which every lookup answers as not found).
+pub fn route_id() -> leptos::prelude::Memo<i64> {
+    use leptos::prelude::*;
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    })
+}

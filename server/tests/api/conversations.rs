@@ -2,18 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{contact, new_client, spawn_app, Backend, TestApp, PASSWORD};
-
-async fn call(
-    app: &TestApp,
-    client: &reqwest::Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let response = app.post_as(client, path, form).await;
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
+use crate::helpers::{call, contact, new_client, spawn_app, Backend, TestApp, PASSWORD};
 
 /// `POST /api/inbound` with a bearer token.
 pub async fn inbound(app: &TestApp, token: Option<&str>, body: &Value) -> (u16, Value) {

@@ -327,6 +327,22 @@ impl TestApp {
     }
 }
 
+/// `POST /api/...` with form fields on `client`: the status and the JSON
+/// body (`null` when it is not JSON).
+pub async fn call(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
+    let response = app.post_as(client, path, form).await;
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
 /// A contact with a name, a main phone (E.164) and an e-mail.
 pub fn contact(name: &str, phone: Option<&str>, email: Option<&str>) -> NewContact {
     NewContact {

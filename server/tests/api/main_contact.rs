@@ -2,18 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{contact, spawn_app, Backend, TestApp};
-
-async fn call(
-    app: &TestApp,
-    client: &reqwest::Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, Value) {
-    let response = app.post_as(client, path, form).await;
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
+use crate::helpers::{call, contact, spawn_app, Backend, TestApp};
 
 async fn get(app: &TestApp, id: i64) -> Value {
     let (status, body) = call(

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::contacts::components::{
     ContactInfo, ContactPhoto, MainContactField, StartConversationMenu,
@@ -21,14 +21,7 @@ use crate::ui::ErrorMessage;
 /// The contact page.
 #[component]
 pub fn ContactPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = crate::ui::route_id();
     // Bumped after a change made on the page (link, unlink, merge).
     let version = RwSignal::new(0u32);
     let contact = Resource::new(move || (id.get(), version.get()), |(id, _)| get_contact(id));

@@ -2,7 +2,6 @@
 //! (the contact, its history and its timeline).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::conversations::api::get_conversation;
 use crate::conversations::components::{ChatDetails, ChatView};
@@ -11,14 +10,7 @@ use crate::ui::ErrorMessage;
 /// One conversation.
 #[component]
 pub fn ConversationPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = crate::ui::route_id();
     let conversation = Resource::new(move || id.get(), get_conversation);
     // Bumped when the chat closes or reopens: the details reload.
     let refresh = RwSignal::new(0u32);

@@ -3,7 +3,6 @@
 //! (or another agent opening it) lands on the same step.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::i18n::use_i18n;
 use crate::import_export::components::{ColumnMapping, ImportProgress};
@@ -15,14 +14,7 @@ use crate::ui::ErrorMessage;
 pub fn ImportJobPage() -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = crate::ui::route_id();
     let version = RwSignal::new(0u32);
     let preview = Resource::new(
         move || (id.get(), version.get()),
