@@ -2,11 +2,13 @@
 //! parse, map, validate, normalize phones, dedupe, insert, index) and peak
 //! memory, for a generated Brazilian-Excel file (`;`, BOM, formatted
 //! phones, e-mails, organization, groups, CPF, dd/mm/aaaa birth dates) into
-//! a fresh SQLite database.
+//! a fresh SQLite database (or, with `AGENDA_BENCH_PG_URL`, a fresh
+//! PostgreSQL database `agenda_bench_import` on that server).
 //!
 //! ```sh
 //! cargo bench -p server --bench import
 //! AGENDA_BENCH_ROWS=1000000 cargo bench -p server --bench import
+//! AGENDA_BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test cargo bench -p server --bench import
 //! ```
 //!
 //! Peak memory is the process's high-water resident set (`VmHWM`), read
@@ -106,7 +108,10 @@ async fn run() {
         size as f64 / 1e6,
         started.elapsed()
     );
-    let url = format!("sqlite:{}", dir.path().join("import.db").display());
+    let url = match common::pg_url() {
+        Some(server) => common::pg_database(&server, "agenda_bench_import", true).await,
+        None => format!("sqlite:{}", dir.path().join("import.db").display()),
+    };
     let db = Db::open(&url).await.expect("database");
     let admin = app::auth::repo::NewUser {
         name: "Bench".to_string(),
@@ -145,8 +150,9 @@ async fn run() {
         .job;
     assert_eq!(job.rows_done as usize, rows, "{job:?}");
     println!(
-        "\nCSV import, {rows} rows, {:.1} MB, SQLite, duplicates: {}\n",
+        "\nCSV import, {rows} rows, {:.1} MB, {}, duplicates: {}\n",
         size as f64 / 1e6,
+        common::backend(&db),
         policy.as_str()
     );
     println!("| step | time | rows/s |");

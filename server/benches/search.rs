@@ -1,10 +1,12 @@
 //! Contact search benchmark: server-side latency of the contact list's
 //! search (`contacts/list`: parsing, planning, the page query) on a SQLite
-//! database of 1,000,000 generated contacts.
+//! database of 1,000,000 generated contacts, or on PostgreSQL with
+//! `AGENDA_BENCH_PG_URL` (then also each query kind's `EXPLAIN ANALYZE`).
 //!
 //! ```sh
 //! cargo bench -p server --bench search
 //! AGENDA_BENCH_CONTACTS=100000 cargo bench -p server --bench search
+//! AGENDA_BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test cargo bench -p server --bench search
 //! ```
 //!
 //! The database is generated once (deterministically) into
@@ -53,7 +55,8 @@ async fn run() {
     }
 
     println!(
-        "\nContact search, {contacts} contacts, SQLite; server-side latency of one page (50 rows)"
+        "\nContact search, {contacts} contacts, {}; server-side latency of one page (50 rows)",
+        common::backend(&db)
     );
     println!("\n| query kind | example | plan | p50 | p95 | p99 | max |");
     println!("|---|---|---|---|---|---|---|");
@@ -100,31 +103,45 @@ async fn run() {
         &BTreeMap::from([("planned per page:", 40)]),
         &mut times,
     );
+
+    // PostgreSQL: how the first page of a few searches is planned and run.
+    for (kind, queries) in &kinds {
+        let query = &queries[0];
+        let terms = parse_search(query);
+        if let Some(plan) = app::contacts::repo::explain_search(&db, company, &terms, DEFAULT_PAGE_SIZE)
+            .await
+            .expect("explain")
+        {
+            println!("\nEXPLAIN ANALYZE, {kind}: \"{query}\"\n```");
+            for line in plan {
+                println!("{line}");
+            }
+            println!("```");
+        }
+    }
 }
 
 /// `QUERIES_PER_KIND` contacts spread over the whole list, deterministically.
 async fn samples(db: &Db, company: CompanyId, contacts: usize) -> Vec<Sample> {
-    let Db::Sqlite(pool) = db else {
-        unreachable!("the search bench runs on SQLite")
-    };
     let mut rng = fastrand::Rng::with_seed(common::SEED);
     let mut out = Vec::new();
     while out.len() < QUERIES_PER_KIND * 2 {
         let offset = rng.i64(0..contacts as i64);
-        let sample: Sample = sqlx::query_as(
-            "SELECT c.id, c.name,
+        let sql = "SELECT c.id, c.name,
                     (SELECT e164 FROM contact_phones p WHERE p.contact_id = c.id
                       ORDER BY position LIMIT 1) AS phone,
                     (SELECT email FROM contact_emails e WHERE e.contact_id = c.id
                       ORDER BY position LIMIT 1) AS email
                FROM contacts c WHERE c.company_id = $1 AND c.id >= $2
-              ORDER BY c.id LIMIT 1",
-        )
-        .bind(company.0)
-        .bind(offset)
-        .fetch_one(pool)
-        .await
-        .expect("sample");
+              ORDER BY c.id LIMIT 1";
+        let sample: Sample = app::with_db!(db, pool => {
+            sqlx::query_as(sql)
+                .bind(company.0)
+                .bind(offset)
+                .fetch_one(pool)
+                .await
+                .expect("sample")
+        });
         out.push(sample);
     }
     out

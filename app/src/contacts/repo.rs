@@ -292,6 +292,61 @@ pub fn json_ids(ids: &[i64]) -> String {
     format!("[{}]", ids.join(","))
 }
 
+/// Binds the list queries' shared parameters (`$1`…`$17`, see
+/// [`list_sql!`]) to `$query`.
+macro_rules! bind_list {
+    ($query:expr, $company:expr, $terms:expr, $text:expr, $digits:expr, $after:expr, $limit:expr, $filter:expr, $custom:expr) => {
+        $query
+            .bind($company.0)
+            .bind($text)
+            .bind($digits)
+            .bind($terms.id)
+            // The first page starts after ("", 0), before every contact: an
+            // always-present bound lets the index seek to the cursor, where
+            // "$5 IS NULL OR …" would scan from the first name every time.
+            .bind($after.map_or(String::new(), |c| c.sort_key.clone()))
+            .bind($after.map_or(0, |c| c.id))
+            .bind(i64::from($limit))
+            .bind($filter.organization)
+            .bind($filter.group)
+            .bind($custom.field)
+            .bind($custom.equals.clone())
+            .bind($custom.number_min)
+            .bind($custom.number_max)
+            .bind($custom.key_min.clone())
+            .bind($custom.key_max.clone())
+            .bind($custom.month.clone())
+            .bind($custom.option)
+    };
+}
+
+/// PostgreSQL's plan of the first page of a search, as run
+/// (`EXPLAIN (ANALYZE, BUFFERS)`; BENCHMARKS.md shows it uses its indexes).
+/// `None` on SQLite, whose plans the benchmark reports by name.
+pub async fn explain_search(
+    db: &Db,
+    company: CompanyId,
+    terms: &SearchTerms,
+    limit: u32,
+) -> Result<Option<Vec<String>>, sqlx::Error> {
+    let Db::Postgres(pool) = db else {
+        return Ok(None);
+    };
+    let filter = ListFilter::default();
+    let after: Option<&Cursor> = None;
+    let text_pattern = terms.text.as_ref().map(|t| format!("%{}%", like_escape(t)));
+    let digits_pattern = terms.digits.as_ref().map(|d| format!("%{d}%"));
+    let custom = crate::custom_fields::repo::FilterParams::of(None);
+    let sql = format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {LIST_BY_WALK}");
+    let lines = bind_list!(
+        sqlx::query_scalar::<_, String>(&sql),
+        company, terms, text_pattern, digits_pattern, after, limit, filter, custom
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(lines))
+}
+
 /// Runs one of the list queries with its parameters.
 #[allow(clippy::too_many_arguments)]
 async fn list_page(
@@ -309,27 +364,10 @@ async fn list_page(
     let digits_pattern = terms.digits.as_ref().map(|d| format!("%{d}%"));
     let custom = crate::custom_fields::repo::FilterParams::of(filter.custom.as_ref());
     let rows = with_db!(db, pool => {
-        let mut query = sqlx::query_as::<_, ContactListRow>(sql)
-            .bind(company.0)
-            .bind(text_pattern)
-            .bind(digits_pattern)
-            .bind(terms.id)
-            // The first page starts after ("", 0), before every contact: an
-            // always-present bound lets the index seek to the cursor, where
-            // "$5 IS NULL OR …" would scan from the first name every time.
-            .bind(after.map_or(String::new(), |c| c.sort_key.clone()))
-            .bind(after.map_or(0, |c| c.id))
-            .bind(i64::from(limit))
-            .bind(filter.organization)
-            .bind(filter.group)
-            .bind(custom.field)
-            .bind(custom.equals.clone())
-            .bind(custom.number_min)
-            .bind(custom.number_max)
-            .bind(custom.key_min.clone())
-            .bind(custom.key_max.clone())
-            .bind(custom.month.clone())
-            .bind(custom.option);
+        let mut query = bind_list!(
+            sqlx::query_as::<_, ContactListRow>(sql),
+            company, terms, text_pattern, digits_pattern, after, limit, filter, custom
+        );
         if let Some(candidates) = candidates {
             query = query.bind(candidates);
         }

@@ -44,13 +44,70 @@ pub fn contacts_wanted() -> usize {
         .unwrap_or(1_000_000)
 }
 
-/// Opens (building it the first time) the database of `contacts` contacts.
+/// `AGENDA_BENCH_PG_URL` (e.g. `postgres://postgres@127.0.0.1:5432/test`):
+/// run on PostgreSQL instead of SQLite, in databases of the benchmark's own
+/// (`agenda_bench_…`) on that server.
+#[allow(dead_code)]
+pub fn pg_url() -> Option<String> {
+    std::env::var("AGENDA_BENCH_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// The backend's name for the reports.
+#[allow(dead_code)]
+pub fn backend(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite(_) => "SQLite",
+        Db::Postgres(_) => "PostgreSQL",
+    }
+}
+
+/// The URL of database `name` on the server of `server_url`, created when
+/// missing (`fresh`: dropped and created anew).
+#[allow(dead_code)]
+pub async fn pg_database(server_url: &str, name: &str, fresh: bool) -> String {
+    use sqlx::{Connection, PgConnection};
+    let mut conn = PgConnection::connect(server_url)
+        .await
+        .expect("connect to AGENDA_BENCH_PG_URL");
+    if fresh {
+        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .execute(&mut conn)
+            .await
+            .expect("drop");
+    }
+    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(name)
+        .fetch_optional(&mut conn)
+        .await
+        .expect("look up");
+    if exists.is_none() {
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut conn)
+            .await
+            .expect("create");
+    }
+    let (base, _) = server_url
+        .split('?')
+        .next()
+        .and_then(|u| u.rsplit_once('/'))
+        .expect("a postgres://host/db URL");
+    format!("{base}/{name}")
+}
+
+/// Opens (building it the first time) the database of `contacts` contacts:
+/// `target/bench/search-<N>.db`, or `agenda_bench_<N>` on PostgreSQL.
 #[allow(dead_code)]
 pub async fn bench_database(contacts: usize) -> (Db, CompanyId) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
-    std::fs::create_dir_all(&dir).expect("bench dir");
-    let path = dir.join(format!("search-{contacts}.db"));
-    let url = format!("sqlite:{}", path.display());
+    let url = match pg_url() {
+        Some(server) => pg_database(&server, &format!("agenda_bench_{contacts}"), false).await,
+        None => {
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+            std::fs::create_dir_all(&dir).expect("bench dir");
+            format!("sqlite:{}", dir.join(format!("search-{contacts}.db")).display())
+        }
+    };
     let db = Db::open(&url).await.expect("open the bench database");
     let company = prepare(&db, contacts).await;
     (db, company)
@@ -78,11 +135,16 @@ async fn prepare(db: &Db, contacts: usize) -> CompanyId {
         eprintln!("generated {} contacts", start + n);
     }
     eprintln!("generated in {:.0?}", started.elapsed());
-    if let Db::Sqlite(pool) = db {
-        sqlx::query("PRAGMA optimize")
-            .execute(pool)
-            .await
-            .expect("optimize");
+    match db {
+        Db::Sqlite(pool) => {
+            sqlx::query("PRAGMA optimize")
+                .execute(pool)
+                .await
+                .expect("optimize");
+        }
+        Db::Postgres(pool) => {
+            sqlx::query("ANALYZE").execute(pool).await.expect("analyze");
+        }
     }
     company
 }
