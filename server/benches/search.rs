@@ -108,9 +108,10 @@ async fn run() {
     for (kind, queries) in &kinds {
         let query = &queries[0];
         let terms = parse_search(query);
-        if let Some(plan) = app::contacts::repo::explain_search(&db, company, &terms, DEFAULT_PAGE_SIZE)
-            .await
-            .expect("explain")
+        if let Some(plan) =
+            app::contacts::repo::explain_search(&db, company, &terms, DEFAULT_PAGE_SIZE)
+                .await
+                .expect("explain")
         {
             println!("\nEXPLAIN ANALYZE, {kind}: \"{query}\"\n```");
             for line in plan {

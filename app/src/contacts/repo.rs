@@ -340,7 +340,14 @@ pub async fn explain_search(
     let sql = format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {LIST_BY_WALK}");
     let lines = bind_list!(
         sqlx::query_scalar::<_, String>(&sql),
-        company, terms, text_pattern, digits_pattern, after, limit, filter, custom
+        company,
+        terms,
+        text_pattern,
+        digits_pattern,
+        after,
+        limit,
+        filter,
+        custom
     )
     .fetch_all(pool)
     .await?;

@@ -105,7 +105,10 @@ pub async fn bench_database(contacts: usize) -> (Db, CompanyId) {
         None => {
             let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
             std::fs::create_dir_all(&dir).expect("bench dir");
-            format!("sqlite:{}", dir.join(format!("search-{contacts}.db")).display())
+            format!(
+                "sqlite:{}",
+                dir.join(format!("search-{contacts}.db")).display()
+            )
         }
     };
     let db = Db::open(&url).await.expect("open the bench database");
