@@ -41,6 +41,9 @@ pub struct ContactListRow {
 /// parameters follow (`$18`, `$19`).
 macro_rules! list_sql {
     ($from:literal) => {
+        list_sql!($from, "")
+    };
+    ($from:literal, $mains:literal) => {
         concat!(
             r#"
         SELECT c.id, c.name, c.sort_key,
@@ -59,12 +62,9 @@ macro_rules! list_sql {
            AND ($2 IS NULL AND $3 IS NULL AND $4 IS NULL
                 OR c.search_text LIKE $2 ESCAPE '\'
                 OR c.search_phones LIKE $3
-                OR c.id = $4
-                -- A main contact is found by its linked contacts' data too.
-                OR c.id IN (SELECT l.main_contact_id FROM contacts l
-                             WHERE l.company_id = $1 AND l.main_contact_id IS NOT NULL
-                               AND (l.search_text LIKE $2 ESCAPE '\' OR l.search_phones LIKE $3
-                                    OR l.id = $4)))
+                OR c.id = $4"#,
+            $mains,
+            r#")
            AND (c.sort_key, c.id) > ($5, $6)
            AND ($8 IS NULL OR c.organization_id = $8)
            AND ($9 IS NULL OR EXISTS (SELECT 1 FROM contact_group_members m
@@ -94,16 +94,83 @@ macro_rules! list_sql {
 /// "mar"), since a page fills after a few hundred rows.
 const LIST_BY_WALK: &str = list_sql!("contacts c");
 
+/// The walk, also accepting the main contacts in `$18` (a JSON array: the
+/// mains of linked contacts that match, see [`linked_matches`]). Kept
+/// apart from the plain walk: on PostgreSQL an `IN (subquery)` in the OR
+/// would stop the trigram indexes' BitmapOr (280 ms instead of 27 ms for a
+/// phone at 100,000 contacts), while `= ANY(array)` keeps it.
+const LIST_BY_WALK_MAINS_SQLITE: &str = list_sql!(
+    "contacts c",
+    "\n                OR c.id IN (SELECT value FROM json_each($18))"
+);
+const LIST_BY_WALK_MAINS_PG: &str = list_sql!(
+    "contacts c",
+    "\n                OR c.id = ANY(ARRAY(SELECT jsonb_array_elements_text(CAST($18 AS jsonb))::bigint))"
+);
+
 /// Tests and sorts only the candidates the trigram index found (`$18`, a
 /// JSON array of ids): cheap when matches are few (a phone, an e-mail, a
 /// full name), where the walk would read the whole list. CROSS JOIN makes
 /// SQLite drive the join from the candidates, not from the name index.
 const LIST_BY_INDEX: &str =
     list_sql!("json_each($18) AS s CROSS JOIN contacts c ON c.id = s.value");
+const LIST_BY_INDEX_MAINS: &str = list_sql!(
+    "json_each($18) AS s CROSS JOIN contacts c ON c.id = s.value",
+    "\n                OR c.id IN (SELECT value FROM json_each($19))"
+);
 
 /// The names in `[$18, $19)`: a range of the name index, read in order.
 const LIST_BY_NAME_RANGE: &str =
     list_sql!("(SELECT * FROM contacts WHERE sort_key >= $18 AND sort_key < $19) AS c");
+const LIST_BY_NAME_RANGE_MAINS: &str = list_sql!(
+    "(SELECT * FROM contacts WHERE sort_key >= $18 AND sort_key < $19) AS c",
+    "\n                OR c.id IN (SELECT value FROM json_each($20))"
+);
+
+/// The list query of a plan: without the main-contact clause, and with it.
+fn with_mains(db: &Db, sql: &'static str) -> &'static str {
+    match (sql, db) {
+        (LIST_BY_WALK, Db::Sqlite(_)) => LIST_BY_WALK_MAINS_SQLITE,
+        (LIST_BY_WALK, Db::Postgres(_)) => LIST_BY_WALK_MAINS_PG,
+        (LIST_BY_INDEX, _) => LIST_BY_INDEX_MAINS,
+        (LIST_BY_NAME_RANGE, _) => LIST_BY_NAME_RANGE_MAINS,
+        (other, _) => other,
+    }
+}
+
+/// The main contacts of the company's linked contacts that match the
+/// search (a search finds a main by its linked contacts' data too). Reads
+/// only linked contacts (the partial index `contacts_main`).
+pub async fn linked_matches(
+    db: &Db,
+    company: CompanyId,
+    terms: &SearchTerms,
+) -> Result<Vec<i64>, sqlx::Error> {
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let text_pattern = terms.text.as_ref().map(|t| format!("%{}%", like_escape(t)));
+    let digits_pattern = terms.digits.as_ref().map(|d| format!("%{d}%"));
+    let from = match db {
+        Db::Sqlite(_) => "contacts l INDEXED BY contacts_main",
+        Db::Postgres(_) => "contacts l",
+    };
+    let sql = format!(
+        "SELECT DISTINCT l.main_contact_id FROM {from}
+          WHERE l.main_contact_id IS NOT NULL AND l.company_id = $1
+            AND (l.search_text LIKE $2 ESCAPE '\\' OR l.search_phones LIKE $3 OR l.id = $4)"
+    );
+    let mains = with_db!(db, pool => {
+        sqlx::query_scalar(&sql)
+            .bind(company.0)
+            .bind(&text_pattern)
+            .bind(&digits_pattern)
+            .bind(terms.id)
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(mains)
+}
 
 /// Up to this many index candidates, sorting them beats walking the list.
 const INDEX_CANDIDATES_MAX: usize = 2_000;
@@ -358,7 +425,7 @@ pub async fn explain_search(
 #[allow(clippy::too_many_arguments)]
 async fn list_page(
     db: &Db,
-    sql: &str,
+    sql: &'static str,
     company: CompanyId,
     terms: &SearchTerms,
     filter: ListFilter,
@@ -367,6 +434,12 @@ async fn list_page(
     candidates: Option<String>,
     range: Option<(&str, &str)>,
 ) -> Result<Vec<ContactListRow>, sqlx::Error> {
+    let mains = linked_matches(db, company, terms).await?;
+    let (sql, mains) = if mains.is_empty() {
+        (sql, None)
+    } else {
+        (with_mains(db, sql), Some(json_ids(&mains)))
+    };
     let text_pattern = terms.text.as_ref().map(|t| format!("%{}%", like_escape(t)));
     let digits_pattern = terms.digits.as_ref().map(|d| format!("%{d}%"));
     let custom = crate::custom_fields::repo::FilterParams::of(filter.custom.as_ref());
@@ -380,6 +453,9 @@ async fn list_page(
         }
         if let Some((from, to)) = range {
             query = query.bind(from).bind(to);
+        }
+        if let Some(mains) = mains {
+            query = query.bind(mains);
         }
         query.fetch_all(pool).await?
     });
