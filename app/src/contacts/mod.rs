@@ -2,6 +2,10 @@
 
 /// Server functions (the RPC API) of the contacts module.
 pub mod api;
+/// Writing many new contacts in a few set-based statements (import, demo
+/// data; server only).
+#[cfg(feature = "ssr")]
+pub mod bulk_repo;
 /// Components of the contacts screens.
 pub mod components;
 /// Server functions for one contact: read, create, update, delete.

@@ -526,64 +526,47 @@ pub async fn insert_contacts(
     let mut ids = Vec::with_capacity(contacts.len());
     let mut organizations: HashMap<String, i64> = HashMap::new();
     let mut groups: HashMap<String, i64> = HashMap::new();
+    let sqlite = matches!(db, Db::Sqlite(_));
     for batch in contacts.chunks(BATCH) {
         with_db!(db, pool => {
             let mut tx = pool.begin_write().await?;
             let now = Utc::now();
-            for contact in batch {
+            let mut batch_ids: Vec<i64> = if sqlite {
+                // Foreign keys wait for the commit: the lists go first (see
+                // bulk_repo). The write lock is held: the ids are ours.
+                sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
+                let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM contacts")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                (last + 1..=last + batch.len() as i64).collect()
+            } else {
+                sqlx::query_scalar(crate::contacts::bulk_repo::POSTGRES_RESERVE_IDS)
+                    .bind(batch.len() as i64)
+                    .fetch_all(&mut *tx)
+                    .await?
+            };
+            let mut rows = crate::contacts::bulk_repo::NewRows::default();
+            for (contact, id) in batch.iter().zip(&batch_ids) {
                 let organization_id = match &contact.organization {
                     Some(name) => Some(find_or_create!(&mut *tx, organizations, CREATE_ORGANIZATION, company, name, now)),
                     None => None,
                 };
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO contacts (company_id, name, sort_key, address, organization_id, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-                )
-                .bind(company.0)
-                .bind(&contact.name)
-                .bind(fold(&contact.name))
-                .bind(&contact.address)
-                .bind(organization_id)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                for (position, e164) in contact.phones.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO contact_phones (company_id, contact_id, e164, position) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(company.0)
-                    .bind(id)
-                    .bind(e164)
-                    .bind(position as i64)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                for (position, email) in contact.emails.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO contact_emails (company_id, contact_id, email, position) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(company.0)
-                    .bind(id)
-                    .bind(email)
-                    .bind(position as i64)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                let mut group_ids = Vec::with_capacity(contact.groups.len());
                 for group in &contact.groups {
-                    let group_id = find_or_create!(&mut *tx, groups, CREATE_GROUP, company, group, now);
-                    sqlx::query(
-                        "INSERT INTO contact_group_members (company_id, contact_id, group_id) VALUES ($1, $2, $3)
-                         ON CONFLICT DO NOTHING",
-                    )
-                    .bind(company.0)
-                    .bind(id)
-                    .bind(group_id)
-                    .execute(&mut *tx)
-                    .await?;
+                    group_ids.push(find_or_create!(&mut *tx, groups, CREATE_GROUP, company, group, now));
                 }
-                ids.push(id);
+                let stored = StoredContact {
+                    name: contact.name.clone(),
+                    phones: contact.phones.clone(),
+                    emails: contact.emails.clone(),
+                    address: contact.address.clone(),
+                    ..StoredContact::default()
+                };
+                rows.push(*id, organization_id, &group_ids, &stored);
             }
+            crate::write_new_contacts!(tx, sqlite, company, rows, None::<i64>, now);
             tx.commit().await?;
+            ids.append(&mut batch_ids);
         });
     }
     Ok(ids)

@@ -493,143 +493,6 @@ pub enum BatchOutcome {
     Cancelled,
 }
 
-/// New contacts of a batch (SQLite), kept as JSON arrays to be written by
-/// [`flush_pending!`] in six statements: their lists first, the contacts
-/// last (foreign keys are deferred to the commit), so each contact's search
-/// index row is written once, by its own insert.
-#[derive(Debug, Default)]
-struct Pending {
-    ids: std::collections::HashSet<i64>,
-    contacts: Vec<serde_json::Value>,
-    phones: Vec<serde_json::Value>,
-    emails: Vec<serde_json::Value>,
-    members: Vec<serde_json::Value>,
-    values: Vec<serde_json::Value>,
-    options: Vec<serde_json::Value>,
-}
-
-impl Pending {
-    fn push(
-        &mut self,
-        id: i64,
-        organization_id: Option<i64>,
-        group_ids: &[i64],
-        contact: &StoredContact,
-    ) {
-        use serde_json::json;
-        self.ids.insert(id);
-        self.contacts.push(json!({
-            "id": id,
-            "name": contact.name,
-            "sort_key": fold(&contact.name),
-            "address": contact.address,
-            "organization_id": organization_id,
-            "birth_date": contact.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
-            "document": contact.document,
-            "gender": contact.gender,
-            "facebook": contact.facebook,
-            "instagram": contact.instagram,
-            "telegram": contact.telegram,
-            "website": contact.website,
-            "notes": contact.notes,
-        }));
-        for (position, phone) in contact.phones.iter().enumerate() {
-            self.phones.push(json!([id, phone, position]));
-        }
-        for (position, email) in contact.emails.iter().enumerate() {
-            self.emails.push(json!([id, email, position]));
-        }
-        for group in group_ids {
-            self.members.push(json!([id, group]));
-        }
-        for (field, value) in &contact.custom {
-            match value {
-                crate::custom_fields::values::FieldValue::Options(options) => {
-                    for option in options {
-                        self.options.push(json!([id, field, option]));
-                    }
-                }
-                value => {
-                    let (text, key, number) = crate::custom_fields::repo::value_columns(value);
-                    self.values.push(json!([id, field, text, key, number]));
-                }
-            }
-        }
-    }
-
-    fn holds(&self, id: i64) -> bool {
-        self.ids.contains(&id)
-    }
-
-    fn clear(&mut self) {
-        *self = Pending::default();
-    }
-}
-
-/// Writes and empties a [`Pending`] inside the caller's SQLite transaction.
-macro_rules! flush_pending {
-    ($tx:expr, $company:expr, $pending:expr, $job:expr, $now:expr) => {{
-        if !$pending.contacts.is_empty() {
-            let lists: [(&str, &Vec<serde_json::Value>); 5] = [
-                (
-                    "INSERT INTO contact_phones (company_id, contact_id, e164, position)
-                     SELECT $1, value ->> 0, value ->> 1, value ->> 2 FROM json_each($2)",
-                    &$pending.phones,
-                ),
-                (
-                    "INSERT INTO contact_emails (company_id, contact_id, email, position)
-                     SELECT $1, value ->> 0, value ->> 1, value ->> 2 FROM json_each($2)",
-                    &$pending.emails,
-                ),
-                (
-                    "INSERT INTO contact_group_members (company_id, contact_id, group_id)
-                     SELECT $1, value ->> 0, value ->> 1 FROM json_each($2) WHERE true
-                     ON CONFLICT DO NOTHING",
-                    &$pending.members,
-                ),
-                (
-                    "INSERT INTO contact_field_values
-                            (company_id, contact_id, field_id, value_text, value_key, value_number)
-                     SELECT $1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
-                       FROM json_each($2)",
-                    &$pending.values,
-                ),
-                (
-                    "INSERT INTO contact_field_options (company_id, contact_id, field_id, option_id)
-                     SELECT $1, value ->> 0, value ->> 1, value ->> 2 FROM json_each($2)",
-                    &$pending.options,
-                ),
-            ];
-            for (sql, rows) in lists {
-                if !rows.is_empty() {
-                    sqlx::query(sql)
-                        .bind($company.0)
-                        .bind(serde_json::Value::Array(rows.clone()).to_string())
-                        .execute(&mut *$tx)
-                        .await?;
-                }
-            }
-            sqlx::query(
-                "INSERT INTO contacts (id, company_id, name, sort_key, address, organization_id, birth_date,
-                                       document, gender, facebook, instagram, telegram, website, notes,
-                                       import_job_id, created_at, updated_at)
-                 SELECT value ->> 'id', $1, value ->> 'name', value ->> 'sort_key', value ->> 'address',
-                        value ->> 'organization_id', value ->> 'birth_date', value ->> 'document',
-                        value ->> 'gender', value ->> 'facebook', value ->> 'instagram',
-                        value ->> 'telegram', value ->> 'website', value ->> 'notes', $3, $4, $4
-                   FROM json_each($2)",
-            )
-            .bind($company.0)
-            .bind(serde_json::Value::Array(std::mem::take(&mut $pending.contacts)).to_string())
-            .bind($job)
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
-            $pending.clear();
-        }
-    }};
-}
-
 /// Adds phones and e-mails (numbered from the given positions) and group
 /// memberships (groups found or created by name) to a contact inside the
 /// caller's transaction.
@@ -682,6 +545,31 @@ struct Known {
 }
 
 impl Known {
+    /// The stored contact a row is about, if any: same ID, else a phone,
+    /// else an e-mail in common (the oldest such contact), this batch's
+    /// earlier rows included. Never one under the "create" policy.
+    fn existing(&self, prepared: &PreparedContact, policy: DuplicatePolicy) -> Option<i64> {
+        if policy == DuplicatePolicy::Create {
+            return None;
+        }
+        let contact = &prepared.contact;
+        prepared
+            .contact_id
+            .filter(|id| self.ids.contains(id))
+            .or_else(|| {
+                contact
+                    .phones
+                    .iter()
+                    .find_map(|p| self.phones.get(p).copied())
+            })
+            .or_else(|| {
+                contact
+                    .emails
+                    .iter()
+                    .find_map(|e| self.emails.get(e).copied())
+            })
+    }
+
     /// A contact the batch wrote: later rows of the batch match it too.
     fn add(&mut self, id: i64, contact: &StoredContact) {
         self.ids.insert(id);
@@ -715,14 +603,6 @@ fn batch_keys(rows: &[PreparedRow]) -> (String, String, String) {
     )
 }
 
-/// A new contact; the database assigns its id.
-const INSERT_CONTACT: &str =
-    "INSERT INTO contacts (company_id, name, sort_key, address, organization_id, birth_date,
-                           document, gender, facebook, instagram, telegram, website, notes,
-                           import_job_id, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
-     RETURNING id";
-
 /// Most phones or e-mails a contact may hold after an update merges lists.
 const MAX_ENTRIES: usize = crate::contacts::form::MAX_ENTRIES;
 
@@ -752,26 +632,28 @@ pub async fn write_batch(
             tx.rollback().await?;
             BatchOutcome::Cancelled
         } else {
-            // Ids found or created in this transaction only: a rolled-back
-            // batch must not leave ids behind for the next one.
-            let mut next_id: Option<i64> = None;
+            // SQLite: ids found in this transaction only (a rolled-back
+            // batch must not leave ids behind for the next one).
+            let mut next_id: i64 = 0;
             if sqlite {
                 sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
                 // The write lock is held (BEGIN IMMEDIATE): nobody else
                 // takes ids until the commit.
-                next_id = Some(
-                    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM contacts")
-                        .fetch_one(&mut *tx)
-                        .await?,
-                );
+                next_id = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM contacts")
+                    .fetch_one(&mut *tx)
+                    .await?;
             }
+            // PostgreSQL: ids taken from the sequence (below), as many as
+            // the batch's rows that match no stored contact (rows matching
+            // an earlier row of the batch leave their id unused).
+            let mut reserved_ids: std::collections::VecDeque<i64> = Default::default();
             let mut organizations: HashMap<String, i64> = HashMap::new();
             let mut groups: HashMap<String, i64> = HashMap::new();
             let mut failures: Vec<RowFailure> = Vec::new();
             // Every contact the batch could match, read in three statements
             // (one per key) instead of one or more per row.
             let mut known = Known::default();
-            let mut pending = Pending::default();
+            let mut pending = crate::contacts::bulk_repo::NewRows::default();
             if policy != DuplicatePolicy::Create {
                 let (ids, phones, emails) = batch_keys(rows);
                 let (ids_sql, phones_sql, emails_sql) = if sqlite {
@@ -808,6 +690,24 @@ pub async fn write_batch(
                     }
                 }
             }
+            if !sqlite {
+                let wanted = rows
+                    .iter()
+                    .filter(|row| match row {
+                        PreparedRow::Contact(prepared) => {
+                            prepared.missing_required.is_empty() && known.existing(prepared, policy).is_none()
+                        }
+                        _ => false,
+                    })
+                    .count();
+                if wanted > 0 {
+                    reserved_ids = sqlx::query_scalar::<_, i64>(crate::contacts::bulk_repo::POSTGRES_RESERVE_IDS)
+                        .bind(wanted as i64)
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into();
+                }
+            }
             for row in rows {
                 let prepared = match row {
                     PreparedRow::Blank => {
@@ -821,25 +721,14 @@ pub async fn write_batch(
                     PreparedRow::Contact(prepared) => prepared,
                 };
                 let contact = &prepared.contact;
-                // The existing contact this row is about, if any: same ID,
-                // else a phone, else an e-mail in common (the oldest such
-                // contact), this batch's earlier rows included.
-                let existing: Option<i64> = if policy == DuplicatePolicy::Create {
-                    None
-                } else {
-                    prepared
-                        .contact_id
-                        .filter(|id| known.ids.contains(id))
-                        .or_else(|| contact.phones.iter().find_map(|p| known.phones.get(p).copied()))
-                        .or_else(|| contact.emails.iter().find_map(|e| known.emails.get(e).copied()))
-                };
+                let existing = known.existing(prepared, policy);
                 match (existing, policy) {
                     (Some(_), DuplicatePolicy::Skip) => {
                         counts.skipped += 1;
                     }
                     (Some(id), _) => {
                         if pending.holds(id) {
-                            flush_pending!(tx, company, pending, job, now);
+                            crate::write_new_contacts!(tx, sqlite, company, pending, Some(job), now);
                         }
                         // Merge: lists grow, single values are replaced by
                         // the row's non-empty cells.
@@ -943,70 +832,25 @@ pub async fn write_batch(
                             Some(name) => Some(crate::find_or_create!(&mut *tx, organizations, CREATE_ORGANIZATION, company, name, now)),
                             None => None,
                         };
-                        // On SQLite every phone or e-mail added to an
-                        // existing contact rewrites its search index row;
-                        // written before their contact (foreign keys are
-                        // deferred to the commit), they cost nothing and
-                        // the contact's own insert indexes it once.
-                        let reserved = next_id.as_mut().map(|next| {
-                            *next += 1;
-                            *next
-                        });
-                        macro_rules! insert_contact {
-                            ($sql:expr) => {
-                                sqlx::query_scalar::<_, i64>($sql)
-                                    .bind(company.0)
-                                    .bind(&contact.name)
-                                    .bind(fold(&contact.name))
-                                    .bind(&contact.address)
-                                    .bind(organization_id)
-                                    .bind(contact.birth_date)
-                                    .bind(&contact.document)
-                                    .bind(&contact.gender)
-                                    .bind(&contact.facebook)
-                                    .bind(&contact.instagram)
-                                    .bind(&contact.telegram)
-                                    .bind(&contact.website)
-                                    .bind(&contact.notes)
-                                    .bind(job)
-                                    .bind(now)
-                                    .fetch_one(&mut *tx)
-                                    .await?
-                            };
-                        }
-                        macro_rules! insert_children {
-                            ($id:expr) => {{
-                                let id: i64 = $id;
-                        insert_lists!(
-                            tx, company, id, groups, now,
-                            &contact.phones, 0, &contact.emails, 0, &prepared.groups
-                        );
-                        crate::insert_custom_values!(tx, company, id, &contact.custom);
-                            }};
-                        }
-                        let id = match reserved {
-                            Some(id) => {
-                                // SQLite: written with the batch's other new
-                                // contacts, a handful of statements in all.
-                                let mut group_ids = Vec::with_capacity(prepared.groups.len());
-                                for group in &prepared.groups {
-                                    group_ids.push(crate::find_or_create!(&mut *tx, groups, CREATE_GROUP, company, group, now));
-                                }
-                                pending.push(id, organization_id, &group_ids, contact);
-                                id
-                            }
-                            None => {
-                                let id = insert_contact!(INSERT_CONTACT);
-                                insert_children!(id);
-                                id
-                            }
+                        let id = if sqlite {
+                            next_id += 1;
+                            next_id
+                        } else {
+                            reserved_ids.pop_front().ok_or_else(|| {
+                                sqlx::Error::Protocol("import batch: no contact id left reserved".into())
+                            })?
                         };
+                        let mut group_ids = Vec::with_capacity(prepared.groups.len());
+                        for group in &prepared.groups {
+                            group_ids.push(crate::find_or_create!(&mut *tx, groups, CREATE_GROUP, company, group, now));
+                        }
+                        pending.push(id, organization_id, &group_ids, contact);
                         known.add(id, contact);
                         counts.created += 1;
                     }
                 }
             }
-            flush_pending!(tx, company, pending, job, now);
+            crate::write_new_contacts!(tx, sqlite, company, pending, Some(job), now);
             counts.failed = failures.len() as i64;
             for failure in &failures {
                 sqlx::query(

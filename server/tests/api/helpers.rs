@@ -327,6 +327,28 @@ impl TestApp {
     }
 }
 
+/// Every contact's search columns hold what the search triggers compute
+/// from its name, e-mails, phones and documents (whatever path wrote it).
+pub async fn assert_search_columns_in_step(db: &Db) {
+    let stale: i64 = match db {
+        Db::Sqlite(pool) => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM contacts c JOIN contact_search_source s ON s.id = c.id
+              WHERE c.search_text <> s.text OR c.search_phones <> s.phones",
+        )
+        .fetch_one(pool)
+        .await
+        .expect("sqlite search columns"),
+        Db::Postgres(pool) => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM contacts
+              WHERE search_text <> contact_search_text(id) OR search_phones <> contact_search_phones(id)",
+        )
+        .fetch_one(pool)
+        .await
+        .expect("postgres search columns"),
+    };
+    assert_eq!(stale, 0, "contacts whose search columns are stale");
+}
+
 /// `POST /api/...` with form fields on `client`: the status and the JSON
 /// body (`null` when it is not JSON).
 pub async fn call(

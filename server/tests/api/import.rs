@@ -170,6 +170,11 @@ async fn a_brazilian_excel_file_is_imported(backend: Backend) {
         "{marcia}"
     );
 
+    // The document is searchable like a phone; every search column is in
+    // step with the rows the batch wrote.
+    assert_eq!(list(&app, "52998224725").await[0]["name"], "João Araújo");
+    crate::helpers::assert_search_columns_in_step(&app.db).await;
+
     // The job is listed; the same file again with "skip" creates nothing.
     let jobs = call(&app, "/api/import/jobs", json!({})).await;
     assert_eq!(jobs[0]["id"], id);
@@ -314,6 +319,23 @@ async fn duplicates_follow_the_chosen_policy(backend: Backend) {
     )
     .await;
     assert_eq!(counts(&job), [2, 1, 0, 1, 0], "{job}");
+
+    // Under "update", the second row is about the contact the first row of
+    // the same batch created: it is written first, then updated (the search
+    // finds the e-mail the second row added).
+    let job = import(
+        &app,
+        "f.csv",
+        file(";Duda;11 95555-4444;;;\r\n;;(11) 95555-4444;duda@novo.com;;\r\n;Edu;11 94444-3333;edu@x.com;;\r\n"),
+        "update",
+    )
+    .await;
+    assert_eq!(counts(&job), [3, 2, 1, 0, 0], "{job}");
+    let found = list(&app, "duda@novo").await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["name"], "Duda");
+    assert_eq!(list(&app, "94444").await[0]["name"], "Edu");
+    crate::helpers::assert_search_columns_in_step(&app.db).await;
 }
 
 async fn bad_rows_are_reported_and_good_rows_are_imported(backend: Backend) {

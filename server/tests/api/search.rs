@@ -52,6 +52,7 @@ async fn both_plans_return_the_same_pages(backend: Backend) {
     let company = app.company("Padaria").await;
     let contacts = server::seed::generate_contacts(400, 11);
     let ids = app.add(company, &contacts).await;
+    crate::helpers::assert_search_columns_in_step(&app.db).await;
 
     let with_phone = contacts
         .iter()
@@ -194,6 +195,7 @@ async fn the_search_follows_every_write(backend: Backend) {
     );
     assert_eq!(search(&app, "3456-7890").await, ["Yara Quintela"]);
     assert_eq!(search(&app, "yara@quintela").await, ["Yara Quintela"]);
+    crate::helpers::assert_search_columns_in_step(&app.db).await;
 
     let response = app
         .post_form("/api/contacts/delete", &[("id", &id.to_string())])

@@ -1,0 +1,283 @@
+//! Writing many new contacts at once (CSV import, demo data, benches):
+//! rows gathered in memory with ids reserved up front, then written in a
+//! handful of set-based statements per batch instead of several per contact
+//! (server only).
+//!
+//! Each backend keeps its search columns in step with triggers (migration
+//! 0005); written one row at a time, a contact with two phones and an
+//! e-mail would rewrite its row (and its search index entries) four times.
+//! - SQLite: the lists are written first, the contacts last (foreign keys
+//!   are deferred to the commit), so each contact's insert indexes it once.
+//! - PostgreSQL: foreign keys are checked per statement, so the contacts go
+//!   first; the triggers stand aside for the batch (the transaction-local
+//!   setting `agenda.search_refresh = 'deferred'`, migration 0011) and one
+//!   statement then fills the batch's search columns with the very functions
+//!   the triggers call.
+
+use std::collections::HashSet;
+
+use crate::contacts::repo::StoredContact;
+use crate::contacts::search::fold;
+use crate::custom_fields::values::FieldValue;
+
+/// New contacts of a batch, kept as JSON arrays to be written by
+/// [`write_new_contacts!`] in seven statements at most.
+#[derive(Debug, Default)]
+pub struct NewRows {
+    ids: HashSet<i64>,
+    pub contacts: Vec<serde_json::Value>,
+    pub phones: Vec<serde_json::Value>,
+    pub emails: Vec<serde_json::Value>,
+    pub members: Vec<serde_json::Value>,
+    pub values: Vec<serde_json::Value>,
+    pub options: Vec<serde_json::Value>,
+}
+
+impl NewRows {
+    /// Adds a contact under its reserved id; organization and groups are
+    /// already found or created.
+    pub fn push(
+        &mut self,
+        id: i64,
+        organization_id: Option<i64>,
+        group_ids: &[i64],
+        contact: &StoredContact,
+    ) {
+        use serde_json::json;
+        self.ids.insert(id);
+        self.contacts.push(json!({
+            "id": id,
+            "name": contact.name,
+            "sort_key": fold(&contact.name),
+            "address": contact.address,
+            "organization_id": organization_id,
+            "birth_date": contact.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
+            "document": contact.document,
+            "gender": contact.gender,
+            "facebook": contact.facebook,
+            "instagram": contact.instagram,
+            "telegram": contact.telegram,
+            "website": contact.website,
+            "notes": contact.notes,
+        }));
+        for (position, phone) in contact.phones.iter().enumerate() {
+            self.phones.push(json!([id, phone, position]));
+        }
+        for (position, email) in contact.emails.iter().enumerate() {
+            self.emails.push(json!([id, email, position]));
+        }
+        for group in group_ids {
+            self.members.push(json!([id, group]));
+        }
+        for (field, value) in &contact.custom {
+            match value {
+                FieldValue::Options(options) => {
+                    for option in options {
+                        self.options.push(json!([id, field, option]));
+                    }
+                }
+                value => {
+                    let (text, key, number) = crate::custom_fields::repo::value_columns(value);
+                    self.values.push(json!([id, field, text, key, number]));
+                }
+            }
+        }
+    }
+
+    /// Whether the contact is waiting here (a later row about it must
+    /// write the batch first).
+    pub fn holds(&self, id: i64) -> bool {
+        self.ids.contains(&id)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.contacts.is_empty()
+    }
+
+    /// The JSON arrays, emptied, and the rows forgotten.
+    pub fn take(&mut self) -> [String; 6] {
+        let json = |rows: &mut Vec<serde_json::Value>| {
+            serde_json::Value::Array(std::mem::take(rows)).to_string()
+        };
+        let taken = [
+            json(&mut self.contacts),
+            json(&mut self.phones),
+            json(&mut self.emails),
+            json(&mut self.members),
+            json(&mut self.values),
+            json(&mut self.options),
+        ];
+        self.ids.clear();
+        taken
+    }
+}
+
+/// The statements that write a [`NewRows`] on one backend: `$1` company,
+/// `$2` the JSON array; the contacts' also `$3` import job and `$4` now.
+pub struct NewRowsSql {
+    pub contacts: &'static str,
+    /// Phones, e-mails, group memberships, custom values, select options:
+    /// in the order of [`NewRows::take`].
+    pub lists: [&'static str; 5],
+}
+
+pub const SQLITE_NEW_ROWS: NewRowsSql = NewRowsSql {
+    contacts: "INSERT INTO contacts (id, company_id, name, sort_key, address, organization_id, birth_date,
+                                     document, gender, facebook, instagram, telegram, website, notes,
+                                     import_job_id, created_at, updated_at)
+               SELECT value ->> 'id', $1, value ->> 'name', value ->> 'sort_key', value ->> 'address',
+                      value ->> 'organization_id', value ->> 'birth_date', value ->> 'document',
+                      value ->> 'gender', value ->> 'facebook', value ->> 'instagram',
+                      value ->> 'telegram', value ->> 'website', value ->> 'notes', $3, $4, $4
+                 FROM json_each($2)",
+    lists: [
+        "INSERT INTO contact_phones (company_id, contact_id, e164, position)
+         SELECT $1, value ->> 0, value ->> 1, value ->> 2 FROM json_each($2)",
+        "INSERT INTO contact_emails (company_id, contact_id, email, position)
+         SELECT $1, value ->> 0, value ->> 1, value ->> 2 FROM json_each($2)",
+        "INSERT INTO contact_group_members (company_id, contact_id, group_id)
+         SELECT $1, value ->> 0, value ->> 1 FROM json_each($2) WHERE true
+         ON CONFLICT DO NOTHING",
+        "INSERT INTO contact_field_values
+                (company_id, contact_id, field_id, value_text, value_key, value_number)
+         SELECT $1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
+           FROM json_each($2)",
+        "INSERT INTO contact_field_options (company_id, contact_id, field_id, option_id)
+         SELECT $1, value ->> 0, value ->> 1, value ->> 2 FROM json_each($2)",
+    ],
+};
+
+pub const POSTGRES_NEW_ROWS: NewRowsSql = NewRowsSql {
+    contacts: "INSERT INTO contacts (id, company_id, name, sort_key, address, organization_id, birth_date,
+                                     document, gender, facebook, instagram, telegram, website, notes,
+                                     import_job_id, created_at, updated_at)
+               SELECT r.id, $1, r.name, r.sort_key, r.address, r.organization_id, r.birth_date,
+                      r.document, r.gender, r.facebook, r.instagram, r.telegram, r.website, r.notes,
+                      $3, $4, $4
+                 FROM jsonb_to_recordset($2::jsonb) AS r(
+                      id BIGINT, name TEXT, sort_key TEXT, address TEXT, organization_id BIGINT,
+                      birth_date DATE, document TEXT, gender TEXT, facebook TEXT, instagram TEXT,
+                      telegram TEXT, website TEXT, notes TEXT)",
+    lists: [
+        "INSERT INTO contact_phones (company_id, contact_id, e164, position)
+         SELECT $1, (value ->> 0)::bigint, value ->> 1, (value ->> 2)::bigint
+           FROM jsonb_array_elements($2::jsonb)",
+        "INSERT INTO contact_emails (company_id, contact_id, email, position)
+         SELECT $1, (value ->> 0)::bigint, value ->> 1, (value ->> 2)::bigint
+           FROM jsonb_array_elements($2::jsonb)",
+        "INSERT INTO contact_group_members (company_id, contact_id, group_id)
+         SELECT $1, (value ->> 0)::bigint, (value ->> 1)::bigint FROM jsonb_array_elements($2::jsonb)
+         ON CONFLICT DO NOTHING",
+        "INSERT INTO contact_field_values
+                (company_id, contact_id, field_id, value_text, value_key, value_number)
+         SELECT $1, (value ->> 0)::bigint, (value ->> 1)::bigint, value ->> 2, value ->> 3,
+                (value ->> 4)::double precision
+           FROM jsonb_array_elements($2::jsonb)",
+        "INSERT INTO contact_field_options (company_id, contact_id, field_id, option_id)
+         SELECT $1, (value ->> 0)::bigint, (value ->> 1)::bigint, (value ->> 2)::bigint
+           FROM jsonb_array_elements($2::jsonb)",
+    ],
+};
+
+/// Fills the search columns of the batch's contacts (PostgreSQL; `$1`
+/// company, `$2` the contacts' JSON array) with the triggers' functions.
+pub const POSTGRES_REFRESH_SEARCH: &str =
+    "UPDATE contacts SET search_text = contact_search_text(id), search_phones = contact_search_phones(id)
+      WHERE company_id = $1
+        AND id = ANY(ARRAY(SELECT (value ->> 'id')::bigint FROM jsonb_array_elements($2::jsonb)))";
+
+/// Reserves `$1` contact ids on PostgreSQL (they are never handed out again).
+pub const POSTGRES_RESERVE_IDS: &str =
+    "SELECT nextval(pg_get_serial_sequence('contacts', 'id')) FROM generate_series(1, $1::bigint)";
+
+/// Writes and empties a [`NewRows`](crate::contacts::bulk_repo::NewRows)
+/// inside the caller's write transaction (`$sqlite`: which backend it is
+/// on; on SQLite the transaction must defer foreign keys).
+#[macro_export]
+macro_rules! write_new_contacts {
+    ($tx:expr, $sqlite:expr, $company:expr, $rows:expr, $job:expr, $now:expr) => {{
+        if !$rows.is_empty() {
+            use $crate::contacts::bulk_repo::{
+                POSTGRES_NEW_ROWS, POSTGRES_REFRESH_SEARCH, SQLITE_NEW_ROWS,
+            };
+            let sql = if $sqlite {
+                &SQLITE_NEW_ROWS
+            } else {
+                &POSTGRES_NEW_ROWS
+            };
+            let [contacts, phones, emails, members, values, options] = $rows.take();
+            macro_rules! insert_contacts_json {
+                () => {
+                    sqlx::query(sql.contacts)
+                        .bind($company.0)
+                        .bind(&contacts)
+                        .bind($job)
+                        .bind($now)
+                        .execute(&mut *$tx)
+                        .await?;
+                };
+            }
+            if !$sqlite {
+                sqlx::query("SELECT set_config('agenda.search_refresh', 'deferred', true)")
+                    .execute(&mut *$tx)
+                    .await?;
+                insert_contacts_json!();
+            }
+            for (sql, rows) in sql
+                .lists
+                .iter()
+                .zip([phones, emails, members, values, options])
+            {
+                if rows != "[]" {
+                    sqlx::query(sql)
+                        .bind($company.0)
+                        .bind(rows)
+                        .execute(&mut *$tx)
+                        .await?;
+                }
+            }
+            if $sqlite {
+                insert_contacts_json!();
+            } else {
+                sqlx::query(POSTGRES_REFRESH_SEARCH)
+                    .bind($company.0)
+                    .bind(&contacts)
+                    .execute(&mut *$tx)
+                    .await?;
+                sqlx::query("SELECT set_config('agenda.search_refresh', '', true)")
+                    .execute(&mut *$tx)
+                    .await?;
+            }
+        }
+    }};
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_taken_as_json_arrays_and_forgotten() {
+        let mut rows = NewRows::default();
+        let contact = StoredContact {
+            name: "Ana Lúcia".into(),
+            phones: vec!["+5511987654321".into(), "+5511912345678".into()],
+            emails: vec!["ana@example.com".into()],
+            ..StoredContact::default()
+        };
+        rows.push(7, Some(3), &[5], &contact);
+        assert!(rows.holds(7));
+        assert!(!rows.holds(8));
+        let [contacts, phones, emails, members, values, options] = rows.take();
+        let contacts: serde_json::Value = serde_json::from_str(&contacts).expect("json");
+        assert_eq!(contacts[0]["id"], 7);
+        assert_eq!(contacts[0]["sort_key"], "ana lucia");
+        assert_eq!(contacts[0]["organization_id"], 3);
+        assert_eq!(phones, r#"[[7,"+5511987654321",0],[7,"+5511912345678",1]]"#);
+        assert_eq!(emails, r#"[[7,"ana@example.com",0]]"#);
+        assert_eq!(members, "[[7,5]]");
+        assert_eq!((values.as_str(), options.as_str()), ("[]", "[]"));
+        assert!(rows.is_empty());
+        assert!(!rows.holds(7));
+    }
+}
