@@ -7,17 +7,21 @@
 //! 0005); written one row at a time, a contact with two phones and an
 //! e-mail would rewrite its row (and its search index entries) four times.
 //! - SQLite: the lists are written first, the contacts last (foreign keys
-//!   are deferred to the commit), so each contact's insert indexes it once.
+//!   are deferred to the commit; the lists' triggers find no contact yet).
 //! - PostgreSQL: foreign keys are checked per statement, so the contacts go
-//!   first; the triggers stand aside for the batch (the transaction-local
-//!   setting `agenda.search_refresh = 'deferred'`, migration 0011) and one
-//!   statement then fills the batch's search columns with the very functions
-//!   the triggers call.
+//!   first, then their lists, while the triggers stand aside (the
+//!   transaction-local setting `agenda.search_refresh = 'deferred'`,
+//!   migration 0011).
+//!
+//! Either way the contacts are inserted with their search columns already
+//! filled ([`search_columns`], what the triggers would compute; migration
+//! 0011 lets SQLite's insert trigger pass such rows), so each contact row
+//! and its search index entries are written once.
 
 use std::collections::HashSet;
 
 use crate::contacts::repo::StoredContact;
-use crate::contacts::search::fold;
+use crate::contacts::search::{fold, search_columns};
 use crate::custom_fields::values::FieldValue;
 
 /// New contacts of a batch, kept as JSON arrays to be written by
@@ -35,20 +39,43 @@ pub struct NewRows {
 
 impl NewRows {
     /// Adds a contact under its reserved id; organization and groups are
-    /// already found or created.
+    /// already found or created; `document_fields` are the company's CPF and
+    /// CNPJ custom fields (their values are searched like the document).
     pub fn push(
         &mut self,
         id: i64,
         organization_id: Option<i64>,
         group_ids: &[i64],
         contact: &StoredContact,
+        document_fields: &[i64],
     ) {
         use serde_json::json;
         self.ids.insert(id);
+        let sort_key = fold(&contact.name);
+        let mut documents: Vec<(i64, &str)> = contact
+            .custom
+            .iter()
+            .filter(|(field, _)| document_fields.contains(field))
+            .filter_map(|(field, value)| match value {
+                FieldValue::Text { text, .. } => Some((*field, text.as_str())),
+                _ => None,
+            })
+            .collect();
+        documents.sort_unstable_by_key(|(field, _)| *field);
+        let documents: Vec<&str> = documents.into_iter().map(|(_, text)| text).collect();
+        let (search_text, search_phones) = search_columns(
+            &sort_key,
+            &contact.emails,
+            &contact.phones,
+            contact.document.as_deref(),
+            &documents,
+        );
         self.contacts.push(json!({
             "id": id,
             "name": contact.name,
-            "sort_key": fold(&contact.name),
+            "sort_key": sort_key,
+            "search_text": search_text,
+            "search_phones": search_phones,
             "address": contact.address,
             "organization_id": organization_id,
             "birth_date": contact.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -124,11 +151,12 @@ pub struct NewRowsSql {
 pub const SQLITE_NEW_ROWS: NewRowsSql = NewRowsSql {
     contacts: "INSERT INTO contacts (id, company_id, name, sort_key, address, organization_id, birth_date,
                                      document, gender, facebook, instagram, telegram, website, notes,
-                                     import_job_id, created_at, updated_at)
+                                     import_job_id, created_at, updated_at, search_text, search_phones)
                SELECT value ->> 'id', $1, value ->> 'name', value ->> 'sort_key', value ->> 'address',
                       value ->> 'organization_id', value ->> 'birth_date', value ->> 'document',
                       value ->> 'gender', value ->> 'facebook', value ->> 'instagram',
-                      value ->> 'telegram', value ->> 'website', value ->> 'notes', $3, $4, $4
+                      value ->> 'telegram', value ->> 'website', value ->> 'notes', $3, $4, $4,
+                      value ->> 'search_text', value ->> 'search_phones'
                  FROM json_each($2)",
     lists: [
         "INSERT INTO contact_phones (company_id, contact_id, e164, position)
@@ -150,14 +178,14 @@ pub const SQLITE_NEW_ROWS: NewRowsSql = NewRowsSql {
 pub const POSTGRES_NEW_ROWS: NewRowsSql = NewRowsSql {
     contacts: "INSERT INTO contacts (id, company_id, name, sort_key, address, organization_id, birth_date,
                                      document, gender, facebook, instagram, telegram, website, notes,
-                                     import_job_id, created_at, updated_at)
+                                     import_job_id, created_at, updated_at, search_text, search_phones)
                SELECT r.id, $1, r.name, r.sort_key, r.address, r.organization_id, r.birth_date,
                       r.document, r.gender, r.facebook, r.instagram, r.telegram, r.website, r.notes,
-                      $3, $4, $4
+                      $3, $4, $4, r.search_text, r.search_phones
                  FROM jsonb_to_recordset($2::jsonb) AS r(
                       id BIGINT, name TEXT, sort_key TEXT, address TEXT, organization_id BIGINT,
                       birth_date DATE, document TEXT, gender TEXT, facebook TEXT, instagram TEXT,
-                      telegram TEXT, website TEXT, notes TEXT)",
+                      telegram TEXT, website TEXT, notes TEXT, search_text TEXT, search_phones TEXT)",
     lists: [
         "INSERT INTO contact_phones (company_id, contact_id, e164, position)
          SELECT $1, (value ->> 0)::bigint, value ->> 1, (value ->> 2)::bigint
@@ -179,13 +207,6 @@ pub const POSTGRES_NEW_ROWS: NewRowsSql = NewRowsSql {
     ],
 };
 
-/// Fills the search columns of the batch's contacts (PostgreSQL; `$1`
-/// company, `$2` the contacts' JSON array) with the triggers' functions.
-pub const POSTGRES_REFRESH_SEARCH: &str =
-    "UPDATE contacts SET search_text = contact_search_text(id), search_phones = contact_search_phones(id)
-      WHERE company_id = $1
-        AND id = ANY(ARRAY(SELECT (value ->> 'id')::bigint FROM jsonb_array_elements($2::jsonb)))";
-
 /// Reserves `$1` contact ids on PostgreSQL (they are never handed out again).
 pub const POSTGRES_RESERVE_IDS: &str =
     "SELECT nextval(pg_get_serial_sequence('contacts', 'id')) FROM generate_series(1, $1::bigint)";
@@ -197,9 +218,7 @@ pub const POSTGRES_RESERVE_IDS: &str =
 macro_rules! write_new_contacts {
     ($tx:expr, $sqlite:expr, $company:expr, $rows:expr, $job:expr, $now:expr) => {{
         if !$rows.is_empty() {
-            use $crate::contacts::bulk_repo::{
-                POSTGRES_NEW_ROWS, POSTGRES_REFRESH_SEARCH, SQLITE_NEW_ROWS,
-            };
+            use $crate::contacts::bulk_repo::{POSTGRES_NEW_ROWS, SQLITE_NEW_ROWS};
             let sql = if $sqlite {
                 &SQLITE_NEW_ROWS
             } else {
@@ -239,11 +258,6 @@ macro_rules! write_new_contacts {
             if $sqlite {
                 insert_contacts_json!();
             } else {
-                sqlx::query(POSTGRES_REFRESH_SEARCH)
-                    .bind($company.0)
-                    .bind(&contacts)
-                    .execute(&mut *$tx)
-                    .await?;
                 sqlx::query("SELECT set_config('agenda.search_refresh', '', true)")
                     .execute(&mut *$tx)
                     .await?;
@@ -265,7 +279,7 @@ mod tests {
             emails: vec!["ana@example.com".into()],
             ..StoredContact::default()
         };
-        rows.push(7, Some(3), &[5], &contact);
+        rows.push(7, Some(3), &[5], &contact, &[]);
         assert!(rows.holds(7));
         assert!(!rows.holds(8));
         let [contacts, phones, emails, members, values, options] = rows.take();
@@ -273,6 +287,8 @@ mod tests {
         assert_eq!(contacts[0]["id"], 7);
         assert_eq!(contacts[0]["sort_key"], "ana lucia");
         assert_eq!(contacts[0]["organization_id"], 3);
+        assert_eq!(contacts[0]["search_text"], "ana lucia\nana@example.com");
+        assert_eq!(contacts[0]["search_phones"], "5511987654321\n5511912345678");
         assert_eq!(phones, r#"[[7,"+5511987654321",0],[7,"+5511912345678",1]]"#);
         assert_eq!(emails, r#"[[7,"ana@example.com",0]]"#);
         assert_eq!(members, "[[7,5]]");

@@ -562,7 +562,7 @@ pub async fn insert_contacts(
                     address: contact.address.clone(),
                     ..StoredContact::default()
                 };
-                rows.push(*id, organization_id, &group_ids, &stored);
+                rows.push(*id, organization_id, &group_ids, &stored, &[]);
             }
             crate::write_new_contacts!(tx, sqlite, company, rows, None::<i64>, now);
             tx.commit().await?;

@@ -193,9 +193,78 @@ pub fn like_escape(text: &str) -> String {
     out
 }
 
+/// What the search triggers store in a contact's `search_text` and
+/// `search_phones` (migrations 0005, 0006, 0011 of each backend), computed
+/// before the contact is written so a bulk insert writes each row once:
+/// the folded name then each e-mail, one per line; the digits of each
+/// E.164 phone, then the document, then the CPF/CNPJ custom values (in
+/// field order), one per line. The integration tests check that rows
+/// written this way equal what the triggers compute.
+pub fn search_columns(
+    sort_key: &str,
+    emails: &[String],
+    phones: &[String],
+    document: Option<&str>,
+    documents: &[&str],
+) -> (String, String) {
+    let mut text = sort_key.to_string();
+    for email in emails {
+        text.push('\n');
+        text.push_str(email);
+    }
+    // SQL's substr(e164, 2): everything after the first character ("+").
+    let mut lines: Vec<&str> = phones
+        .iter()
+        .map(|phone| {
+            phone
+                .char_indices()
+                .nth(1)
+                .map_or("", |(at, _)| &phone[at..])
+        })
+        .collect();
+    let mut phones_text = lines.join("\n");
+    lines.clear();
+    lines.extend(document);
+    lines.extend(documents);
+    for line in lines {
+        phones_text.push('\n');
+        phones_text.push_str(line);
+    }
+    (text, phones_text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_columns_hold_one_entry_per_line() {
+        let emails = ["ana@x.com".to_string(), "ana@y.com".to_string()];
+        let phones = ["+5511987654321".to_string(), "+14155552671".to_string()];
+        assert_eq!(
+            search_columns(
+                "ana lucia",
+                &emails,
+                &phones,
+                Some("529.982.247-25"),
+                &["11222333000181"]
+            ),
+            (
+                "ana lucia\nana@x.com\nana@y.com".to_string(),
+                "5511987654321\n14155552671\n529.982.247-25\n11222333000181".to_string()
+            )
+        );
+        // Without phones the document still starts on its own line (SQL's
+        // '' || chr(10) || document).
+        assert_eq!(
+            search_columns("bia", &[], &[], Some("1"), &[]),
+            ("bia".to_string(), "\n1".to_string())
+        );
+        assert_eq!(
+            search_columns("", &[], &[], None, &[]),
+            (String::new(), String::new())
+        );
+    }
 
     #[test]
     fn folding_removes_accents_case_and_extra_spaces() {

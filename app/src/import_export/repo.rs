@@ -654,6 +654,13 @@ pub async fn write_batch(
             // (one per key) instead of one or more per row.
             let mut known = Known::default();
             let mut pending = crate::contacts::bulk_repo::NewRows::default();
+            // CPF/CNPJ custom fields: their values join the search's digits.
+            let document_fields: Vec<i64> = sqlx::query_scalar(
+                "SELECT id FROM custom_fields WHERE company_id = $1 AND field_type IN ('cpf', 'cnpj')",
+            )
+            .bind(company.0)
+            .fetch_all(&mut *tx)
+            .await?;
             if policy != DuplicatePolicy::Create {
                 let (ids, phones, emails) = batch_keys(rows);
                 let (ids_sql, phones_sql, emails_sql) = if sqlite {
@@ -844,7 +851,7 @@ pub async fn write_batch(
                         for group in &prepared.groups {
                             group_ids.push(crate::find_or_create!(&mut *tx, groups, CREATE_GROUP, company, group, now));
                         }
-                        pending.push(id, organization_id, &group_ids, contact);
+                        pending.push(id, organization_id, &group_ids, contact, &document_fields);
                         known.add(id, contact);
                         counts.created += 1;
                     }

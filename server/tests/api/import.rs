@@ -338,6 +338,37 @@ async fn duplicates_follow_the_chosen_policy(backend: Backend) {
     crate::helpers::assert_search_columns_in_step(&app.db).await;
 }
 
+/// CPF and CNPJ custom values are searched like phones; an imported row
+/// holds them in its search columns exactly as the triggers would.
+async fn imported_document_fields_are_searchable(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Loja").await;
+    for (label, field_type) in [("CNPJ da empresa", "cnpj"), ("CPF do titular", "cpf")] {
+        call(
+            &app,
+            "/api/custom_fields/create",
+            json!({"draft": {"label": label, "field_type": field_type}}),
+        )
+        .await;
+    }
+    let job = import(
+        &app,
+        "docs.csv",
+        "Nome;CPF do titular;CNPJ da empresa;Celular\r\nGil Sá;529.982.247-25;11.222.333/0001-81;11 93333-2222\r\n"
+            .as_bytes()
+            .to_vec(),
+        "skip",
+    )
+    .await;
+    assert_eq!(counts(&job), [1, 1, 0, 0, 0], "{job}");
+    for query in ["52998224725", "11222333000181", "93333-2222"] {
+        let found = list(&app, query).await;
+        assert_eq!(found.len(), 1, "{query}: {found:?}");
+        assert_eq!(found[0]["name"], "Gil Sá");
+    }
+    crate::helpers::assert_search_columns_in_step(&app.db).await;
+}
+
 async fn bad_rows_are_reported_and_good_rows_are_imported(backend: Backend) {
     let app = spawn_app(backend).await;
     app.company("Loja").await;
@@ -560,6 +591,7 @@ async fn a_job_whose_server_died_is_shown_as_failed(backend: Backend) {
 
 crate::on_both_backends!(
     a_brazilian_excel_file_is_imported,
+    imported_document_fields_are_searchable,
     google_and_outlook_exports_are_imported,
     duplicates_follow_the_chosen_policy,
     bad_rows_are_reported_and_good_rows_are_imported,
