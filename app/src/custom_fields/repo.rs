@@ -784,6 +784,19 @@ pub async fn values_of_contacts(
         let chosen = sqlx::query_as(&options_sql).bind(company.0).bind(&json).fetch_all(pool).await?;
         (values, chosen)
     });
+    Ok(assemble_values(ids, fields, values, chosen))
+}
+
+/// The custom values of contacts `ids` from their stored rows: `values`
+/// (contact, field, text) and `chosen` (contact, field, option), each
+/// shown with its field's definition, in `fields`' order; fields without a
+/// value are left out. Shared by the contact reads and the CSV export.
+pub fn assemble_values(
+    ids: &[i64],
+    fields: &[FieldDefinition],
+    values: Vec<(i64, i64, String)>,
+    chosen: Vec<(i64, i64, i64)>,
+) -> HashMap<i64, Vec<CustomValue>> {
     let mut texts: HashMap<(i64, i64), String> = values
         .into_iter()
         .map(|(contact, field, text)| ((contact, field), text))
@@ -793,6 +806,9 @@ pub async fn values_of_contacts(
         picked.entry((contact, field)).or_default().push(option);
     }
     let mut by_contact: HashMap<i64, Vec<CustomValue>> = HashMap::new();
+    if texts.is_empty() && picked.is_empty() {
+        return by_contact;
+    }
     for id in ids {
         for field in fields {
             let value = texts.remove(&(*id, field.id));
@@ -816,5 +832,5 @@ pub async fn values_of_contacts(
             });
         }
     }
-    Ok(by_contact)
+    by_contact
 }

@@ -4,29 +4,37 @@
 //! `group`, `field`, `value`, `min`, `max`, `month`), so "export" gives
 //! exactly what the list shows; `format` picks the flavor (`excel`, the
 //! default, or `rfc4180`).
+//!
+//! The whole list comes in contact ID order (the order contacts were
+//! created in): each batch is then one range of every table, the fastest
+//! read there is. A search or filter comes in the list's own name order.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use futures_util::StreamExt;
 use serde::Deserialize;
+use tokio::sync::mpsc;
 
 use crate::auth::session::RequestSession;
-use crate::contacts::document::format_document;
-use crate::contacts::phone::format_phone;
-use crate::contacts::repo::{self, ContactRecord};
+use crate::contacts::repo;
 use crate::contacts::search::{parse_search, Cursor, ListFilter, SearchTerms};
 use crate::custom_fields::api::{resolve_filter, FieldQuery};
 use crate::custom_fields::model::FieldDefinition;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::import_export::csv_format::{header as csv_header, row, CsvFlavor, ExportContact};
+use crate::import_export::csv_format::{header as csv_header, row, CsvFlavor};
+use crate::import_export::export_repo::{read_batch, BatchOf, ExportBatch};
 use crate::state::AppState;
 use crate::tenant::CompanyId;
 
 /// Contacts read and written per step of the stream.
 pub const EXPORT_BATCH: u32 = 1_000;
+
+/// Batches read ahead of the one being written.
+const READ_AHEAD: usize = 2;
 
 /// The download's query string.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -42,42 +50,80 @@ pub struct ExportParams {
     pub format: Option<String>,
 }
 
-/// What the export needs between batches.
-struct Export {
+/// Where the reader is in the list.
+struct Reader {
     db: Db,
     company: CompanyId,
     terms: SearchTerms,
     filter: ListFilter,
-    definitions: Vec<FieldDefinition>,
-    flavor: CsvFlavor,
+    /// The whole list, in ID order: the largest ID read so far.
+    after_id: i64,
+    /// A search or filter, in the list's order: the last row read.
     after: Option<Cursor>,
-    started: bool,
-    done: bool,
 }
 
-/// A stored contact as its CSV row shows it.
-pub fn export_contact(record: ContactRecord) -> ExportContact {
-    let row = record.row;
-    ExportContact {
-        id: row.id,
-        name: row.name,
-        phones: record.phones.iter().map(|p| format_phone(p)).collect(),
-        emails: record.emails,
-        address: row.address,
-        birth_date: row.birth_date.map(|d| d.format("%Y-%m-%d").to_string()),
-        document: row.document.as_deref().map(format_document),
-        gender: row.gender,
-        organization: row.organization_name,
-        groups: record.groups.into_iter().map(|(_, name)| name).collect(),
-        facebook: row.facebook,
-        instagram: row.instagram,
-        telegram: row.telegram,
-        website: row.website,
-        notes: row.notes,
-        created_at: row
-            .created_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        custom: record.custom,
+/// A batch as read, with the page's order when it is a page of the list.
+pub type ReadBatch = (ExportBatch, Option<Vec<i64>>);
+
+impl Reader {
+    fn whole_list(&self) -> bool {
+        self.terms.is_empty() && self.filter == ListFilter::default()
+    }
+
+    /// The next batch; `None` after the last.
+    async fn next(&mut self) -> Result<Option<ReadBatch>, AppError> {
+        if self.whole_list() {
+            let batch = read_batch(
+                &self.db,
+                self.company,
+                BatchOf::After {
+                    after: self.after_id,
+                    limit: EXPORT_BATCH,
+                },
+            )
+            .await?;
+            let Some(last) = batch.last_id else {
+                return Ok(None);
+            };
+            self.after_id = last;
+            return Ok(Some((batch, None)));
+        }
+        // The list's own query (same plans, same rows), then the page's
+        // contacts by id.
+        let rows = repo::list_contacts(
+            &self.db,
+            self.company,
+            &self.terms,
+            self.filter.clone(),
+            self.after.as_ref(),
+            EXPORT_BATCH,
+        )
+        .await?;
+        let Some(last) = rows.last() else {
+            return Ok(None);
+        };
+        self.after = Some(Cursor {
+            sort_key: last.sort_key.clone(),
+            id: last.id,
+        });
+        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let batch = read_batch(&self.db, self.company, BatchOf::Ids(&ids)).await?;
+        Ok(Some((batch, Some(ids))))
+    }
+
+    /// Sends batches to `batches` until the end, an error, or the receiver
+    /// is gone (the download was abandoned).
+    async fn run(mut self, batches: mpsc::Sender<Result<ReadBatch, AppError>>) {
+        loop {
+            let (message, last) = match self.next().await {
+                Ok(Some(batch)) => (Ok(batch), false),
+                Ok(None) => break,
+                Err(error) => (Err(error), true),
+            };
+            if batches.send(message).await.is_err() || last {
+                break;
+            }
+        }
     }
 }
 
@@ -85,79 +131,46 @@ pub fn export_contact(record: ContactRecord) -> ExportContact {
 fn write_records(
     out: &mut Vec<u8>,
     flavor: CsvFlavor,
-    records: &[Vec<String>],
+    records: impl IntoIterator<Item = Vec<String>>,
 ) -> Result<(), csv::Error> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(flavor.delimiter())
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
     for record in records {
-        writer.write_record(record)?;
+        writer.write_record(&record)?;
     }
     writer.flush()?;
     Ok(())
 }
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The next piece of the file and how many contacts it holds: the preamble
-/// and header first, then one batch of contacts; `None` at the end.
-async fn next_chunk(mut export: Export) -> Result<Option<((Bytes, usize), Export)>, BoxError> {
-    if export.done {
-        return Ok(None);
-    }
-    let mut out = Vec::new();
-    if !export.started {
-        out.extend_from_slice(export.flavor.preamble());
-        write_records(&mut out, export.flavor, &[csv_header(&export.definitions)])?;
-        export.started = true;
-    }
-    // (id, sort key) of the batch: the plain name-ordered walk when nothing
-    // filters, else the list's own query (same plans, same rows).
-    let rows: Vec<(i64, String)> =
-        if export.terms.is_empty() && export.filter == ListFilter::default() {
-            repo::next_in_name_order(
-                &export.db,
-                export.company,
-                export.after.as_ref(),
-                EXPORT_BATCH,
-            )
-            .await?
-        } else {
-            repo::list_contacts(
-                &export.db,
-                export.company,
-                &export.terms,
-                export.filter.clone(),
-                export.after.as_ref(),
-                EXPORT_BATCH,
-            )
-            .await?
-            .into_iter()
-            .map(|row| (row.id, row.sort_key))
-            .collect()
-        };
-    if rows.len() < EXPORT_BATCH as usize {
-        export.done = true;
-    }
-    if let Some((id, sort_key)) = rows.last() {
-        export.after = Some(Cursor {
-            sort_key: sort_key.clone(),
-            id: *id,
-        });
-    }
-    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
-    let records = repo::get_contacts(&export.db, export.company, &ids, &export.definitions).await?;
-    let lines: Vec<Vec<String>> = records
-        .into_iter()
-        .map(|record| row(&export_contact(record), &export.definitions, export.flavor))
-        .collect();
-    write_records(&mut out, export.flavor, &lines)?;
-    Ok(Some(((Bytes::from(out), lines.len()), export)))
+/// One batch as CSV lines, and how many contacts they hold.
+pub fn format_batch(
+    (batch, order): ReadBatch,
+    definitions: &[FieldDefinition],
+    flavor: CsvFlavor,
+) -> Result<(Bytes, usize), BoxError> {
+    let contacts = batch.into_contacts(definitions, order.as_deref())?;
+    let mut out = Vec::with_capacity(contacts.len() * 160);
+    write_records(
+        &mut out,
+        flavor,
+        contacts
+            .iter()
+            .map(|contact| row(contact, definitions, flavor)),
+    )?;
+    Ok((Bytes::from(out), contacts.len()))
 }
 
 /// The whole export as a stream of chunks, each with how many contacts it
-/// holds (the route's body, and the CLI's `agenda export`).
+/// holds (the route's body, and the CLI's `agenda export`): the preamble
+/// and header, then one chunk per batch.
+///
+/// A task reads the batches (at most [`READ_AHEAD`] ahead) while the stream
+/// turns them into CSV, so the database's work and the formatting run side
+/// by side; the task stops when the stream is dropped.
 pub async fn export_stream(
     db: Db,
     company: CompanyId,
@@ -178,7 +191,7 @@ pub async fn export_stream(
     )
     .await?;
     let definitions = crate::custom_fields::repo::list_fields(&db, company, false).await?;
-    let export = Export {
+    let reader = Reader {
         terms: parse_search(params.q.as_deref().unwrap_or_default()),
         filter: ListFilter {
             organization: params.org,
@@ -187,13 +200,27 @@ pub async fn export_stream(
         },
         db,
         company,
-        definitions,
-        flavor,
+        after_id: 0,
         after: None,
-        started: false,
-        done: false,
     };
-    Ok(futures_util::stream::try_unfold(export, next_chunk))
+    let mut head = flavor.preamble().to_vec();
+    write_records(&mut head, flavor, [csv_header(&definitions)]).map_err(|error| {
+        tracing::error!(%error, "export header");
+        AppError::Internal
+    })?;
+    let (sender, receiver) = mpsc::channel(READ_AHEAD);
+    tokio::spawn(reader.run(sender));
+    let batches = futures_util::stream::unfold(
+        (receiver, definitions),
+        move |(mut receiver, definitions)| async move {
+            let chunk = match receiver.recv().await? {
+                Ok(batch) => format_batch(batch, &definitions, flavor),
+                Err(error) => Err(BoxError::from(error)),
+            };
+            Some((chunk, (receiver, definitions)))
+        },
+    );
+    Ok(futures_util::stream::once(async move { Ok((Bytes::from(head), 0)) }).chain(batches))
 }
 
 /// A CSV file download: its type, `attachment` with `file_name`, no caching.

@@ -9,6 +9,9 @@ pub mod detect;
 /// `GET /contacts/export.csv`, streamed (server only).
 #[cfg(feature = "ssr")]
 pub mod export;
+/// The export's batch reads (server only).
+#[cfg(feature = "ssr")]
+pub mod export_repo;
 /// The upload route, preview, background runner and error report (server only).
 #[cfg(feature = "ssr")]
 pub mod import;
