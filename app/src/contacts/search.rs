@@ -92,35 +92,151 @@ impl SearchTerms {
     /// alternative (`OR`) in its `phones` column. A contact ID is looked up
     /// by key, not here.
     pub fn index_query(&self) -> Option<String> {
-        let text = match &self.text {
-            None => None,
-            Some(text) => {
-                let words: Vec<String> = text
-                    .split(' ')
-                    .filter(|w| w.chars().count() >= MIN_INDEXED_CHARS)
-                    .map(fts_phrase)
-                    .collect();
-                if words.is_empty() {
-                    // The text alternative cannot use the index.
-                    return None;
-                }
-                Some(words.join(" AND "))
-            }
-        };
+        self.index_query_narrowed(&Narrowed::new())
+    }
+
+    /// The words the index is asked for: each text word of 3+ characters
+    /// (`text` column), and the phone digits (`phones` column).
+    pub fn index_words(&self) -> Vec<(IndexColumn, String)> {
+        let text = self.text.iter().flat_map(|text| {
+            text.split(' ')
+                .filter(|w| w.chars().count() >= MIN_INDEXED_CHARS)
+                .map(|w| (IndexColumn::Text, w.to_string()))
+        });
         let digits = self
             .digits
-            .as_ref()
+            .iter()
             .filter(|d| d.len() >= MIN_INDEXED_CHARS)
-            .map(|d| fts_phrase(d));
+            .map(|d| (IndexColumn::Phones, d.clone()));
+        text.chain(digits).collect()
+    }
+
+    /// [`SearchTerms::index_query`] with some words looked up by a few of
+    /// their trigrams instead of their whole phrase (`narrowed`, from
+    /// [`rarest_trigrams`]): still a superset of the matches, since a word
+    /// that occurs contains each of its trigrams.
+    pub fn index_query_narrowed(&self, narrowed: &Narrowed) -> Option<String> {
+        let lookup =
+            |column: IndexColumn, word: &str| match narrowed.get(&(column, word.to_string())) {
+                Some(trigrams) => {
+                    let each: Vec<String> = trigrams.iter().map(|t| fts_phrase(t)).collect();
+                    format!("({})", each.join(" AND "))
+                }
+                None => fts_phrase(word),
+            };
+        let words = self.index_words();
+        let text: Vec<String> = words
+            .iter()
+            .filter(|(column, _)| *column == IndexColumn::Text)
+            .map(|(column, word)| lookup(*column, word))
+            .collect();
+        if self.text.is_some() && text.is_empty() {
+            // The text alternative cannot use the index.
+            return None;
+        }
+        let digits = words
+            .iter()
+            .find(|(column, _)| *column == IndexColumn::Phones)
+            .map(|(column, word)| lookup(*column, word));
         // Column filters: the index's `text` column holds the folded name
         // and e-mails, `phones` the phone digits.
-        let text = text.map(|t| format!("{{text}} : ({t})"));
+        let text = (!text.is_empty()).then(|| format!("{{text}} : ({})", text.join(" AND ")));
         let digits = digits.map(|d| format!("{{phones}} : {d}"));
         match (text, digits) {
             (Some(text), Some(digits)) => Some(format!("({text}) OR ({digits})")),
             (text, digits) => text.or(digits),
         }
     }
+}
+
+/// A column of the trigram index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IndexColumn {
+    /// The folded name and e-mails.
+    Text,
+    /// The phone digits (and CPF/CNPJ digits).
+    Phones,
+}
+
+impl IndexColumn {
+    /// An FTS5 expression matching `text` in this column only.
+    pub fn phrase(self, text: &str) -> String {
+        let column = match self {
+            IndexColumn::Text => "text",
+            IndexColumn::Phones => "phones",
+        };
+        format!("{{{column}}} : {}", fts_phrase(text))
+    }
+}
+
+/// Words looked up by a few trigrams: (column, word) → the trigrams.
+pub type Narrowed = std::collections::HashMap<(IndexColumn, String), Vec<String>>;
+
+/// A narrowed word is looked up by this many of its trigrams.
+pub const NARROW_TO: usize = 3;
+
+/// At most this many trigrams of one word are counted (evenly spaced over
+/// a longer word).
+pub const COUNTED_PER_WORD: usize = 24;
+
+/// Shortest word, in trigrams (8 characters), worth counting: a shorter
+/// phrase reads few entry lists anyway.
+pub const MIN_COUNTED_TRIGRAMS: usize = 6;
+
+/// The distinct trigrams (3-character windows, as FTS5's trigram tokenizer
+/// cuts them) worth counting to narrow `word` in `column`: up to
+/// [`COUNTED_PER_WORD`], evenly spaced, first and last included; none for
+/// words shorter than [`MIN_COUNTED_TRIGRAMS`] trigrams, and none for phone
+/// digits or words without a letter (at 1,000,000 contacts every digit
+/// trigram is common, so counting them is only cost; such phrases are
+/// fast already).
+pub fn countable_trigrams(column: IndexColumn, word: &str) -> Vec<String> {
+    if column != IndexColumn::Text || !word.chars().any(char::is_alphabetic) {
+        return Vec::new();
+    }
+    let chars: Vec<char> = word.chars().collect();
+    let all: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
+    if all.len() < MIN_COUNTED_TRIGRAMS {
+        return Vec::new();
+    }
+    let picked: Vec<&String> = if all.len() <= COUNTED_PER_WORD {
+        all.iter().collect()
+    } else {
+        let last = all.len() - 1;
+        (0..COUNTED_PER_WORD)
+            .map(|i| &all[i * last / (COUNTED_PER_WORD - 1)])
+            .collect()
+    };
+    let mut distinct: Vec<String> = Vec::with_capacity(picked.len());
+    for trigram in picked {
+        if !distinct.contains(trigram) {
+            distinct.push(trigram.clone());
+        }
+    }
+    distinct
+}
+
+/// The trigrams to look a word up by, given how many index entries hold
+/// each (`counted`, each count stopped at `cap`): its [`NARROW_TO`] rarest,
+/// when at least one is under `cap`; `None` when all are common (the whole
+/// phrase is then the better test). A rare trigram bounds the candidates
+/// by its own count, so narrowing never turns a short candidate list into a
+/// long one.
+pub fn rarest_trigrams(counted: &[(String, u32)], cap: u32) -> Option<Vec<String>> {
+    let mut by_count: Vec<&(String, u32)> = counted.iter().collect();
+    // Stable: equal counts keep the word's order.
+    by_count.sort_by_key(|(_, count)| *count);
+    let rarest = by_count.first()?;
+    if rarest.1 >= cap {
+        return None;
+    }
+    Some(
+        by_count
+            .iter()
+            .take(NARROW_TO)
+            .map(|(trigram, _)| trigram.clone())
+            .collect(),
+    )
 }
 
 impl SearchTerms {
@@ -137,7 +253,13 @@ impl SearchTerms {
     /// index's `text` column, which begins with the folded name): the
     /// matches that the name-prefix range does not already give.
     pub fn index_query_beyond_prefix(&self) -> Option<String> {
-        let query = self.index_query()?;
+        self.index_query_beyond_prefix_narrowed(&Narrowed::new())
+    }
+
+    /// [`SearchTerms::index_query_beyond_prefix`], narrowed as
+    /// [`SearchTerms::index_query_narrowed`] is.
+    pub fn index_query_beyond_prefix_narrowed(&self, narrowed: &Narrowed) -> Option<String> {
+        let query = self.index_query_narrowed(narrowed)?;
         let prefix = self.name_prefix()?;
         Some(format!(
             "({query}) NOT ({{text}} : ^{})",
@@ -236,6 +358,105 @@ pub fn search_columns(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_words_offer_evenly_spaced_distinct_trigrams() {
+        let text = |word: &str| countable_trigrams(IndexColumn::Text, word);
+        assert!(text("antunes").is_empty(), "5 trigrams: the phrase");
+        assert_eq!(text("sonia.an"), ["son", "oni", "nia", "ia.", "a.a", ".an"]);
+        assert_eq!(text("aaaaaaaa"), ["aaa"]);
+        assert_eq!(
+            text("joão.silv"),
+            ["joã", "oão", "ão.", "o.s", ".si", "sil", "ilv"]
+        );
+        assert!(text("99686-2320").is_empty(), "no letter");
+        assert!(countable_trigrams(IndexColumn::Phones, "19996862320").is_empty());
+        let email = "francisca.conceicao919@bol.com.br";
+        let counted = text(email);
+        assert!(
+            counted.len() > 20 && counted.len() <= COUNTED_PER_WORD,
+            "{counted:?}"
+        );
+        assert_eq!(counted.first().map(String::as_str), Some("fra"));
+        assert_eq!(counted.last().map(String::as_str), Some(".br"));
+    }
+
+    #[test]
+    fn the_rarest_trigrams_are_chosen_only_when_one_is_rare() {
+        let counted = |pairs: &[(&str, u32)]| -> Vec<(String, u32)> {
+            pairs.iter().map(|(t, c)| (t.to_string(), *c)).collect()
+        };
+        assert_eq!(
+            rarest_trigrams(
+                &counted(&[
+                    ("com", 2001),
+                    ("s55", 40),
+                    ("5@b", 900),
+                    ("@bo", 2001),
+                    ("es5", 300)
+                ]),
+                2001
+            ),
+            Some(vec![
+                "s55".to_string(),
+                "es5".to_string(),
+                "5@b".to_string()
+            ])
+        );
+        // Every trigram common: the phrase is kept.
+        assert_eq!(
+            rarest_trigrams(&counted(&[("ant", 2001), ("tun", 2001)]), 2001),
+            None
+        );
+        // One rare, the rest common: ties keep the word's order.
+        assert_eq!(
+            rarest_trigrams(
+                &counted(&[("a", 2001), ("b", 7), ("c", 2001), ("d", 2001)]),
+                2001
+            ),
+            Some(vec!["b".to_string(), "a".to_string(), "c".to_string()])
+        );
+        assert_eq!(rarest_trigrams(&[], 2001), None);
+    }
+
+    #[test]
+    fn narrowed_words_are_looked_up_by_their_trigrams() {
+        let terms = parse_search("Sônia.Antunes55@bol.com.br lu");
+        let mut narrowed = Narrowed::new();
+        narrowed.insert(
+            (IndexColumn::Text, "sonia.antunes55@bol.com.br".to_string()),
+            vec!["s55".to_string(), "es5".to_string(), "5@b".to_string()],
+        );
+        assert_eq!(
+            terms.index_query_narrowed(&narrowed).as_deref(),
+            Some(r#"{text} : (("s55" AND "es5" AND "5@b"))"#)
+        );
+        assert_eq!(
+            terms.index_query().as_deref(),
+            Some(r#"{text} : ("sonia.antunes55@bol.com.br")"#)
+        );
+        let phone = parse_search("(19) 99686-2320");
+        assert_eq!(
+            phone.index_words(),
+            [
+                (IndexColumn::Text, "(19)".to_string()),
+                (IndexColumn::Text, "99686-2320".to_string()),
+                (IndexColumn::Phones, "19996862320".to_string())
+            ]
+        );
+        let mut narrowed = Narrowed::new();
+        narrowed.insert(
+            (IndexColumn::Phones, "19996862320".to_string()),
+            vec!["199".to_string(), "320".to_string(), "686".to_string()],
+        );
+        assert_eq!(
+            phone.index_query_narrowed(&narrowed).as_deref(),
+            Some(
+                r#"({text} : ("(19)" AND "99686-2320")) OR ({phones} : ("199" AND "320" AND "686"))"#
+            )
+        );
+        assert_eq!(IndexColumn::Phones.phrase("1\"2"), r#"{phones} : "1""2""#);
+    }
 
     #[test]
     fn search_columns_hold_one_entry_per_line() {
