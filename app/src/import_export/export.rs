@@ -220,7 +220,13 @@ pub async fn export_stream(
             Some((chunk, (receiver, definitions)))
         },
     );
-    Ok(futures_util::stream::once(async move { Ok((Bytes::from(head), 0)) }).chain(batches))
+    // Fused: a body may be polled again after its end (the gzip layer is),
+    // which `unfold` does not allow.
+    Ok(
+        futures_util::stream::once(async move { Ok((Bytes::from(head), 0)) })
+            .chain(batches)
+            .fuse(),
+    )
 }
 
 /// A CSV file download: its type, `attachment` with `file_name`, no caching.

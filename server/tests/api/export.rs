@@ -158,6 +158,37 @@ async fn large_exports_come_in_batches(backend: Backend) {
     assert_eq!(names, sorted, "name order across batches, no contact twice");
 }
 
+/// A browser asks for gzip: the compressed download ends cleanly (the
+/// compression layer polls the body once more after its end).
+async fn a_compressed_export_ends_cleanly(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let company = app.company("Atacado").await;
+    let total = app::import_export::export::EXPORT_BATCH as usize + 5;
+    let contacts: Vec<_> = (0..total)
+        .map(|i| contact(&format!("Contato {i:05}"), None, None))
+        .collect();
+    app.add(company, &contacts).await;
+    for query in ["", "?q=contato"] {
+        let response = app
+            .client
+            .get(format!("{}/contacts/export.csv{query}", app.base))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response
+                .headers()
+                .get("content-encoding")
+                .and_then(|v| v.to_str().ok()),
+            Some("gzip")
+        );
+        let body = response.bytes().await.expect("the whole body");
+        assert!(body.starts_with(&[0x1f, 0x8b]), "gzip data");
+    }
+}
+
 async fn an_export_holds_only_the_callers_company(backend: Backend) {
     let app = spawn_app(backend).await;
     let (a, client_a) = app.sign_up("Empresa A").await;
@@ -191,5 +222,6 @@ async fn an_export_holds_only_the_callers_company(backend: Backend) {
 crate::on_both_backends!(
     the_export_is_the_list_in_a_spreadsheet,
     large_exports_come_in_batches,
+    a_compressed_export_ends_cleanly,
     an_export_holds_only_the_callers_company
 );
