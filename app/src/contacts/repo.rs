@@ -272,6 +272,25 @@ async fn narrow(pool: &sqlx::SqlitePool, terms: &SearchTerms) -> Result<Narrowed
     Ok(narrowed)
 }
 
+/// The candidates of `expression`; when that is a narrowed lookup that
+/// gives more than [`INDEX_CANDIDATES_MAX`], those of `phrases` (the same
+/// lookup by whole phrases, never looser), so narrowing never costs the
+/// index plan.
+async fn probe(
+    pool: &sqlx::SqlitePool,
+    expression: &str,
+    narrowed: &Narrowed,
+    phrases: Option<String>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let candidates = index_candidates(pool, expression).await?;
+    match phrases {
+        Some(phrases) if candidates.len() > INDEX_CANDIDATES_MAX && !narrowed.is_empty() => {
+            index_candidates(pool, &phrases).await
+        }
+        _ => Ok(candidates),
+    }
+}
+
 /// The main contacts of these contacts (a search finds a main by its
 /// linked contacts' data).
 async fn mains_of(pool: &sqlx::SqlitePool, ids: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
@@ -311,7 +330,7 @@ pub async fn plan_search(db: &Db, terms: &SearchTerms) -> Result<SearchPlan, sql
         ids.dedup();
         ids
     };
-    let candidates = index_candidates(pool, &expression).await?;
+    let candidates = probe(pool, &expression, &narrowed, terms.index_query()).await?;
     if candidates.len() <= INDEX_CANDIDATES_MAX {
         let mains = mains_of(pool, &candidates).await?;
         return Ok(SearchPlan::Index(with_id([candidates, mains].concat())));
@@ -320,7 +339,7 @@ pub async fn plan_search(db: &Db, terms: &SearchTerms) -> Result<SearchPlan, sql
         terms.name_prefix(),
         terms.index_query_beyond_prefix_narrowed(&narrowed),
     ) {
-        let others = index_candidates(pool, &beyond).await?;
+        let others = probe(pool, &beyond, &narrowed, terms.index_query_beyond_prefix()).await?;
         if others.len() <= INDEX_CANDIDATES_MAX {
             let mains = mains_of(pool, &others).await?;
             return Ok(SearchPlan::Prefix {

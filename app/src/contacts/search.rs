@@ -216,27 +216,43 @@ pub fn countable_trigrams(column: IndexColumn, word: &str) -> Vec<String> {
     distinct
 }
 
+/// Most trigrams a word is looked up by when none of its trigrams is rare.
+pub const DIGIT_TRIGRAMS_MAX: usize = 6;
+
 /// The trigrams to look a word up by, given how many index entries hold
-/// each (`counted`, each count stopped at `cap`): its [`NARROW_TO`] rarest,
-/// when at least one is under `cap`; `None` when all are common (the whole
-/// phrase is then the better test). A rare trigram bounds the candidates
-/// by its own count, so narrowing never turns a short candidate list into a
-/// long one.
+/// each (`counted`, each count stopped at `cap`):
+///
+/// - its [`NARROW_TO`] rarest, when at least one is under `cap`: that
+///   trigram bounds the candidates by its own count;
+/// - when all are common, its trigrams that hold a digit (up to
+///   [`DIGIT_TRIGRAMS_MAX`]), if it has [`NARROW_TO`] or more: digits are
+///   far rarer than letters in names and e-mails, so together they select
+///   (`otavio.falcao40@bol.com.br` → `ao4`, `o40`, `40@`, `0@b`: 19 candidates
+///   at 1,000,000 contacts, where each of its trigrams is in 2,000+). Not
+///   bounded: the planner falls back to the phrases when they give too many;
+/// - else `None`: the whole phrase is the better test.
 pub fn rarest_trigrams(counted: &[(String, u32)], cap: u32) -> Option<Vec<String>> {
     let mut by_count: Vec<&(String, u32)> = counted.iter().collect();
     // Stable: equal counts keep the word's order.
     by_count.sort_by_key(|(_, count)| *count);
     let rarest = by_count.first()?;
-    if rarest.1 >= cap {
-        return None;
+    if rarest.1 < cap {
+        return Some(
+            by_count
+                .iter()
+                .take(NARROW_TO)
+                .map(|(trigram, _)| trigram.clone())
+                .collect(),
+        );
     }
-    Some(
-        by_count
-            .iter()
-            .take(NARROW_TO)
-            .map(|(trigram, _)| trigram.clone())
-            .collect(),
-    )
+    let with_digits: Vec<String> = counted
+        .iter()
+        .map(|(trigram, _)| trigram)
+        .filter(|trigram| trigram.chars().any(|c| c.is_ascii_digit()))
+        .take(DIGIT_TRIGRAMS_MAX)
+        .cloned()
+        .collect();
+    (with_digits.len() >= NARROW_TO).then_some(with_digits)
 }
 
 impl SearchTerms {
@@ -403,10 +419,30 @@ mod tests {
                 "5@b".to_string()
             ])
         );
-        // Every trigram common: the phrase is kept.
+        // Every trigram common: the phrase is kept...
         assert_eq!(
             rarest_trigrams(&counted(&[("ant", 2001), ("tun", 2001)]), 2001),
             None
+        );
+        // ...unless three or more of them hold a digit.
+        let common = |word: &str| -> Vec<(String, u32)> {
+            countable_trigrams(IndexColumn::Text, word)
+                .into_iter()
+                .map(|t| (t, 2001))
+                .collect()
+        };
+        assert_eq!(
+            rarest_trigrams(&common("otavio.falcao40@bol.com.br"), 2001),
+            Some(["ao4", "o40", "40@", "0@b"].map(String::from).to_vec())
+        );
+        assert_eq!(
+            rarest_trigrams(&common("maria.silva@gmail.com"), 2001),
+            None,
+            "no digit"
+        );
+        assert_eq!(
+            rarest_trigrams(&common("ana19851986@x.com"), 2001).map(|t| t.len()),
+            Some(DIGIT_TRIGRAMS_MAX)
         );
         // One rare, the rest common: ties keep the word's order.
         assert_eq!(
