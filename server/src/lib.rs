@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use app::db::{Db, DbError, DbSettings};
 use app::state::AppState;
@@ -84,7 +84,12 @@ pub fn build_router(state: AppState) -> Router {
         )
         .route(
             "/contacts/export.csv",
-            get(app::import_export::export::export_contacts),
+            // Compressed here at the fastest level (the layer below then
+            // leaves it alone): at the default level gzip took longer than
+            // building the file (1,000,000 contacts: 5.0 s against 2.2 s
+            // uncompressed).
+            get(app::import_export::export::export_contacts)
+                .layer(CompressionLayer::new().quality(CompressionLevel::Fastest)),
         )
         .route(
             app::conversations::INBOUND_PATH,
