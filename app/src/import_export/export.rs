@@ -5,8 +5,8 @@
 //! exactly what the list shows; `format` picks the flavor (`excel`, the
 //! default, or `rfc4180`).
 //!
-//! The whole list comes in contact ID order (the order contacts were
-//! created in): each batch is then one range of every table, the fastest
+//! The whole list comes in contact ID order (by and large the order contacts
+//! were created in): each batch is then one range of every table, the fastest
 //! read there is. A search or filter comes in the list's own name order.
 
 use axum::body::{Body, Bytes};
@@ -111,21 +111,27 @@ impl Reader {
         Ok(Some((batch, Some(ids))))
     }
 
-    /// Sends batches to `batches` until the end, an error, or the receiver
-    /// is gone (the download was abandoned).
-    async fn run(mut self, batches: mpsc::Sender<Result<ReadBatch, AppError>>) {
+    /// Sends batches to `batches`, then `Ok(None)` at the end, or the first
+    /// error. Stops as soon as the receiver is gone (the download was
+    /// abandoned), even in the middle of a read.
+    async fn run(mut self, batches: mpsc::Sender<Message>) {
         loop {
-            let (message, last) = match self.next().await {
-                Ok(Some(batch)) => (Ok(batch), false),
-                Ok(None) => break,
-                Err(error) => (Err(error), true),
+            let next = tokio::select! {
+                next = self.next() => next,
+                () = batches.closed() => return,
             };
-            if batches.send(message).await.is_err() || last {
-                break;
+            let last = !matches!(next, Ok(Some(_)));
+            if batches.send(next).await.is_err() || last {
+                return;
             }
         }
     }
 }
+
+/// What the reading task sends: a batch, the end (`Ok(None)`), or an error.
+/// A channel closed without the end means the task died: the stream fails
+/// rather than pass a cut file off as whole.
+type Message = Result<Option<ReadBatch>, AppError>;
 
 /// Writes rows as CSV records with the flavor's delimiter.
 fn write_records(
@@ -168,9 +174,11 @@ pub fn format_batch(
 /// holds (the route's body, and the CLI's `agenda export`): the preamble
 /// and header, then one chunk per batch.
 ///
-/// A task reads the batches (at most [`READ_AHEAD`] ahead) while the stream
-/// turns them into CSV, so the database's work and the formatting run side
-/// by side; the task stops when the stream is dropped.
+/// A task reads the batches (a channel of [`READ_AHEAD`], plus the one it
+/// is sending) while the stream turns them into CSV, so the database's work
+/// and the formatting run side by side. Dropping the stream stops the task,
+/// even mid-read; the first error, or the task's death, ends the stream
+/// with an error, so a cut download never looks complete.
 pub async fn export_stream(
     db: Db,
     company: CompanyId,
@@ -210,16 +218,25 @@ pub async fn export_stream(
     })?;
     let (sender, receiver) = mpsc::channel(READ_AHEAD);
     tokio::spawn(reader.run(sender));
-    let batches = futures_util::stream::unfold(
-        (receiver, definitions),
-        move |(mut receiver, definitions)| async move {
-            let chunk = match receiver.recv().await? {
-                Ok(batch) => format_batch(batch, &definitions, flavor),
-                Err(error) => Err(BoxError::from(error)),
+    let batches =
+        futures_util::stream::unfold(Some((receiver, definitions)), move |state| async move {
+            let (mut receiver, definitions) = state?;
+            let chunk = match receiver.recv().await {
+                Some(Ok(Some(batch))) => format_batch(batch, &definitions, flavor),
+                Some(Ok(None)) => return None,
+                Some(Err(error)) => Err(BoxError::from(error)),
+                None => Err(BoxError::from("the export's reading task stopped")),
             };
-            Some((chunk, (receiver, definitions)))
-        },
-    );
+            match chunk {
+                Ok(chunk) => Some((Ok(chunk), Some((receiver, definitions)))),
+                Err(error) => {
+                    // The first error ends the download (the client sees it
+                    // cut off, not complete); the reader stops with it.
+                    tracing::error!(%error, "export stopped");
+                    Some((Err(error), None))
+                }
+            }
+        });
     // Fused: a body may be polled again after its end (the gzip layer is),
     // which `unfold` does not allow.
     Ok(

@@ -189,6 +189,88 @@ async fn a_compressed_export_ends_cleanly(backend: Backend) {
     }
 }
 
+/// Two companies whose contacts were created alternately, so their ids
+/// interleave and each batch's id range spans the other's rows too: every
+/// row of each export holds only its own company's phones, e-mails, groups
+/// and custom values.
+async fn interleaved_companies_export_only_their_own_lists(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut companies = Vec::new();
+    for name in ["A", "B"] {
+        let (_, client) = app.sign_up(&format!("Empresa {name}")).await;
+        let group = app
+            .post_as(
+                &client,
+                "/api/directory/create",
+                &[("kind", "group"), ("name", &format!("Grupo {name}"))],
+            )
+            .await;
+        assert_eq!(group.status(), 200);
+        let group: Value = group.json().await.expect("json");
+        let response = app
+            .post_json(
+                &client,
+                "/api/custom_fields/create",
+                &json!({"draft": {"label": "Código", "key": "codigo", "field_type": "text"}}),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        companies.push((name, client, group["id"].as_i64().expect("group id")));
+    }
+    for i in 0..12 {
+        for (name, client, group) in &companies {
+            let response = app
+                .post_json(
+                    client,
+                    "/api/contacts/create",
+                    &json!({"form": {
+                        "name": format!("Contato {name}{i:02}"),
+                        "phones": [format!("(11) 9{}{:03}-{i:04}", if *name == "A" { 1 } else { 2 }, i)],
+                        "emails": [format!("{}{i}@empresa-{}.com", name.to_lowercase(), name.to_lowercase())],
+                        "group_ids": [group],
+                        "custom": {"codigo": format!("COD-{name}{i}")},
+                    }}),
+                )
+                .await;
+            assert_eq!(
+                response.status(),
+                200,
+                "{}",
+                response.text().await.unwrap_or_default()
+            );
+        }
+    }
+    for (name, client, _) in &companies {
+        let other = if *name == "A" { "B" } else { "A" };
+        let (status, _, body) = download(&app, client, "?format=rfc4180").await;
+        assert_eq!(status, 200);
+        let rows = records(&body, b',');
+        assert_eq!(rows.len(), 13, "header and 12 contacts of {name}");
+        for (i, row) in rows[1..].iter().enumerate() {
+            assert_eq!(row[1], format!("Contato {name}{i:02}"), "ID order");
+            let prefix = if *name == "A" { "91" } else { "92" };
+            assert!(
+                row[2].starts_with(&format!("(11) {prefix}")) && !row[2].contains(":::"),
+                "{row:?}"
+            );
+            assert_eq!(
+                row[3],
+                format!(
+                    "{}{i}@empresa-{}.com",
+                    name.to_lowercase(),
+                    name.to_lowercase()
+                )
+            );
+            assert_eq!(row[9], format!("Grupo {name}"));
+            assert_eq!(row[16], format!("COD-{name}{i}"));
+            assert!(
+                !row.join(" ").contains(&format!("{other}{i:02}")),
+                "{row:?}"
+            );
+        }
+    }
+}
+
 async fn an_export_holds_only_the_callers_company(backend: Backend) {
     let app = spawn_app(backend).await;
     let (a, client_a) = app.sign_up("Empresa A").await;
@@ -223,5 +305,6 @@ crate::on_both_backends!(
     the_export_is_the_list_in_a_spreadsheet,
     large_exports_come_in_batches,
     a_compressed_export_ends_cleanly,
+    interleaved_companies_export_only_their_own_lists,
     an_export_holds_only_the_callers_company
 );
