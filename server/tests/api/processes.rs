@@ -155,7 +155,11 @@ async fn an_import_outlives_the_process_that_ran_it(backend: Backend) {
     );
     let created = job["created"].as_i64().expect("created");
     assert!(created > 0 && created < 300_000, "{job}");
-    assert_eq!(created % 1_000, 0, "whole batches only: {job}");
+    assert_eq!(
+        created % app::import_export::import::IMPORT_BATCH as i64,
+        0,
+        "whole batches only: {job}"
+    );
     assert_eq!(job["rows_done"].as_i64(), Some(created), "{job}");
 
     // What is stored is exactly what the job counted, each contact whole.
