@@ -317,7 +317,7 @@ async fn mains_of(pool: &sqlx::SqlitePool, ids: &[i64]) -> Result<Vec<i64>, sqlx
 /// Each probe reads at most `INDEX_CANDIDATES_MAX` + 1 ids, so planning stays
 /// bounded.
 pub async fn plan_search(db: &Db, terms: &SearchTerms) -> Result<SearchPlan, sqlx::Error> {
-    let (Db::Sqlite(pool), Some(_)) = (db, terms.index_query()) else {
+    let (Db::Sqlite(pool), Some(phrases)) = (db, terms.index_query()) else {
         return Ok(SearchPlan::Walk);
     };
     let narrowed = narrow(pool, terms).await?;
@@ -330,7 +330,7 @@ pub async fn plan_search(db: &Db, terms: &SearchTerms) -> Result<SearchPlan, sql
         ids.dedup();
         ids
     };
-    let candidates = probe(pool, &expression, &narrowed, terms.index_query()).await?;
+    let candidates = probe(pool, &expression, &narrowed, Some(phrases)).await?;
     if candidates.len() <= INDEX_CANDIDATES_MAX {
         let mains = mains_of(pool, &candidates).await?;
         return Ok(SearchPlan::Index(with_id([candidates, mains].concat())));
@@ -364,11 +364,22 @@ pub async fn list_contacts(
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<Vec<ContactListRow>, sqlx::Error> {
-    let plan = match plan_filter(db, company, &filter).await? {
-        Some(plan) => plan,
-        None => plan_search(db, terms).await?,
-    };
+    let plan = plan_list(db, company, terms, &filter).await?;
     list_contacts_with(db, company, terms, filter, after, limit, &plan).await
+}
+
+/// How [`list_contacts`] answers this search and filter, whatever the page:
+/// a caller that reads many pages (the CSV export) plans once.
+pub async fn plan_list(
+    db: &Db,
+    company: CompanyId,
+    terms: &SearchTerms,
+    filter: &ListFilter,
+) -> Result<SearchPlan, sqlx::Error> {
+    match plan_filter(db, company, filter).await? {
+        Some(plan) => Ok(plan),
+        None => plan_search(db, terms).await,
+    }
 }
 
 /// A plan from a custom field filter (SQLite): when few contacts pass it,

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 
 use crate::auth::session::RequestSession;
-use crate::contacts::repo;
+use crate::contacts::repo::{self, SearchPlan};
 use crate::contacts::search::{parse_search, Cursor, ListFilter, SearchTerms};
 use crate::custom_fields::api::{resolve_filter, FieldQuery};
 use crate::custom_fields::model::FieldDefinition;
@@ -60,6 +60,9 @@ struct Reader {
     after_id: i64,
     /// A search or filter, in the list's order: the last row read.
     after: Option<Cursor>,
+    /// A search or filter: the list's plan, made for the first page and
+    /// kept for the others (it does not depend on the page).
+    plan: Option<SearchPlan>,
 }
 
 /// A batch as read, with the page's order when it is a page of the list.
@@ -90,15 +93,21 @@ impl Reader {
         }
         // The list's own query (same plans, same rows), then the page's
         // contacts by id.
-        let rows = repo::list_contacts(
+        let plan = match self.plan.take() {
+            Some(plan) => plan,
+            None => repo::plan_list(&self.db, self.company, &self.terms, &self.filter).await?,
+        };
+        let rows = repo::list_contacts_with(
             &self.db,
             self.company,
             &self.terms,
             self.filter.clone(),
             self.after.as_ref(),
             EXPORT_BATCH,
+            &plan,
         )
         .await?;
+        self.plan = Some(plan);
         let Some(last) = rows.last() else {
             return Ok(None);
         };
@@ -210,6 +219,7 @@ pub async fn export_stream(
         company,
         after_id: 0,
         after: None,
+        plan: None,
     };
     let mut head = flavor.preamble().to_vec();
     write_records(&mut head, flavor, [csv_header(&definitions)]).map_err(|error| {
