@@ -112,7 +112,9 @@ async fn run() {
         Some(server) => common::pg_database(&server, "agenda_bench_import", true).await,
         None => format!("sqlite:{}", dir.path().join("import.db").display()),
     };
-    let db = Db::open(&url).await.expect("database");
+    let db = Db::open_with(&url, common::db_settings())
+        .await
+        .expect("database");
     let admin = app::auth::repo::NewUser {
         name: "Bench".to_string(),
         email: "bench@agenda.example".to_string(),

@@ -37,6 +37,24 @@ struct Cli {
         global = true
     )]
     db_statement_timeout: u64,
+    /// SQLite: page cache of each pooled connection, in KiB (SQLite's
+    /// default). The CSV import writes through a connection of its own
+    /// with a larger cache (docs/architecture.md, "CSV import").
+    #[arg(
+        long,
+        env = "AGENDA_SQLITE_CACHE_KIB",
+        default_value_t = 2_000,
+        global = true
+    )]
+    sqlite_cache_kib: u32,
+    /// SQLite: WAL pages after which a commit checkpoints (SQLite's default).
+    #[arg(
+        long,
+        env = "AGENDA_SQLITE_WAL_AUTOCHECKPOINT",
+        default_value_t = 1_000,
+        global = true
+    )]
+    sqlite_wal_autocheckpoint: u32,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -110,6 +128,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     let db_settings = DbSettings {
         max_connections: cli.db_max_connections,
         statement_timeout: std::time::Duration::from_secs(cli.db_statement_timeout),
+        sqlite_cache_kib: cli.sqlite_cache_kib,
+        sqlite_wal_autocheckpoint: cli.sqlite_wal_autocheckpoint,
         ..DbSettings::default()
     };
     match cli.command.unwrap_or(Command::Serve {

@@ -712,7 +712,27 @@ async fn run_claimed(db: &Db, company: CompanyId, id: i64) -> Result<RunEnd, App
         definitions,
         policy,
     };
+    let writer = db.bulk_writer().await?;
     let parser = tokio::task::spawn_blocking(move || parse_file(parse, sender));
+    let end = write_batches(db, &writer, company, id, policy, &mut receiver).await;
+    if !matches!(db, Db::Postgres(_)) {
+        writer.close().await;
+    }
+    drop(receiver);
+    let _ = parser.await;
+    end
+}
+
+/// Writes the parsed batches through `writer` until the file ends, the job
+/// is cancelled, parsing fails or a write fails.
+async fn write_batches(
+    db: &Db,
+    writer: &Db,
+    company: CompanyId,
+    id: i64,
+    policy: DuplicatePolicy,
+    receiver: &mut tokio::sync::mpsc::Receiver<Batch>,
+) -> Result<RunEnd, AppError> {
     let mut end = RunEnd::Done;
     while let Some(batch) = receiver.recv().await {
         match batch {
@@ -720,22 +740,15 @@ async fn run_claimed(db: &Db, company: CompanyId, id: i64) -> Result<RunEnd, App
                 end = RunEnd::Failed(message);
                 break;
             }
-            Ok(rows) => match repo::write_batch(db, company, id, policy, &rows).await {
-                Ok(BatchOutcome::Written(_)) => db.yield_to_writers().await,
-                Ok(BatchOutcome::Cancelled) => {
+            Ok(rows) => match repo::write_batch(writer, company, id, policy, &rows).await? {
+                BatchOutcome::Written(_) => db.yield_to_writers().await,
+                BatchOutcome::Cancelled => {
                     end = RunEnd::Cancelled;
                     break;
-                }
-                Err(error) => {
-                    drop(receiver);
-                    let _ = parser.await;
-                    return Err(error.into());
                 }
             },
         }
     }
-    drop(receiver);
-    let _ = parser.await;
     Ok(end)
 }
 

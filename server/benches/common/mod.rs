@@ -111,7 +111,9 @@ pub async fn bench_database(contacts: usize) -> (Db, CompanyId) {
             )
         }
     };
-    let db = Db::open(&url).await.expect("open the bench database");
+    let db = Db::open_with(&url, db_settings())
+        .await
+        .expect("open the bench database");
     let company = prepare(&db, contacts).await;
     (db, company)
 }
@@ -150,4 +152,19 @@ async fn prepare(db: &Db, contacts: usize) -> CompanyId {
         }
     }
     company
+}
+
+/// The database settings: the server's defaults, with SQLite's page cache
+/// and checkpoint interval taken from `AGENDA_SQLITE_CACHE_KIB` and
+/// `AGENDA_SQLITE_WAL_AUTOCHECKPOINT` when set (the server's own flags).
+#[allow(dead_code)]
+pub fn db_settings() -> app::db::DbSettings {
+    let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse().ok());
+    let defaults = app::db::DbSettings::default();
+    app::db::DbSettings {
+        sqlite_cache_kib: env("AGENDA_SQLITE_CACHE_KIB").unwrap_or(defaults.sqlite_cache_kib),
+        sqlite_wal_autocheckpoint: env("AGENDA_SQLITE_WAL_AUTOCHECKPOINT")
+            .unwrap_or(defaults.sqlite_wal_autocheckpoint),
+        ..defaults
+    }
 }
