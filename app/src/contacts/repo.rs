@@ -343,7 +343,7 @@ pub async fn plan_search(db: &Db, terms: &SearchTerms) -> Result<SearchPlan, sql
         if others.len() <= INDEX_CANDIDATES_MAX {
             let mains = mains_of(pool, &others).await?;
             return Ok(SearchPlan::Prefix {
-                prefix: prefix.to_string(),
+                prefix,
                 others: with_id([others, mains].concat()),
             });
         }
