@@ -209,8 +209,8 @@ impl Db {
 
 /// Page cache of [`Db::bulk_writer`]'s connection, in MiB. At 100,000
 /// imported rows, 32 MiB with the WAL checkpointed every 8,192 pages ran
-/// ~30 % faster than SQLite's defaults (2 MiB, 1,000 pages); 64 MiB gained
-/// nothing more (BENCHMARKS.md, "CSV import").
+/// 15-30 % faster than SQLite's defaults (2 MiB, 1,000 pages), and 20 % at
+/// 1,000,000 rows; 64 MiB gained nothing more (BENCHMARKS.md, "CSV import").
 pub const BULK_WRITER_CACHE_MIB: u32 = 32;
 
 /// WAL pages after which [`Db::bulk_writer`]'s commits checkpoint (SQLite's
