@@ -86,9 +86,10 @@ impl SearchTerms {
     /// (a text without any word of 3+ characters) and the list must be
     /// walked instead.
     ///
-    /// Each text word of 3+ characters must occur (`AND`); shorter words are
-    /// left to the exact check that follows; they are looked for in the
-    /// index's `text` column (folded name and e-mails). Phone digits are an
+    /// Each text word of 3+ characters must occur (`AND`), or the whole
+    /// text as one phrase when it also has shorter words
+    /// ([`SearchTerms::index_words`]); they are looked for in the index's
+    /// `text` column (folded name and e-mails). Phone digits are an
     /// alternative (`OR`) in its `phones` column. A contact ID is looked up
     /// by key, not here.
     pub fn index_query(&self) -> Option<String> {
@@ -96,12 +97,26 @@ impl SearchTerms {
     }
 
     /// The words the index is asked for: each text word of 3+ characters
-    /// (`text` column), and the phone digits (`phones` column).
+    /// (`text` column), and the phone digits (`phones` column). A text
+    /// that mixes such words with shorter ones ("vitoria sa", "maria de
+    /// souza") is asked for whole, as one phrase: a trigram phrase matches
+    /// exactly where the text occurs, which is what the search tests, while
+    /// its long words alone ("vitoria") can match thousands of contacts the
+    /// text does not.
     pub fn index_words(&self) -> Vec<(IndexColumn, String)> {
         let text = self.text.iter().flat_map(|text| {
-            text.split(' ')
-                .filter(|w| w.chars().count() >= MIN_INDEXED_CHARS)
-                .map(|w| (IndexColumn::Text, w.to_string()))
+            let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+            let long = |w: &str| w.chars().count() >= MIN_INDEXED_CHARS;
+            let indexable = words.iter().filter(|w| long(w)).count();
+            if indexable > 0 && indexable < words.len() {
+                vec![(IndexColumn::Text, text.clone())]
+            } else {
+                words
+                    .into_iter()
+                    .filter(|w| long(w))
+                    .map(|w| (IndexColumn::Text, w.to_string()))
+                    .collect()
+            }
         });
         let digits = self
             .digits
@@ -472,7 +487,10 @@ mod tests {
         let terms = parse_search("Sônia.Antunes55@bol.com.br lu");
         let mut narrowed = Narrowed::new();
         narrowed.insert(
-            (IndexColumn::Text, "sonia.antunes55@bol.com.br".to_string()),
+            (
+                IndexColumn::Text,
+                "sonia.antunes55@bol.com.br lu".to_string(),
+            ),
             vec!["s55".to_string(), "es5".to_string(), "5@b".to_string()],
         );
         assert_eq!(
@@ -481,7 +499,7 @@ mod tests {
         );
         assert_eq!(
             terms.index_query().as_deref(),
-            Some(r#"{text} : ("sonia.antunes55@bol.com.br")"#)
+            Some(r#"{text} : ("sonia.antunes55@bol.com.br lu")"#)
         );
         let phone = parse_search("(19) 99686-2320");
         assert_eq!(
@@ -545,8 +563,12 @@ mod tests {
     #[test]
     fn index_query_needs_every_long_word_or_the_phone_digits() {
         assert_eq!(
-            parse_search("Maria da Silva").index_query().as_deref(),
+            parse_search("Maria Silva").index_query().as_deref(),
             Some("{text} : (\"maria\" AND \"silva\")")
+        );
+        assert_eq!(
+            parse_search("Maria da Silva").index_query().as_deref(),
+            Some("{text} : (\"maria da silva\")")
         );
         assert_eq!(
             parse_search("(11) 98765-4321").index_query().as_deref(),
@@ -559,7 +581,7 @@ mod tests {
         // Inner quotes cannot break out of the phrase.
         assert_eq!(
             parse_search("a\"b\" OR x").index_query().as_deref(),
-            Some("{text} : (\"a\"\"b\"\"\")")
+            Some("{text} : (\"a\"\"b\"\" or x\")")
         );
     }
 
@@ -569,7 +591,7 @@ mod tests {
         assert_eq!(terms.name_prefix().as_deref(), Some("monica s"));
         assert_eq!(
             terms.index_query_beyond_prefix().as_deref(),
-            Some("({text} : (\"monica\")) NOT ({text} : ^\"monica s\")")
+            Some("({text} : (\"monica s\")) NOT ({text} : ^\"monica s\")")
         );
         assert_eq!(parse_search("mo").index_query_beyond_prefix(), None);
     }
@@ -597,6 +619,26 @@ mod tests {
             terms.index_query_beyond_prefix().as_deref(),
             Some("({text} : (\"sonia.an\")) NOT ({text} : ^\"sonia an\")")
         );
+    }
+
+    #[test]
+    fn a_text_with_short_words_is_looked_up_whole() {
+        assert_eq!(
+            parse_search("Vitória Sá").index_query().as_deref(),
+            Some("{text} : (\"vitoria sa\")")
+        );
+        assert_eq!(
+            parse_search("maria de souza").index_words(),
+            [(IndexColumn::Text, "maria de souza".to_string())]
+        );
+        // Only long words: each on its own, as before.
+        assert_eq!(
+            parse_search("sonia antunes").index_query().as_deref(),
+            Some("{text} : (\"sonia\" AND \"antunes\")")
+        );
+        // A whole phrase of 8+ characters may be narrowed to its rarest
+        // trigrams like a long word.
+        assert!(!countable_trigrams(IndexColumn::Text, "vitoria sa").is_empty());
     }
 
     #[test]

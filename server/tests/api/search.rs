@@ -99,6 +99,19 @@ async fn both_plans_return_the_same_pages(backend: Backend) {
         format!("#{}", ids[6]),
         "nobody at all".into(),
         "a\"b OR c".into(),
+        // A long word and a short one: the index is asked for the whole text.
+        format!(
+            "{} {}",
+            contacts[3].name.split(' ').next().expect("first name"),
+            contacts[3]
+                .name
+                .split(' ')
+                .nth(1)
+                .expect("surname")
+                .chars()
+                .take(2)
+                .collect::<String>()
+        ),
     ];
     for query in &queries {
         let walked = every_page(&app, company, query, &SearchPlan::Walk).await;
