@@ -144,9 +144,9 @@ impl Db {
     /// cache of [`BULK_WRITER_CACHE_MIB`]. A batch's inserts land all over
     /// the name, phone, e-mail and search indexes; with the pool's small
     /// caches shared by every request, each batch would read most of those
-    /// pages again. The memory is given back when the writer is closed
-    /// ([`Db::close`]). On PostgreSQL, the same pool.
-    pub async fn bulk_writer(&self) -> Result<Db, sqlx::Error> {
+    /// pages again. [`BulkWriter::finish`] gives the connection and its
+    /// memory back. On PostgreSQL, the shared pool itself.
+    pub async fn bulk_writer(&self) -> Result<BulkWriter, sqlx::Error> {
         match self {
             Db::Sqlite(pool) => {
                 let options = (*pool.connect_options())
@@ -158,9 +158,15 @@ impl Db {
                     .acquire_timeout(pool.options().get_acquire_timeout())
                     .connect_with(options)
                     .await?;
-                Ok(Db::Sqlite(pool))
+                Ok(BulkWriter {
+                    db: Db::Sqlite(pool),
+                    own_pool: true,
+                })
             }
-            Db::Postgres(_) => Ok(self.clone()),
+            Db::Postgres(_) => Ok(BulkWriter {
+                db: self.clone(),
+                own_pool: false,
+            }),
         }
     }
 
@@ -204,6 +210,28 @@ impl Db {
     /// Closes the pool, waiting for connections to be returned.
     pub async fn close(&self) {
         with_db!(self, pool => pool.close().await)
+    }
+}
+
+/// The database a bulk writer writes through ([`Db::bulk_writer`]).
+pub struct BulkWriter {
+    db: Db,
+    /// Whether `db` is a pool of the writer's own (closed by `finish`) or
+    /// the shared one (left open).
+    own_pool: bool,
+}
+
+impl BulkWriter {
+    /// The database to write through.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Closes the writer's own connection; the shared pool stays open.
+    pub async fn finish(self) {
+        if self.own_pool {
+            self.db.close().await;
+        }
     }
 }
 
@@ -386,7 +414,7 @@ mod tests {
         let url = format!("sqlite:{}/bulk.db", dir.display());
         let db = Db::open(&url).await.expect("opens");
         let writer = db.bulk_writer().await.expect("bulk writer");
-        let (Db::Sqlite(pool), Db::Sqlite(bulk)) = (&db, &writer) else {
+        let (Db::Sqlite(pool), Db::Sqlite(bulk)) = (&db, writer.db()) else {
             panic!("SQLite stays SQLite")
         };
         let pragma = |pool: &SqlitePool, name: &'static str| {
@@ -420,7 +448,7 @@ mod tests {
             .await
             .expect("read");
         assert_eq!(names, ["Bulk"]);
-        writer.close().await;
+        writer.finish().await;
         db.close().await;
         let _ = std::fs::remove_dir_all(dir);
     }

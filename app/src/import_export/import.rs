@@ -714,10 +714,8 @@ async fn run_claimed(db: &Db, company: CompanyId, id: i64) -> Result<RunEnd, App
     };
     let writer = db.bulk_writer().await?;
     let parser = tokio::task::spawn_blocking(move || parse_file(parse, sender));
-    let end = write_batches(db, &writer, company, id, policy, &mut receiver).await;
-    if !matches!(db, Db::Postgres(_)) {
-        writer.close().await;
-    }
+    let end = write_batches(db, writer.db(), company, id, policy, &mut receiver).await;
+    writer.finish().await;
     drop(receiver);
     let _ = parser.await;
     end
