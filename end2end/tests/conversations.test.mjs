@@ -2,7 +2,9 @@
 // list's "Iniciar conversa via", send a message, see it on the contact page
 // ("Conversas" and "Linha do tempo"), comment, then open the conversation
 // from "Atendimentos > Conversas" and find the same timeline in its chat
-// details. And: Facebook is offered only after the customer wrote there.
+// details. And: Facebook is offered only after the customer wrote there;
+// the open chat shows the customer's next message and a close made
+// elsewhere without a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAgenda, openHydrated } from './harness.mjs';
@@ -75,7 +77,7 @@ test('a WhatsApp conversation from the list, on the contact page and in the conv
   await page.context().close();
 });
 
-test('Facebook is offered only after the customer wrote through it', async () => {
+test('Facebook is offered only after the customer wrote through it; the open chat follows the conversation', async () => {
   const page = await agenda.newPage();
   // An admin makes the inbound token on Configurações > Canais.
   await openHydrated(page, `${agenda.base}/settings/channels`);
@@ -88,10 +90,11 @@ test('Facebook is offered only after the customer wrote through it', async () =>
   const contact = contacts.find((c) => c.channels.includes('whatsapp'));
   assert.ok(!contact.channels.includes('facebook'));
   const name = `Cliente do Facebook ${Date.now()}`;
+  const receivedFrom = `fb.${Date.now()}`;
   const response = await fetch(`${agenda.base}/api/inbound`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ channel: 'facebook', from: `fb.${Date.now()}`, name, text: 'Vi o anúncio, tem em azul?' }),
+    body: JSON.stringify({ channel: 'facebook', from: receivedFrom, name, text: 'Vi o anúncio, tem em azul?' }),
   });
   assert.equal(response.status, 200, await response.clone().text());
   const received = await response.json();
@@ -110,6 +113,30 @@ test('Facebook is offered only after the customer wrote through it', async () =>
   await page.getByRole('menuitem', { name: 'Facebook' }).click();
   await page.waitForURL(`${agenda.base}/conversations/${received.conversation_id}`);
   await page.locator('.chat-message--in', { hasText: 'Vi o anúncio, tem em azul?' }).waitFor();
+
+  // The open chat shows the customer's next message without a reload, and
+  // the agent's reply once, though the next polls return it too.
+  const next = await fetch(`${agenda.base}/api/inbound`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ channel: 'facebook', from: receivedFrom, text: 'E em verde?' }),
+  });
+  assert.equal(next.status, 200, await next.clone().text());
+  await page.locator('.chat-message--in', { hasText: 'E em verde?' }).waitFor({ timeout: 10_000 });
+  await page.getByRole('textbox', { name: 'Digite uma mensagem…' }).fill('Temos nas duas cores!');
+  await page.getByRole('button', { name: 'Enviar' }).click();
+  const reply = page.locator('.chat-message--out', { hasText: 'Temos nas duas cores!' });
+  await reply.waitFor();
+  await page.waitForTimeout(7_000); // two polls
+  assert.equal(await reply.count(), 1);
+  assert.deepEqual(
+    await page.locator('.chat-message__body').allTextContents(),
+    ['Vi o anúncio, tem em azul?', 'E em verde?', 'Temos nas duas cores!'],
+  );
+  // Closed from elsewhere (another tab, another agent): the status follows.
+  await agenda.api('conversations/close', { id: String(received.conversation_id) });
+  await page.getByTestId('conversation-status').filter({ hasText: 'Encerrada' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.getByRole('textbox', { name: 'Digite uma mensagem…' }).count(), 0);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

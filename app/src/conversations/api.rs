@@ -6,7 +6,8 @@ use leptos::server_fn::codec::Json;
 
 use crate::contacts::model::NamedRef;
 use crate::conversations::model::{
-    Conversation, ConversationFilter, ConversationPage, ConversationSummary, Message,
+    Conversation, ConversationFilter, ConversationPage, ConversationSummary, ConversationUpdates,
+    Message,
 };
 use crate::conversations::Channel;
 use crate::error::AppError;
@@ -34,6 +35,18 @@ pub async fn start_conversation(
 #[server(prefix = "/api", endpoint = "conversations/get")]
 pub async fn get_conversation(id: i64) -> Result<Conversation, AppError> {
     crate::error::respond(server::get(id).await)
+}
+
+/// What changed in a conversation since the chat last looked: its summary
+/// (status, last activity) and the messages after `after` (the id of the
+/// last message the chat shows; 0 for all), oldest first, at most 500. The
+/// chat asks every few seconds, so a customer's reply shows without a
+/// reload.
+///
+/// `POST /api/conversations/updates` with `id` and `after`.
+#[server(prefix = "/api", endpoint = "conversations/updates")]
+pub async fn poll_conversation(id: i64, after: i64) -> Result<ConversationUpdates, AppError> {
+    crate::error::respond(server::updates(id, after).await)
 }
 
 /// Sends an agent's message through the channel gateway; the message is
@@ -122,7 +135,7 @@ mod server {
     use crate::conversations::gateway::Outbound;
     use crate::conversations::model::{
         check_message, period, Conversation, ConversationFilter, ConversationPage,
-        ConversationStatus, ConversationSummary, Message, MESSAGES_SHOWN,
+        ConversationStatus, ConversationSummary, ConversationUpdates, Message, MESSAGES_SHOWN,
     };
     use crate::conversations::repo::{self, ListQuery, SendRefusal};
     use crate::conversations::{channel::refusal, Channel};
@@ -166,6 +179,14 @@ mod server {
             messages,
             earlier,
         })
+    }
+
+    pub async fn updates(id: i64, after: i64) -> Result<ConversationUpdates, AppError> {
+        let company = require_user()?.company_id;
+        let db = app_state()?.db;
+        let summary = summary(&db, company, id).await?;
+        let messages = repo::messages_after(&db, company, id, after, MESSAGES_SHOWN).await?;
+        Ok(ConversationUpdates { summary, messages })
     }
 
     pub async fn send(id: i64, text: String) -> Result<Message, AppError> {

@@ -90,8 +90,40 @@ pub struct Conversation {
     pub earlier: i64,
 }
 
+/// What changed in a conversation since the chat last looked
+/// (`conversations/updates`): its summary now and the messages after the
+/// last one the chat has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationUpdates {
+    pub summary: ConversationSummary,
+    /// Oldest first; at most [`MESSAGES_SHOWN`] (the next poll gets the rest).
+    pub messages: Vec<Message>,
+}
+
+/// Adds `incoming` to a chat's `messages` (oldest first) without showing a
+/// message twice: the agent's own message comes back both from sending it
+/// and from the next poll, in either order. Messages stay in id order; a
+/// message already shown takes the incoming copy, unless that copy is an
+/// older state of it (still `pending` at the gateway while the chat already
+/// has the gateway's answer).
+pub fn merge_messages(messages: &mut Vec<Message>, incoming: Vec<Message>) {
+    for message in incoming {
+        match messages.binary_search_by_key(&message.id, |m| m.id) {
+            Ok(at) => {
+                if message.delivery != "pending" {
+                    messages[at] = message;
+                }
+            }
+            Err(at) => messages.insert(at, message),
+        }
+    }
+}
+
 /// Most messages the chat view loads.
 pub const MESSAGES_SHOWN: u32 = 500;
+
+/// How often an open chat asks for what changed (`conversations/updates`).
+pub const CHAT_POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Longest message, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 4_096;
@@ -190,6 +222,58 @@ mod tests {
         let shown = preview(&long);
         assert_eq!(shown.chars().count(), PREVIEW_CHARS + 1);
         assert!(shown.ends_with('…'));
+    }
+
+    fn message(id: i64, delivery: &str) -> Message {
+        Message {
+            id,
+            direction: Direction::Out,
+            author: Some("Ana".into()),
+            body: format!("m{id}"),
+            sent_at: "2026-12-02T21:00:00Z".into(),
+            delivery: delivery.into(),
+        }
+    }
+
+    fn shown(messages: &[Message]) -> Vec<(i64, &str)> {
+        messages
+            .iter()
+            .map(|m| (m.id, m.delivery.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn merged_messages_appear_once_in_id_order() {
+        let mut chat = vec![message(1, "received"), message(2, "recorded")];
+        // A poll brings the customer's reply; the agent's message sent
+        // meanwhile comes back from `send` after it.
+        merge_messages(&mut chat, vec![message(4, "received")]);
+        merge_messages(&mut chat, vec![message(3, "recorded")]);
+        assert_eq!(
+            shown(&chat),
+            [
+                (1, "received"),
+                (2, "recorded"),
+                (3, "recorded"),
+                (4, "received")
+            ]
+        );
+        // The next poll returns the agent's message again: not twice.
+        merge_messages(
+            &mut chat,
+            vec![message(3, "recorded"), message(4, "received")],
+        );
+        assert_eq!(chat.len(), 4);
+    }
+
+    #[test]
+    fn a_pending_copy_never_hides_the_gateways_answer() {
+        let mut chat = vec![message(1, "failed")];
+        merge_messages(&mut chat, vec![message(1, "pending")]);
+        assert_eq!(shown(&chat), [(1, "failed")]);
+        let mut chat = vec![message(1, "pending")];
+        merge_messages(&mut chat, vec![message(1, "sent")]);
+        assert_eq!(shown(&chat), [(1, "sent")]);
     }
 
     #[test]

@@ -240,19 +240,52 @@ pub async fn messages(
     Ok(rows
         .into_iter()
         .rev()
-        .map(|row| Message {
-            id: row.id,
-            direction: if row.direction == "in" {
+        .map(MessageRow::into_message)
+        .collect())
+}
+
+/// The first `limit` messages of a conversation after message `after`
+/// (an id), oldest first: what a chat that shows up to `after` lacks.
+pub async fn messages_after(
+    db: &Db,
+    company: CompanyId,
+    conversation: i64,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<Message>, sqlx::Error> {
+    let rows: Vec<MessageRow> = with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT m.id, m.direction, u.name AS author, m.body, m.sent_at, m.delivery
+               FROM messages m
+               LEFT JOIN users u ON u.company_id = m.company_id AND u.id = m.author_id
+              WHERE m.company_id = $1 AND m.conversation_id = $2 AND m.id > $3
+              ORDER BY m.id LIMIT $4",
+        )
+        .bind(company.0)
+        .bind(conversation)
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(rows.into_iter().map(MessageRow::into_message).collect())
+}
+
+impl MessageRow {
+    fn into_message(self) -> Message {
+        Message {
+            id: self.id,
+            direction: if self.direction == "in" {
                 Direction::In
             } else {
                 Direction::Out
             },
-            author: row.author,
-            body: row.body,
-            sent_at: rfc3339(row.sent_at),
-            delivery: row.delivery,
-        })
-        .collect())
+            author: self.author,
+            body: self.body,
+            sent_at: rfc3339(self.sent_at),
+            delivery: self.delivery,
+        }
+    }
 }
 
 /// Inserts a message and moves the conversation's last activity, inside the

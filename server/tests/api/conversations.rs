@@ -463,6 +463,72 @@ async fn inbound_messages_find_or_create_their_contact(backend: Backend) {
     );
     assert_eq!(chat["messages"][0]["direction"], "in");
     assert_eq!(chat["messages"][0]["delivery"], "received");
+
+    // An open chat asks what came after its last message: the customer's
+    // next message and the agent's reply, in order, and nothing twice.
+    let last_shown = chat["messages"][1]["id"].to_string();
+    let updates = |after: String| {
+        let app = &app;
+        let admin_a = &admin_a;
+        let conversation = conversation.clone();
+        async move {
+            let (status, body) = call(
+                app,
+                admin_a,
+                "/api/conversations/updates",
+                &[("id", &conversation), ("after", &after)],
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+            body
+        }
+    };
+    let nothing_new = updates(last_shown.clone()).await;
+    assert_eq!(nothing_new["messages"], json!([]));
+    assert_eq!(nothing_new["summary"]["message_count"], 2);
+    inbound(
+        &app,
+        Some(&token),
+        &message("whatsapp", Some("11987654321"), "Ainda estão aí?"),
+    )
+    .await;
+    let (status, reply) = call(
+        &app,
+        &admin_a,
+        "/api/conversations/send",
+        &[("id", &conversation), ("text", "Sim! Temos às 15h.")],
+    )
+    .await;
+    assert_eq!(status, 200, "{reply}");
+    let news = updates(last_shown).await;
+    let bodies: Vec<(&str, &str)> = news["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| {
+            (
+                m["direction"].as_str().unwrap_or_default(),
+                m["body"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bodies,
+        [("in", "Ainda estão aí?"), ("out", "Sim! Temos às 15h.")]
+    );
+    assert_eq!(news["messages"][1]["id"], reply["id"]);
+    assert_eq!(news["summary"]["message_count"], 4);
+    assert_eq!(news["summary"]["preview"], "Sim! Temos às 15h.");
+    let after_reply = updates(reply["id"].to_string()).await;
+    assert_eq!(after_reply["messages"], json!([]));
+    let (status, _) = call(
+        &app,
+        &admin_a,
+        "/api/conversations/updates",
+        &[("id", &conversation), ("after", "x")],
+    )
+    .await;
+    assert_eq!(status, 400, "`after` is a message id");
     let events = timeline(&app, &admin_a, maria).await;
     assert_eq!(events[0]["kind"], "conversation_started");
     assert_eq!(events[0]["detail"]["by_customer"], true);
@@ -590,8 +656,8 @@ async fn inbound_messages_find_or_create_their_contact(backend: Backend) {
     )
     .await;
     assert_eq!(
-        chat["summary"]["message_count"], 2,
-        "A's conversation is untouched"
+        chat["summary"]["message_count"], 4,
+        "A's conversation is untouched (its four messages above)"
     );
     let (status, _) = call(
         &app,

@@ -346,6 +346,13 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
                 .await;
                 assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
             }
+            "/api/conversations/updates" => {
+                let (status, body) = json(
+                    app.post_as(&client_b, path, &[("id", a_chat.as_str()), ("after", "0")]).await,
+                )
+                .await;
+                assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+            }
             "/api/conversations/get" | "/api/conversations/send" | "/api/conversations/close"
             | "/api/conversations/reopen" => {
                 let (status, body) = json(

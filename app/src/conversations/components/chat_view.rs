@@ -1,12 +1,17 @@
 //! The chat: header with the contact, channel and status (close/reopen),
-//! the messages, and the composer.
+//! the messages, and the composer. While the page is visible it asks the
+//! server what changed (`conversations/updates`) every
+//! [`CHAT_POLL_EVERY`](crate::conversations::model::CHAT_POLL_EVERY), so a
+//! customer's reply, or a close made elsewhere, shows without a reload.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::conversations::api::{close_conversation, reopen_conversation, send_message};
+use crate::conversations::api::{
+    close_conversation, poll_conversation, reopen_conversation, send_message,
+};
 use crate::conversations::components::ChannelBadge;
-use crate::conversations::model::{Conversation, ConversationStatus, Direction};
+use crate::conversations::model::{merge_messages, Conversation, ConversationStatus, Direction};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::{display_time, ErrorMessage};
@@ -28,13 +33,54 @@ pub fn ChatView(conversation: Conversation, on_status: Callback<()>) -> impl Int
     let error = RwSignal::new(None::<AppError>);
     let open = move || summary.with(|s| s.status == ConversationStatus::Open);
 
+    #[cfg(feature = "hydrate")]
+    {
+        let polling = StoredValue::new(false);
+        let handle = set_interval_with_handle(
+            move || {
+                let hidden = web_sys::window()
+                    .and_then(|w| w.document())
+                    .is_some_and(|d| d.hidden());
+                if hidden || polling.get_value() {
+                    return;
+                }
+                polling.set_value(true);
+                let after = messages.with_untracked(|list| list.last().map_or(0, |m| m.id));
+                spawn_local(async move {
+                    if let Ok(updates) = poll_conversation(id, after).await {
+                        if !updates.messages.is_empty() {
+                            messages.update(|list| merge_messages(list, updates.messages));
+                        }
+                        let status_changed =
+                            summary.with_untracked(|s| s.status != updates.summary.status);
+                        if summary.with_untracked(|s| *s != updates.summary) {
+                            summary.set(updates.summary);
+                        }
+                        if status_changed {
+                            on_status.run(());
+                        }
+                    }
+                    polling.set_value(false);
+                });
+            },
+            crate::conversations::model::CHAT_POLL_EVERY,
+        );
+        on_cleanup(move || {
+            if let Ok(handle) = handle {
+                handle.clear();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = poll_conversation;
+
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         busy.set(true);
         spawn_local(async move {
             match send_message(id, text.get_untracked()).await {
                 Ok(message) => {
-                    messages.update(|list| list.push(message));
+                    messages.update(|list| merge_messages(list, vec![message]));
                     text.set(String::new());
                     error.set(None);
                 }
