@@ -4,7 +4,7 @@
 // from "Atendimentos > Conversas" and find the same timeline in its chat
 // details. And: Facebook is offered only after the customer wrote there;
 // the open chat shows the customer's next message and a close made
-// elsewhere without a reload.
+// elsewhere without a reload, and the list shows a new conversation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAgenda, openHydrated } from './harness.mjs';
@@ -152,6 +152,24 @@ test('the side panel shows the contact\'s timeline behind its icon', async () =>
   await panel.locator('.timeline__event[data-kind="comment"]', { hasText: 'Anotado pelo painel' }).waitFor();
   await panel.getByRole('button', { name: 'Ver dados do contato' }).click();
   await panel.locator('.timeline').waitFor({ state: 'detached' });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('a customer who writes shows up on the conversations list without a reload', async () => {
+  const token = await agenda.api('inbound/rotate');
+  const page = await agenda.newPage();
+  await openHydrated(page, `${agenda.base}/conversations`);
+  const name = `Cliente de sábado ${Date.now()}`;
+  const response = await fetch(`${agenda.base}/api/inbound`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ channel: 'whatsapp', from: `+55 11 9${String(Date.now()).slice(-8)}`, name, text: 'Vocês abrem no sábado?' }),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  const row = page.locator('.conversation-row').first();
+  await row.filter({ hasText: name }).waitFor({ timeout: 20_000 });
+  assert.ok((await row.textContent()).includes('Vocês abrem no sábado?'), 'the preview is the message');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -125,6 +125,9 @@ pub const MESSAGES_SHOWN: u32 = 500;
 /// How often an open chat asks for what changed (`conversations/updates`).
 pub const CHAT_POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(3);
 
+/// How often the conversations list fetches its first page again.
+pub const CONVERSATIONS_POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Longest message, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 4_096;
 

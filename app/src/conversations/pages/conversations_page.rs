@@ -1,6 +1,9 @@
 //! `/conversations`: "Atendimentos > Conversas": every conversation of the
 //! company, most recent activity first, with search and filters (channel,
-//! status, agent, period).
+//! status, agent, period). While the page is visible and only its first
+//! page is loaded, that page is fetched again every
+//! [`CONVERSATIONS_POLL_EVERY`](crate::conversations::model::CONVERSATIONS_POLL_EVERY),
+//! so a customer who writes shows up at the top without a reload.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,6 +26,27 @@ pub fn ConversationsPage() -> impl IntoView {
     // Pages fetched with "Carregar mais", and where the next one starts.
     let older = RwSignal::new(Vec::<ConversationSummary>::new());
     let next = RwSignal::new(None::<Option<String>>);
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = set_interval_with_handle(
+            move || {
+                let hidden = web_sys::window()
+                    .and_then(|w| w.document())
+                    .is_some_and(|d| d.hidden());
+                // Once older pages are shown, a fresh first page would
+                // shift rows between it and them: the user reloads instead.
+                if !hidden && older.with_untracked(Vec::is_empty) {
+                    page.refetch();
+                }
+            },
+            crate::conversations::model::CONVERSATIONS_POLL_EVERY,
+        );
+        on_cleanup(move || {
+            if let Ok(handle) = handle {
+                handle.clear();
+            }
+        });
+    }
     let set_filter = move |change: &dyn Fn(&mut ConversationFilter)| {
         older.set(Vec::new());
         next.set(None);
@@ -92,7 +116,8 @@ pub fn ConversationsPage() -> impl IntoView {
                     <input type="date" name="to" on:change=move |ev| { let v = text_value(&ev); set_filter(&|f| f.to = v.clone()) } />
                 </label>
             </form>
-            <Suspense fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
+            // A transition: the list stays while its first page is fetched again.
+            <Transition fallback=move || view! { <p class="muted">{move || t().loading}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Err(error) => view! { <ErrorMessage error /> }.into_any(),
@@ -129,7 +154,7 @@ pub fn ConversationsPage() -> impl IntoView {
                         }
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
     .into_any()
