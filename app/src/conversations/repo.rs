@@ -216,6 +216,14 @@ struct MessageRow {
     delivery: String,
 }
 
+/// A conversation's messages with their authors (`$1` company, `$2`
+/// conversation); callers add the window and the order.
+const MESSAGES_OF: &str =
+    "SELECT m.id, m.direction, u.name AS author, m.body, m.sent_at, m.delivery
+                             FROM messages m
+                             LEFT JOIN users u ON u.company_id = m.company_id AND u.id = m.author_id
+                            WHERE m.company_id = $1 AND m.conversation_id = $2";
+
 /// The last `limit` messages of a conversation, oldest first.
 pub async fn messages(
     db: &Db,
@@ -223,14 +231,9 @@ pub async fn messages(
     conversation: i64,
     limit: u32,
 ) -> Result<Vec<Message>, sqlx::Error> {
+    let sql = format!("{MESSAGES_OF} ORDER BY m.id DESC LIMIT $3");
     let rows: Vec<MessageRow> = with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT m.id, m.direction, u.name AS author, m.body, m.sent_at, m.delivery
-               FROM messages m
-               LEFT JOIN users u ON u.company_id = m.company_id AND u.id = m.author_id
-              WHERE m.company_id = $1 AND m.conversation_id = $2
-              ORDER BY m.id DESC LIMIT $3",
-        )
+        sqlx::query_as(&sql)
         .bind(company.0)
         .bind(conversation)
         .bind(i64::from(limit))
@@ -253,14 +256,9 @@ pub async fn messages_after(
     after: i64,
     limit: u32,
 ) -> Result<Vec<Message>, sqlx::Error> {
+    let sql = format!("{MESSAGES_OF} AND m.id > $3 ORDER BY m.id LIMIT $4");
     let rows: Vec<MessageRow> = with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT m.id, m.direction, u.name AS author, m.body, m.sent_at, m.delivery
-               FROM messages m
-               LEFT JOIN users u ON u.company_id = m.company_id AND u.id = m.author_id
-              WHERE m.company_id = $1 AND m.conversation_id = $2 AND m.id > $3
-              ORDER BY m.id LIMIT $4",
-        )
+        sqlx::query_as(&sql)
         .bind(company.0)
         .bind(conversation)
         .bind(after)
