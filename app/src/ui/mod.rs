@@ -28,6 +28,36 @@ pub fn browser_effect(f: impl Fn() + 'static) {
     }
 }
 
+/// Runs `tick` every `period` in the browser while the page is visible (a
+/// hidden tab skips its ticks), until the calling component is cleaned up.
+/// Nothing on the server.
+pub fn every_while_visible(period: std::time::Duration, tick: impl Fn() + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::prelude::*;
+        let handle = set_interval_with_handle(
+            move || {
+                let hidden = web_sys::window()
+                    .and_then(|w| w.document())
+                    .is_some_and(|d| d.hidden());
+                if !hidden {
+                    tick();
+                }
+            },
+            period,
+        );
+        on_cleanup(move || {
+            if let Ok(handle) = handle {
+                handle.clear();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (period, tick);
+    }
+}
+
 /// "2026-11-25T03:30:00Z" → "25/11/2026 03:30 UTC" (the same on the server
 /// and in the browser, so hydration matches).
 pub fn display_time(rfc3339: &str) -> String {

@@ -11,7 +11,9 @@ use crate::conversations::api::{
     close_conversation, poll_conversation, reopen_conversation, send_message,
 };
 use crate::conversations::components::ChannelBadge;
-use crate::conversations::model::{merge_messages, Conversation, ConversationStatus, Direction};
+use crate::conversations::model::{
+    merge_messages, Conversation, ConversationStatus, Direction, CHAT_POLL_EVERY,
+};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::{display_time, ErrorMessage};
@@ -33,46 +35,29 @@ pub fn ChatView(conversation: Conversation, on_status: Callback<()>) -> impl Int
     let error = RwSignal::new(None::<AppError>);
     let open = move || summary.with(|s| s.status == ConversationStatus::Open);
 
-    #[cfg(feature = "hydrate")]
-    {
-        let polling = StoredValue::new(false);
-        let handle = set_interval_with_handle(
-            move || {
-                let hidden = web_sys::window()
-                    .and_then(|w| w.document())
-                    .is_some_and(|d| d.hidden());
-                if hidden || polling.get_value() {
-                    return;
+    let polling = StoredValue::new(false);
+    crate::ui::every_while_visible(CHAT_POLL_EVERY, move || {
+        if polling.get_value() {
+            return;
+        }
+        polling.set_value(true);
+        let after = messages.with_untracked(|list| list.last().map_or(0, |m| m.id));
+        spawn_local(async move {
+            if let Ok(updates) = poll_conversation(id, after).await {
+                if !updates.messages.is_empty() {
+                    messages.update(|list| merge_messages(list, updates.messages));
                 }
-                polling.set_value(true);
-                let after = messages.with_untracked(|list| list.last().map_or(0, |m| m.id));
-                spawn_local(async move {
-                    if let Ok(updates) = poll_conversation(id, after).await {
-                        if !updates.messages.is_empty() {
-                            messages.update(|list| merge_messages(list, updates.messages));
-                        }
-                        let status_changed =
-                            summary.with_untracked(|s| s.status != updates.summary.status);
-                        if summary.with_untracked(|s| *s != updates.summary) {
-                            summary.set(updates.summary);
-                        }
-                        if status_changed {
-                            on_status.run(());
-                        }
-                    }
-                    polling.set_value(false);
-                });
-            },
-            crate::conversations::model::CHAT_POLL_EVERY,
-        );
-        on_cleanup(move || {
-            if let Ok(handle) = handle {
-                handle.clear();
+                let status_changed = summary.with_untracked(|s| s.status != updates.summary.status);
+                if summary.with_untracked(|s| *s != updates.summary) {
+                    summary.set(updates.summary);
+                }
+                if status_changed {
+                    on_status.run(());
+                }
             }
+            polling.set_value(false);
         });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = poll_conversation;
+    });
 
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

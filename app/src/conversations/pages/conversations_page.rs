@@ -10,7 +10,9 @@ use leptos::task::spawn_local;
 
 use crate::conversations::api::{list_agents, list_conversations};
 use crate::conversations::components::ConversationList;
-use crate::conversations::model::{ConversationFilter, ConversationStatus, ConversationSummary};
+use crate::conversations::model::{
+    ConversationFilter, ConversationStatus, ConversationSummary, CONVERSATIONS_POLL_EVERY,
+};
 use crate::conversations::Channel;
 use crate::i18n::use_i18n;
 use crate::ui::ErrorMessage;
@@ -26,27 +28,13 @@ pub fn ConversationsPage() -> impl IntoView {
     // Pages fetched with "Carregar mais", and where the next one starts.
     let older = RwSignal::new(Vec::<ConversationSummary>::new());
     let next = RwSignal::new(None::<Option<String>>);
-    #[cfg(feature = "hydrate")]
-    {
-        let handle = set_interval_with_handle(
-            move || {
-                let hidden = web_sys::window()
-                    .and_then(|w| w.document())
-                    .is_some_and(|d| d.hidden());
-                // Once older pages are shown, a fresh first page would
-                // shift rows between it and them: the user reloads instead.
-                if !hidden && older.with_untracked(Vec::is_empty) {
-                    page.refetch();
-                }
-            },
-            crate::conversations::model::CONVERSATIONS_POLL_EVERY,
-        );
-        on_cleanup(move || {
-            if let Ok(handle) = handle {
-                handle.clear();
-            }
-        });
-    }
+    // Once older pages are shown, a fresh first page would shift rows
+    // between it and them: the user reloads instead.
+    crate::ui::every_while_visible(CONVERSATIONS_POLL_EVERY, move || {
+        if older.with_untracked(Vec::is_empty) {
+            page.refetch();
+        }
+    });
     let set_filter = move |change: &dyn Fn(&mut ConversationFilter)| {
         older.set(Vec::new());
         next.set(None);
