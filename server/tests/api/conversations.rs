@@ -486,12 +486,13 @@ async fn inbound_messages_find_or_create_their_contact(backend: Backend) {
     let nothing_new = updates(last_shown.clone()).await;
     assert_eq!(nothing_new["messages"], json!([]));
     assert_eq!(nothing_new["summary"]["message_count"], 2);
-    inbound(
+    let (status, again) = inbound(
         &app,
         Some(&token),
         &message("whatsapp", Some("11987654321"), "Ainda estão aí?"),
     )
     .await;
+    assert_eq!(status, 200, "{again}");
     let (status, reply) = call(
         &app,
         &admin_a,
