@@ -64,7 +64,9 @@ async fn run() {
         let mut times = Vec::with_capacity(queries.len() * RUNS_PER_QUERY);
         let mut plans = BTreeMap::new();
         for query in queries {
-            *plans.entry(plan_name(&db, query).await).or_insert(0) += 1;
+            *plans
+                .entry(plan_name(&db, company, query).await)
+                .or_insert(0) += 1;
             for _ in 0..RUNS_PER_QUERY {
                 times.push(search(&db, company, query, None).await);
             }
@@ -245,11 +247,14 @@ async fn search(db: &Db, company: CompanyId, query: &str, after: Option<&Cursor>
 }
 
 /// Which way `list_contacts` answers the first page of `query`.
-async fn plan_name(db: &Db, query: &str) -> &'static str {
-    match plan_search(db, &parse_search(query)).await.expect("plan") {
+async fn plan_name(db: &Db, company: CompanyId, query: &str) -> &'static str {
+    match plan_search(db, company, &parse_search(query))
+        .await
+        .expect("plan")
+    {
         SearchPlan::Walk => "walk",
         SearchPlan::Index(_) => "index",
-        SearchPlan::Prefix { .. } => "prefix",
+        SearchPlan::Ranked { .. } => "ranked",
     }
 }
 

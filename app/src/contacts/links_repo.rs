@@ -297,6 +297,7 @@ pub async fn merge(
             .bind(merged)
             .execute(&mut *tx)
             .await?;
+        crate::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *tx, company).await?;
         tx.commit().await?;
     });
     Ok(())

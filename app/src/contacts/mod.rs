@@ -46,6 +46,11 @@ pub mod photo_api;
 pub mod repo;
 /// Search terms and list paging: pure, unit-tested.
 pub mod search;
+/// A contact's place in the search index, in name order (pure).
+pub mod search_rank;
+/// Giving contacts their search ranks (SQLite; server only).
+#[cfg(feature = "ssr")]
+pub mod search_rank_repo;
 /// From a submitted form to a stored contact: validation and
 /// normalization shared by the form and the import (server only).
 #[cfg(feature = "ssr")]

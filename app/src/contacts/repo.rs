@@ -7,6 +7,8 @@ use chrono::Utc;
 use sqlx::FromRow;
 
 use crate::contacts::search::{fold, like_escape, Cursor, ListFilter, Narrowed, SearchTerms};
+use crate::contacts::search_rank::{self, RankSpace};
+use crate::contacts::search_rank_repo::SettleRanks;
 use crate::db::{BeginWrite, Db};
 use crate::tenant::CompanyId;
 use crate::with_db;
@@ -38,12 +40,16 @@ pub struct ContactListRow {
 /// first page), the filters (`$8` organization, `$9` group), order and page
 /// size (`$7`), the custom field filter (`$10`…`$17`, see
 /// [`FilterParams`](crate::custom_fields::repo::FilterParams)); the plans' own
-/// parameters follow (`$18`, `$19`).
+/// parameters follow (`$18`…). The order is the list's, `(sort_key, id)`,
+/// or what follows it (the search rank).
 macro_rules! list_sql {
     ($from:literal) => {
         list_sql!($from, "")
     };
     ($from:literal, $mains:literal) => {
+        list_sql!($from, $mains, "c.sort_key, c.id")
+    };
+    ($from:literal, $mains:literal, $order:literal) => {
         concat!(
             r#"
         SELECT c.id, c.name, c.sort_key,
@@ -82,7 +88,9 @@ macro_rules! list_sql {
                 OR EXISTS (SELECT 1 FROM contact_field_options o
                             WHERE o.company_id = $1 AND o.contact_id = c.id AND o.field_id = $10
                               AND o.option_id = $17))
-         ORDER BY c.sort_key, c.id
+         ORDER BY "#,
+            $order,
+            r#"
          LIMIT $7
     "#
         )
@@ -119,12 +127,25 @@ const LIST_BY_INDEX_MAINS: &str = list_sql!(
     "\n                OR c.id IN (SELECT value FROM json_each($19))"
 );
 
-/// The names in `[$18, $19)`: a range of the name index, read in order.
-const LIST_BY_NAME_RANGE: &str =
-    list_sql!("(SELECT * FROM contacts WHERE sort_key >= $18 AND sort_key < $19) AS c");
-const LIST_BY_NAME_RANGE_MAINS: &str = list_sql!(
-    "(SELECT * FROM contacts WHERE sort_key >= $18 AND sort_key < $19) AS c",
-    "\n                OR c.id IN (SELECT value FROM json_each($20))"
+/// Reads the trigram index's matches of `$18` in rank order, which is name
+/// order (`contacts.search_rank`, migration 0012), from just after rank
+/// `$19` (the company's start, or the cursor's rank) to `$20` (the
+/// company's end), and tests each until the page is full: the first page of
+/// "sonia" reads about 50 matches, not every Sônia. No sort: the index
+/// gives the order.
+const LIST_BY_RANK: &str = list_sql!(
+    "contact_search s CROSS JOIN contacts c
+            ON s.contact_search MATCH $18 AND s.rowid > $19 AND s.rowid < $20
+           AND c.search_rank = s.rowid",
+    "",
+    "s.rowid"
+);
+const LIST_BY_RANK_MAINS: &str = list_sql!(
+    "contact_search s CROSS JOIN contacts c
+            ON s.contact_search MATCH $18 AND s.rowid > $19 AND s.rowid < $20
+           AND c.search_rank = s.rowid",
+    "\n                OR c.id IN (SELECT value FROM json_each($21))",
+    "s.rowid"
 );
 
 /// The list query of a plan: without the main-contact clause, and with it.
@@ -133,7 +154,7 @@ fn with_mains(db: &Db, sql: &'static str) -> &'static str {
         (LIST_BY_WALK, Db::Sqlite(_)) => LIST_BY_WALK_MAINS_SQLITE,
         (LIST_BY_WALK, Db::Postgres(_)) => LIST_BY_WALK_MAINS_PG,
         (LIST_BY_INDEX, _) => LIST_BY_INDEX_MAINS,
-        (LIST_BY_NAME_RANGE, _) => LIST_BY_NAME_RANGE_MAINS,
+        (LIST_BY_RANK, _) => LIST_BY_RANK_MAINS,
         (other, _) => other,
     }
 }
@@ -172,7 +193,8 @@ pub async fn linked_matches(
     Ok(mains)
 }
 
-/// Up to this many index candidates, sorting them beats walking the list.
+/// Up to this many candidates (a custom field filter's, contacts waiting
+/// for a search rank), sorting them beats walking the list.
 const INDEX_CANDIDATES_MAX: usize = 2_000;
 
 /// How a search is answered; see [`plan_search`].
@@ -180,26 +202,13 @@ const INDEX_CANDIDATES_MAX: usize = 2_000;
 pub enum SearchPlan {
     /// Walk the name-ordered list.
     Walk,
-    /// Test and sort these candidate ids (the trigram index's, plus the
-    /// searched contact ID).
+    /// Test and sort these candidate ids.
     Index(Vec<i64>),
-    /// Merge the range of names starting with `prefix` (read in order from
-    /// the name index) with the few other candidates `others`: for a dense
-    /// query whose matches cluster at one place of the list ("monica": most
-    /// matches are Mônicas), where the walk would read every name before.
-    Prefix { prefix: String, others: Vec<i64> },
-}
-
-/// At most `INDEX_CANDIDATES_MAX` + 1 ids matching an FTS5 expression.
-async fn index_candidates(
-    pool: &sqlx::SqlitePool,
-    expression: &str,
-) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT rowid FROM contact_search WHERE contact_search MATCH $1 LIMIT $2")
-        .bind(expression)
-        .bind(INDEX_CANDIDATES_MAX as i64 + 1)
-        .fetch_all(pool)
-        .await
+    /// Read the trigram index's matches of `expression` in rank (name)
+    /// order until the page is full, merged with the `extra` candidates the
+    /// index cannot give: the searched contact ID, main contacts found by
+    /// their linked contacts, contacts still waiting for a rank.
+    Ranked { expression: String, extra: Vec<i64> },
 }
 
 /// At most this many trigrams are counted per search.
@@ -211,9 +220,13 @@ const COUNTED_PER_SEARCH: usize = 48;
 /// `sonia.antunes55@bol.com.br` reads the lists of `com`, `.co` and `.br`,
 /// which hold most contacts (70 ms at 1,000,000 contacts), while its three
 /// rarest trigrams answer in under a millisecond. Counting a trigram stops
-/// at `INDEX_CANDIDATES_MAX` + 1 entries (~0.1 ms each), and all of a
-/// search's counts are one statement.
-async fn narrow(pool: &sqlx::SqlitePool, terms: &SearchTerms) -> Result<Narrowed, sqlx::Error> {
+/// at `INDEX_CANDIDATES_MAX` + 1 of the company's entries (~0.1 ms each),
+/// and all of a search's counts are one statement.
+async fn narrow(
+    pool: &sqlx::SqlitePool,
+    space: RankSpace,
+    terms: &SearchTerms,
+) -> Result<Narrowed, sqlx::Error> {
     use crate::contacts::search::{countable_trigrams, rarest_trigrams, IndexColumn};
     let mut words: Vec<((IndexColumn, String), Vec<String>)> = Vec::new();
     let mut probes: Vec<(IndexColumn, String)> = Vec::new();
@@ -235,16 +248,17 @@ async fn narrow(pool: &sqlx::SqlitePool, terms: &SearchTerms) -> Result<Narrowed
         return Ok(narrowed);
     }
     let cap = INDEX_CANDIDATES_MAX as i64 + 1;
-    let counts: Vec<String> = (1..=probes.len())
+    // $1 and $2: the company's ranks; the trigrams from $3.
+    let counts: Vec<String> = (3..probes.len() + 3)
         .map(|i| {
             format!(
                 "(SELECT count(*) FROM (SELECT 1 FROM contact_search
-                   WHERE contact_search MATCH ${i} LIMIT {cap}))"
+                   WHERE contact_search MATCH ${i} AND rowid > $1 AND rowid < $2 LIMIT {cap}))"
             )
         })
         .collect();
     let sql = format!("SELECT {}", counts.join(", "));
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query(&sql).bind(space.start).bind(space.end);
     for (column, trigram) in &probes {
         query = query.bind(column.phrase(trigram));
     }
@@ -272,83 +286,47 @@ async fn narrow(pool: &sqlx::SqlitePool, terms: &SearchTerms) -> Result<Narrowed
     Ok(narrowed)
 }
 
-/// The candidates of `expression`; when that is a narrowed lookup that
-/// gives more than [`INDEX_CANDIDATES_MAX`], those of `phrases` (the same
-/// lookup by whole phrases, never looser), so narrowing never costs the
-/// index plan.
-async fn probe(
-    pool: &sqlx::SqlitePool,
-    expression: &str,
-    narrowed: &Narrowed,
-    phrases: Option<String>,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let candidates = index_candidates(pool, expression).await?;
-    match phrases {
-        Some(phrases) if candidates.len() > INDEX_CANDIDATES_MAX && !narrowed.is_empty() => {
-            index_candidates(pool, &phrases).await
-        }
-        _ => Ok(candidates),
-    }
-}
-
-/// The main contacts of these contacts (a search finds a main by its
-/// linked contacts' data).
-async fn mains_of(pool: &sqlx::SqlitePool, ids: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    sqlx::query_scalar(
-        "SELECT DISTINCT c.main_contact_id FROM json_each($1) AS s CROSS JOIN contacts c ON c.id = s.value
-          WHERE c.main_contact_id IS NOT NULL",
-    )
-    .bind(json_ids(ids))
-    .fetch_all(pool)
-    .await
-}
-
-/// Chooses how to answer a search (SQLite; PostgreSQL always takes the walk
-/// query and its planner picks its indexes, with the same results):
+/// Chooses how to answer a search of `company` (SQLite; PostgreSQL always
+/// takes the walk query and its planner picks its indexes, with the same
+/// results):
 ///
-/// 1. at most [`INDEX_CANDIDATES_MAX`] trigram-index candidates: sort them;
-/// 2. else, if the matches beyond the names starting with the text are that
-///    few: merge those with the name-prefix range;
-/// 3. else matches are dense all over the list: walk it.
-///
-/// Each probe reads at most `INDEX_CANDIDATES_MAX` + 1 ids, so planning stays
-/// bounded.
-pub async fn plan_search(db: &Db, terms: &SearchTerms) -> Result<SearchPlan, sqlx::Error> {
-    let (Db::Sqlite(pool), Some(phrases)) = (db, terms.index_query()) else {
+/// - a text the trigram index can look up (a word of 3+ characters, or
+///   phone digits): [`SearchPlan::Ranked`], reading the index's matches in
+///   name order until the page is full;
+/// - else (a 1- or 2-character text, a company without ranks, more than
+///   [`INDEX_CANDIDATES_MAX`] contacts waiting for a rank): walk the list.
+pub async fn plan_search(
+    db: &Db,
+    company: CompanyId,
+    terms: &SearchTerms,
+) -> Result<SearchPlan, sqlx::Error> {
+    let (Db::Sqlite(pool), Some(space)) = (db, search_rank::space(company.0)) else {
         return Ok(SearchPlan::Walk);
     };
-    let narrowed = narrow(pool, terms).await?;
+    if terms.index_query().is_none() {
+        return Ok(SearchPlan::Walk);
+    }
+    let narrowed = narrow(pool, space, terms).await?;
     let Some(expression) = terms.index_query_narrowed(&narrowed) else {
         return Ok(SearchPlan::Walk);
     };
-    let with_id = |mut ids: Vec<i64>| {
-        ids.extend(terms.id);
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    };
-    let candidates = probe(pool, &expression, &narrowed, Some(phrases)).await?;
-    if candidates.len() <= INDEX_CANDIDATES_MAX {
-        let mains = mains_of(pool, &candidates).await?;
-        return Ok(SearchPlan::Index(with_id([candidates, mains].concat())));
+    // Contacts written by a path that did not settle their ranks (none
+    // should): tested directly, so they are found all the same.
+    let mut extra: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM contacts WHERE company_id = $1 AND search_rank IS NULL LIMIT $2",
+    )
+    .bind(company.0)
+    .bind(INDEX_CANDIDATES_MAX as i64 + 1)
+    .fetch_all(pool)
+    .await?;
+    if extra.len() > INDEX_CANDIDATES_MAX {
+        return Ok(SearchPlan::Walk);
     }
-    if let (Some(prefix), Some(beyond)) = (
-        terms.name_prefix(),
-        terms.index_query_beyond_prefix_narrowed(&narrowed),
-    ) {
-        let others = probe(pool, &beyond, &narrowed, terms.index_query_beyond_prefix()).await?;
-        if others.len() <= INDEX_CANDIDATES_MAX {
-            let mains = mains_of(pool, &others).await?;
-            return Ok(SearchPlan::Prefix {
-                prefix,
-                others: with_id([others, mains].concat()),
-            });
-        }
-    }
-    Ok(SearchPlan::Walk)
+    extra.extend(terms.id);
+    extra.extend(linked_matches(db, company, terms).await?);
+    extra.sort_unstable();
+    extra.dedup();
+    Ok(SearchPlan::Ranked { expression, extra })
 }
 
 /// Lists contacts in name order, one page after `after`, filtered by `terms`
@@ -378,7 +356,7 @@ pub async fn plan_list(
 ) -> Result<SearchPlan, sqlx::Error> {
     match plan_filter(db, company, filter).await? {
         Some(plan) => Ok(plan),
-        None => plan_search(db, terms).await,
+        None => plan_search(db, company, terms).await,
     }
 }
 
@@ -419,44 +397,91 @@ pub async fn list_contacts_with(
     limit: u32,
     plan: &SearchPlan,
 ) -> Result<Vec<ContactListRow>, sqlx::Error> {
-    let (sql, candidates, range) = match plan {
-        SearchPlan::Walk => (LIST_BY_WALK, None, None),
-        SearchPlan::Index(ids) => (LIST_BY_INDEX, Some(json_ids(ids)), None),
-        SearchPlan::Prefix { prefix, others } => {
-            // The two parts, each a page at most, merged in name order.
-            let mut rows = Box::pin(list_contacts_with(
+    match plan {
+        SearchPlan::Walk => {
+            list_page(
                 db,
-                company,
-                terms,
-                filter.clone(),
-                after,
-                limit,
-                &SearchPlan::Index(others.clone()),
-            ))
-            .await?;
-            let upper = format!("{prefix}\u{10FFFF}");
-            let in_range = list_page(
-                db,
-                LIST_BY_NAME_RANGE,
+                LIST_BY_WALK,
                 company,
                 terms,
                 filter,
                 after,
                 limit,
-                None,
-                Some((prefix.as_str(), upper.as_str())),
+                PlanArgs::None,
+            )
+            .await
+        }
+        SearchPlan::Index(ids) => {
+            let ids = PlanArgs::Candidates(json_ids(ids));
+            list_page(db, LIST_BY_INDEX, company, terms, filter, after, limit, ids).await
+        }
+        SearchPlan::Ranked { expression, extra } => {
+            let (Db::Sqlite(pool), Some(space)) = (db, search_rank::space(company.0)) else {
+                // Only planned for SQLite companies with ranks.
+                return Box::pin(list_contacts_with(
+                    db,
+                    company,
+                    terms,
+                    filter,
+                    after,
+                    limit,
+                    &SearchPlan::Walk,
+                ))
+                .await;
+            };
+            let from = match after {
+                None => space.start,
+                Some(cursor) => rank_before(pool, company, cursor)
+                    .await?
+                    .unwrap_or(space.start),
+            };
+            let ranked = PlanArgs::Ranked {
+                expression,
+                from,
+                to: space.end,
+            };
+            let mut rows = list_page(
+                db,
+                LIST_BY_RANK,
+                company,
+                terms,
+                filter.clone(),
+                after,
+                limit,
+                ranked,
             )
             .await?;
-            rows.extend(in_range);
-            rows.sort_by(|a, b| (&a.sort_key, a.id).cmp(&(&b.sort_key, b.id)));
-            rows.dedup_by_key(|r| r.id);
-            rows.truncate(limit as usize);
-            return Ok(rows);
+            if !extra.is_empty() {
+                // A page at most of each, merged in name order.
+                let ids = PlanArgs::Candidates(json_ids(extra));
+                rows.extend(
+                    list_page(db, LIST_BY_INDEX, company, terms, filter, after, limit, ids).await?,
+                );
+                rows.sort_by(|a, b| (&a.sort_key, a.id).cmp(&(&b.sort_key, b.id)));
+                rows.dedup_by_key(|r| r.id);
+                rows.truncate(limit as usize);
+            }
+            Ok(rows)
         }
-    };
-    list_page(
-        db, sql, company, terms, filter, after, limit, candidates, range,
+    }
+}
+
+/// The rank of the last ranked contact at or before `cursor` in name
+/// order: a later page starts reading the index just after it.
+async fn rank_before(
+    pool: &sqlx::SqlitePool,
+    company: CompanyId,
+    cursor: &Cursor,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT search_rank FROM contacts
+          WHERE company_id = $1 AND (sort_key, id) <= ($2, $3) AND search_rank IS NOT NULL
+          ORDER BY sort_key DESC, id DESC LIMIT 1",
     )
+    .bind(company.0)
+    .bind(&cursor.sort_key)
+    .bind(cursor.id)
+    .fetch_optional(pool)
     .await
 }
 
@@ -528,6 +553,19 @@ pub async fn explain_search(
     Ok(Some(lines))
 }
 
+/// The parameters of a list query beside the shared ones (`$18`…).
+enum PlanArgs<'a> {
+    None,
+    /// A JSON array of candidate ids.
+    Candidates(String),
+    /// The index expression and the ranks to read between.
+    Ranked {
+        expression: &'a str,
+        from: i64,
+        to: i64,
+    },
+}
+
 /// Runs one of the list queries with its parameters.
 #[allow(clippy::too_many_arguments)]
 async fn list_page(
@@ -538,8 +576,7 @@ async fn list_page(
     filter: ListFilter,
     after: Option<&Cursor>,
     limit: u32,
-    candidates: Option<String>,
-    range: Option<(&str, &str)>,
+    args: PlanArgs<'_>,
 ) -> Result<Vec<ContactListRow>, sqlx::Error> {
     let mains = linked_matches(db, company, terms).await?;
     let (sql, mains) = if mains.is_empty() {
@@ -555,11 +592,12 @@ async fn list_page(
             sqlx::query_as::<_, ContactListRow>(sql),
             company, terms, text_pattern, digits_pattern, after, limit, filter, custom
         );
-        if let Some(candidates) = candidates {
-            query = query.bind(candidates);
-        }
-        if let Some((from, to)) = range {
-            query = query.bind(from).bind(to);
+        match &args {
+            PlanArgs::None => {}
+            PlanArgs::Candidates(ids) => query = query.bind(ids),
+            PlanArgs::Ranked { expression, from, to } => {
+                query = query.bind(*expression).bind(*from).bind(*to);
+            }
         }
         if let Some(mains) = mains {
             query = query.bind(mains);
@@ -672,6 +710,7 @@ pub async fn insert_contacts(
                 rows.push(*id, organization_id, &group_ids, &stored, &[]);
             }
             crate::write_new_contacts!(tx, sqlite, company, rows, None::<i64>, now);
+            tx.settle_ranks(company).await?;
             tx.commit().await?;
             ids.append(&mut batch_ids);
         });
@@ -917,6 +956,7 @@ pub async fn create_contact(
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        tx.settle_ranks(company).await?;
         tx.commit().await?;
         id
     });
@@ -987,6 +1027,7 @@ pub async fn update_contact(
         if let Some(event) = event {
             crate::insert_timeline_event!(tx, company, event);
         }
+        tx.settle_ranks(company).await?;
         tx.commit().await?;
     });
     Ok(())

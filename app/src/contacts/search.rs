@@ -270,47 +270,6 @@ pub fn rarest_trigrams(counted: &[(String, u32)], cap: u32) -> Option<Vec<String
     (with_digits.len() >= NARROW_TO).then_some(with_digits)
 }
 
-impl SearchTerms {
-    /// Where in the name order the text's matches most likely cluster: a
-    /// name prefix (contacts whose folded name starts with it are one range
-    /// of the name index). It is the text itself ("monica s"), except for
-    /// what looks like the start of an e-mail address, which usually spells
-    /// its owner's name: the part before any `@`, with `.` and `_` read as
-    /// spaces and trailing digits dropped ("sonia.an" -> "sonia an",
-    /// "joao_silva82@" -> "joao silva"). Only the plan depends on it: the
-    /// range's contacts are still tested against the whole search, and the
-    /// matches outside it come from the index.
-    pub fn name_prefix(&self) -> Option<String> {
-        let text = self.text.as_deref()?;
-        let local = text.split_once('@').map_or(text, |(local, _)| local);
-        let spaced: String = local
-            .chars()
-            .map(|c| if c == '.' || c == '_' { ' ' } else { c })
-            .collect();
-        let prefix = spaced.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
-        (prefix.chars().count() >= MIN_INDEXED_CHARS).then(|| prefix.to_string())
-    }
-
-    /// [`SearchTerms::index_query`] without the contacts whose folded name
-    /// starts with the text (`^` anchors a phrase at the start of the
-    /// index's `text` column, which begins with the folded name): the
-    /// matches that the name-prefix range does not already give.
-    pub fn index_query_beyond_prefix(&self) -> Option<String> {
-        self.index_query_beyond_prefix_narrowed(&Narrowed::new())
-    }
-
-    /// [`SearchTerms::index_query_beyond_prefix`], narrowed as
-    /// [`SearchTerms::index_query_narrowed`] is.
-    pub fn index_query_beyond_prefix_narrowed(&self, narrowed: &Narrowed) -> Option<String> {
-        let query = self.index_query_narrowed(narrowed)?;
-        let prefix = self.name_prefix()?;
-        Some(format!(
-            "({query}) NOT ({{text}} : ^{})",
-            fts_phrase(&prefix)
-        ))
-    }
-}
-
 /// An FTS5 string literal: the text in double quotes, inner quotes doubled.
 fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
@@ -582,42 +541,6 @@ mod tests {
         assert_eq!(
             parse_search("a\"b\" OR x").index_query().as_deref(),
             Some("{text} : (\"a\"\"b\"\" or x\")")
-        );
-    }
-
-    #[test]
-    fn the_query_beyond_the_name_prefix_excludes_names_starting_with_it() {
-        let terms = parse_search("Mônica S");
-        assert_eq!(terms.name_prefix().as_deref(), Some("monica s"));
-        assert_eq!(
-            terms.index_query_beyond_prefix().as_deref(),
-            Some("({text} : (\"monica s\")) NOT ({text} : ^\"monica s\")")
-        );
-        assert_eq!(parse_search("mo").index_query_beyond_prefix(), None);
-    }
-
-    #[test]
-    fn an_e_mail_fragment_is_looked_for_at_its_owners_name() {
-        let prefix = |q: &str| parse_search(q).name_prefix();
-        assert_eq!(prefix("sonia.an").as_deref(), Some("sonia an"));
-        assert_eq!(prefix("Joao_Silva82@").as_deref(), Some("joao silva"));
-        assert_eq!(
-            prefix("sonia.antunes55@bol.com.br").as_deref(),
-            Some("sonia antunes")
-        );
-        // Names keep their hyphens and inner digits.
-        assert_eq!(prefix("ana-maria").as_deref(), Some("ana-maria"));
-        assert_eq!(
-            prefix("rua 25 de marco").as_deref(),
-            Some("rua 25 de marco")
-        );
-        // Nothing of a name left: no prefix.
-        assert_eq!(prefix("@gmail.com"), None);
-        assert_eq!(prefix("ab.12"), None);
-        let terms = parse_search("sonia.an");
-        assert_eq!(
-            terms.index_query_beyond_prefix().as_deref(),
-            Some("({text} : (\"sonia.an\")) NOT ({text} : ^\"sonia an\")")
         );
     }
 

@@ -661,6 +661,7 @@ pub async fn receive(
             }
         };
         let message_id = append_message!(tx, company, conversation_id, "in", None::<i64>, body, now, "received");
+        crate::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *tx, company).await?;
         tx.commit().await?;
         Received { contact_id, conversation_id, message_id, new_contact, new_conversation }
     });

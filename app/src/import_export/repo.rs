@@ -888,6 +888,7 @@ pub async fn write_batch(
             .bind(job)
             .execute(&mut *tx)
             .await?;
+            crate::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *tx, company).await?;
             tx.commit().await?;
             BatchOutcome::Written(counts)
         }

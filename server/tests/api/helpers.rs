@@ -347,6 +347,52 @@ pub async fn assert_search_columns_in_step(db: &Db) {
         .expect("postgres search columns"),
     };
     assert_eq!(stale, 0, "contacts whose search columns are stale");
+    assert_search_index_in_step(db).await;
+}
+
+/// SQLite's search index follows the ranks (migration 0012): every contact
+/// of a ranked company has a rank inside its company's space, ranks follow
+/// the name order strictly, and the index holds one entry per rank and no
+/// other. PostgreSQL has no ranks.
+pub async fn assert_search_index_in_step(db: &Db) {
+    let Db::Sqlite(pool) = db else {
+        return;
+    };
+    let scalar = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    let positions = app::contacts::search_rank::POSITIONS;
+    let outside: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contacts
+          WHERE search_rank IS NULL OR search_rank <= company_id * $1
+             OR search_rank >= (company_id + 1) * $1",
+    )
+    .bind(positions)
+    .fetch_one(pool)
+    .await
+    .expect("ranks");
+    assert_eq!(outside, 0, "contacts without a rank of their company");
+    let out_of_order = scalar(
+        "SELECT COUNT(*) FROM (SELECT search_rank,
+                                      lag(search_rank) OVER (PARTITION BY company_id
+                                                             ORDER BY sort_key, id) AS before
+                                 FROM contacts)
+          WHERE before >= search_rank",
+    )
+    .await;
+    assert_eq!(out_of_order, 0, "ranks out of name order");
+    let entries = scalar("SELECT COUNT(*) FROM contact_search").await;
+    let ranked = scalar("SELECT COUNT(*) FROM contacts WHERE search_rank IS NOT NULL").await;
+    assert_eq!(entries, ranked, "index entries against ranked contacts");
+    let strays = scalar(
+        "SELECT COUNT(*) FROM contact_search s
+          WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.search_rank = s.rowid)",
+    )
+    .await;
+    assert_eq!(strays, 0, "index entries under no contact's rank");
 }
 
 /// `POST /api/...` with form fields on `client`: the status and the JSON

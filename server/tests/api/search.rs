@@ -1,6 +1,7 @@
-//! The contact search's two plans (walking the name-ordered list, or sorting
-//! the trigram index's candidates on SQLite) and the index following every
-//! write.
+//! The contact search's plans (walking the name-ordered list, or reading
+//! SQLite's trigram index in rank order) and the index following every
+//! write: ranks stay in name order through crowded inserts, renames and
+//! deletes.
 
 use app::contacts::repo::{list_contacts_with, plan_search, ContactListRow, SearchPlan};
 use app::contacts::search::{parse_search, Cursor, ListFilter};
@@ -46,12 +47,17 @@ async fn every_page(
 }
 
 /// On a few hundred generated contacts, every kind of query gives the same
-/// pages whichever plan answers it, and selective queries use the index.
+/// pages whichever plan answers it, and queries the index can look up read
+/// it in rank order. Another company with the same kind of names shares
+/// the index: its entries are another range of ranks, never in the pages.
 async fn both_plans_return_the_same_pages(backend: Backend) {
     let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
     let contacts = server::seed::generate_contacts(400, 11);
     let ids = app.add(company, &contacts).await;
+    let other = app.company("Oficina").await;
+    app.add(other, &server::seed::generate_contacts(150, 12))
+        .await;
     crate::helpers::assert_search_columns_in_step(&app.db).await;
 
     let with_phone = contacts
@@ -113,55 +119,190 @@ async fn both_plans_return_the_same_pages(backend: Backend) {
                 .collect::<String>()
         ),
     ];
+    let mut walked_pages = Vec::new();
     for query in &queries {
         let walked = every_page(&app, company, query, &SearchPlan::Walk).await;
-        let plan = plan_search(&app.db, &parse_search(query))
+        let plan = plan_search(&app.db, company, &parse_search(query))
             .await
             .expect("plan");
         let planned = every_page(&app, company, query, &plan).await;
         assert_eq!(planned, walked, "{query:?} under {plan:?}");
-        // The name-prefix plan, which the planner takes only beyond 2,000
-        // candidates (not reached here), must agree too.
-        if let Some(prefix_plan) = prefix_plan(&app, query).await {
-            let merged = every_page(&app, company, query, &prefix_plan).await;
-            assert_eq!(merged, walked, "{query:?} under {prefix_plan:?}");
-        }
+        walked_pages.push(walked);
     }
+    assert!(
+        walked_pages.iter().filter(|pages| pages.len() > 7).count() >= 3,
+        "several queries page past the first page"
+    );
 
-    // Selective queries are answered from the index on SQLite; PostgreSQL
-    // always walks.
-    for query in [&queries[0], &queries[8], &queries[9], &queries[11]] {
-        let plan = plan_search(&app.db, &parse_search(query))
+    // Queries the index can look up read it in rank order on SQLite;
+    // PostgreSQL always walks.
+    for query in [
+        &queries[0],
+        &queries[3],
+        &queries[8],
+        &queries[9],
+        &queries[11],
+    ] {
+        let plan = plan_search(&app.db, company, &parse_search(query))
             .await
             .expect("plan");
         match backend {
-            Backend::Sqlite => assert!(matches!(plan, SearchPlan::Index(_)), "{query}"),
+            Backend::Sqlite => assert!(matches!(plan, SearchPlan::Ranked { .. }), "{query}"),
             Backend::Postgres => assert_eq!(plan, SearchPlan::Walk, "{query}"),
         }
     }
+    // The searched contact ID is tested beside the index's matches.
+    if backend == Backend::Sqlite {
+        let id = ids[150].to_string();
+        let plan = plan_search(&app.db, company, &parse_search(&id))
+            .await
+            .expect("plan");
+        let SearchPlan::Ranked { extra, .. } = &plan else {
+            panic!("{plan:?}");
+        };
+        assert_eq!(extra, &[ids[150]]);
+        let walked = every_page(&app, company, &id, &SearchPlan::Walk).await;
+        assert!(walked.iter().any(|(found, _)| *found == ids[150]));
+        assert_eq!(every_page(&app, company, &id, &plan).await, walked);
+    }
     // Too short for trigrams: walked.
-    let plan = plan_search(&app.db, &parse_search("ma"))
+    let plan = plan_search(&app.db, company, &parse_search("ma"))
         .await
         .expect("plan");
     assert_eq!(plan, SearchPlan::Walk);
 }
 
-/// The [`SearchPlan::Prefix`] the planner would build for `query` on SQLite.
-async fn prefix_plan(app: &TestApp, query: &str) -> Option<SearchPlan> {
+/// A contact without a rank (as if a write path forgot to settle ranks) is
+/// not in the index, yet every search still finds it: the plan tests it
+/// beside the index's matches.
+async fn a_contact_without_a_rank_is_still_found(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let company = app.company("Padaria").await;
+    let contacts = server::seed::generate_contacts(120, 5);
+    let ids = app.add(company, &contacts).await;
     let app::db::Db::Sqlite(pool) = &app.db else {
-        return None;
+        return;
     };
-    let terms = parse_search(query);
-    let prefix = terms.name_prefix()?;
-    let beyond = terms.index_query_beyond_prefix()?;
-    let mut others: Vec<i64> =
-        sqlx::query_scalar("SELECT rowid FROM contact_search WHERE contact_search MATCH $1")
-            .bind(&beyond)
-            .fetch_all(pool)
+    sqlx::query("UPDATE contacts SET search_rank = NULL WHERE id = $1")
+        .bind(ids[3])
+        .execute(pool)
+        .await
+        .expect("take the rank");
+    let first_name = contacts[3].name.split(' ').next().expect("first name");
+    for query in [contacts[3].name.as_str(), first_name, "silva"] {
+        let plan = plan_search(&app.db, company, &parse_search(query))
             .await
-            .expect("candidates");
-    others.extend(terms.id);
-    Some(SearchPlan::Prefix { prefix, others })
+            .expect("plan");
+        let SearchPlan::Ranked { extra, .. } = &plan else {
+            panic!("{plan:?}");
+        };
+        assert_eq!(extra, &[ids[3]]);
+        let walked = every_page(&app, company, query, &SearchPlan::Walk).await;
+        assert_eq!(
+            every_page(&app, company, query, &plan).await,
+            walked,
+            "{query}"
+        );
+    }
+    assert!(search(&app, &contacts[3].name)
+        .await
+        .contains(&contacts[3].name));
+    // The next write that settles ranks gives it one again.
+    let mut conn = pool.acquire().await.expect("connection");
+    app::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *conn, company)
+        .await
+        .expect("settle");
+    crate::helpers::assert_search_index_in_step(&app.db).await;
+}
+
+/// (id, name) of every contact of `company` in list order.
+async fn names_in_order(app: &TestApp, company: CompanyId) -> Vec<(i64, String)> {
+    every_page(app, company, "", &SearchPlan::Walk).await
+}
+
+/// Names that arrive in order into one gap of the ranks (one at a time,
+/// then a batch, both ways), renames across the list and deletes: ranks stay
+/// strictly in name order, so a search read from the index in rank order
+/// pages exactly like the walk.
+async fn ranks_stay_in_name_order_when_names_crowd_one_place(backend: Backend) {
+    use app::contacts::repo::insert_contacts;
+    let app = spawn_app(backend).await;
+    let company = app.company("Padaria").await;
+    let add = |names: Vec<String>| {
+        let contacts: Vec<_> = names
+            .iter()
+            .map(|n| crate::helpers::contact(n, None, None))
+            .collect();
+        let db = app.db.clone();
+        async move {
+            insert_contacts(&db, company, &contacts)
+                .await
+                .expect("insert")
+        }
+    };
+    let first = add(vec!["Ana".into(), "Bruno".into()]).await;
+    // One at a time, each just after the one before: every new gap is half
+    // the last until the ranks around them are spread again.
+    for i in 1..=45 {
+        add(vec![format!("Ana {i:03}")]).await;
+    }
+    crate::helpers::assert_search_index_in_step(&app.db).await;
+    // ...and each just before the one before.
+    for i in (1..=45).rev() {
+        add(vec![format!("Ana {i:03} a")]).await;
+    }
+    crate::helpers::assert_search_index_in_step(&app.db).await;
+    // A batch larger than the gap it lands in.
+    add((1..=400).map(|i| format!("Ana 044 b {i:04}")).collect()).await;
+    crate::helpers::assert_search_index_in_step(&app.db).await;
+    // Renamed (to the front, into the crowd) and deleted.
+    let bruno = first[1];
+    let response = app
+        .post_json(
+            &app.client,
+            "/api/contacts/update",
+            &json!({"id": bruno, "form": {"name": "Ana 044 b 0100 x"}}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let listed = names_in_order(&app, company).await;
+    let deleted: Vec<i64> = listed
+        .iter()
+        .step_by(9)
+        .map(|(id, _)| *id)
+        .filter(|id| *id != bruno)
+        .collect();
+    for id in &deleted {
+        let response = app
+            .post_form("/api/contacts/delete", &[("id", &id.to_string())])
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+    add(vec![
+        "Ana 044 b 0050 y".into(),
+        "Aaron".into(),
+        "Zoe".into(),
+    ])
+    .await;
+    crate::helpers::assert_search_index_in_step(&app.db).await;
+
+    let listed = names_in_order(&app, company).await;
+    assert_eq!(listed.len(), 2 + 45 + 45 + 400 - deleted.len() + 3);
+    assert!(listed
+        .iter()
+        .any(|(id, name)| *id == bruno && name == "Ana 044 b 0100 x"));
+    for query in ["ana 044", "ana 044 b 01", "b 00", "ana", "0100 x", "zoe"] {
+        let walked = every_page(&app, company, query, &SearchPlan::Walk).await;
+        let plan = plan_search(&app.db, company, &parse_search(query))
+            .await
+            .expect("plan");
+        assert_eq!(
+            every_page(&app, company, query, &plan).await,
+            walked,
+            "{query}"
+        );
+        assert!(!walked.is_empty(), "{query}");
+    }
 }
 
 async fn search(app: &TestApp, query: &str) -> Vec<String> {
@@ -227,5 +368,7 @@ async fn the_search_follows_every_write(backend: Backend) {
 
 crate::on_both_backends!(
     both_plans_return_the_same_pages,
+    a_contact_without_a_rank_is_still_found,
+    ranks_stay_in_name_order_when_names_crowd_one_place,
     the_search_follows_every_write
 );
