@@ -137,3 +137,123 @@ async fn both_backends_build_the_same_tables_and_columns() {
     sqlite_db.close().await;
     postgres_db.close().await;
 }
+
+/// A database written before search ranks existed (migrations up to 0011)
+/// is upgraded in place by migration 0012: every contact gets a rank in its
+/// company's space, in name order, the index is rebuilt under the ranks, and
+/// searches give what the walk gives; writes after it keep ranks in order.
+#[tokio::test]
+async fn migration_0012_ranks_the_contacts_that_exist() {
+    use std::str::FromStr;
+
+    use app::contacts::repo::{insert_contacts, list_contacts_with, plan_search, SearchPlan};
+    use app::contacts::search::{parse_search, ListFilter};
+    use app::tenant::CompanyId;
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+    let database = fresh_database(Backend::Sqlite).await;
+    let options = SqliteConnectOptions::from_str(&database.url)
+        .expect("url")
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .expect("open");
+    let before = app::db::SQLITE_MIGRATOR
+        .iter()
+        .filter(|m| m.version < 12)
+        .cloned()
+        .collect::<Vec<_>>();
+    assert_eq!(before.len(), 11);
+    sqlx::migrate::Migrator {
+        migrations: before.into(),
+        ..sqlx::migrate::Migrator::DEFAULT
+    }
+    .run(&pool)
+    .await
+    .expect("migrations 0001-0011");
+    let now = "2026-01-01T00:00:00Z";
+    for (company, name) in [(1, "Padaria"), (2, "Oficina")] {
+        sqlx::query("INSERT INTO companies (id, name, is_demo, created_at) VALUES ($1, $2, 0, $3)")
+            .bind(company)
+            .bind(name)
+            .bind(now)
+            .execute(&pool)
+            .await
+            .expect("company");
+    }
+    let contacts = seed::generate_contacts(300, 3);
+    for (i, contact) in contacts.iter().enumerate() {
+        let company = 1 + (i % 3 == 0) as i64;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO contacts (company_id, name, sort_key, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(company)
+        .bind(&contact.name)
+        .bind(app::contacts::search::fold(&contact.name))
+        .bind(now)
+        .fetch_one(&pool)
+        .await
+        .expect("contact");
+        for (position, phone) in contact.phones.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO contact_phones (company_id, contact_id, e164, position)
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(company)
+            .bind(id)
+            .bind(phone)
+            .bind(position as i64)
+            .execute(&pool)
+            .await
+            .expect("phone");
+        }
+    }
+    pool.close().await;
+
+    let db = Db::open(&database.url).await.expect("migration 0012");
+    crate::helpers::assert_search_columns_in_step(&db).await;
+    let company = CompanyId(1);
+    let phone = contacts[1].phones.first().expect("a phone")[5..].to_string();
+    let first_name = contacts[4]
+        .name
+        .split(' ')
+        .next()
+        .expect("first name")
+        .to_string();
+    for query in [first_name.as_str(), "silva", phone.as_str()] {
+        let terms = parse_search(query);
+        let plan = plan_search(&db, company, &terms).await.expect("plan");
+        assert!(matches!(plan, SearchPlan::Ranked { .. }), "{query}");
+        let page = |plan: SearchPlan| {
+            let (db, terms) = (db.clone(), terms.clone());
+            async move {
+                list_contacts_with(
+                    &db,
+                    company,
+                    &terms,
+                    ListFilter::default(),
+                    None,
+                    200,
+                    &plan,
+                )
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+            }
+        };
+        let walked = page(SearchPlan::Walk).await;
+        assert!(!walked.is_empty(), "{query}");
+        assert_eq!(page(plan).await, walked, "{query}");
+    }
+    insert_contacts(&db, company, &seed::generate_contacts(50, 4))
+        .await
+        .expect("insert after");
+    crate::helpers::assert_search_index_in_step(&db).await;
+    db.close().await;
+}
