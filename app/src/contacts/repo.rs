@@ -227,10 +227,19 @@ async fn narrow(
     space: RankSpace,
     terms: &SearchTerms,
 ) -> Result<Narrowed, sqlx::Error> {
-    use crate::contacts::search::{countable_trigrams, rarest_trigrams, IndexColumn};
+    use crate::contacts::search::{
+        countable_trigrams, digit_trigrams, rarest_trigrams, IndexColumn,
+    };
     let mut words: Vec<((IndexColumn, String), Vec<String>)> = Vec::new();
     let mut probes: Vec<(IndexColumn, String)> = Vec::new();
+    let mut narrowed = Narrowed::new();
     for (column, word) in terms.index_words() {
+        if column == IndexColumn::Text {
+            if let Some(digits) = digit_trigrams(&word) {
+                narrowed.insert((column, word), digits);
+                continue;
+            }
+        }
         let trigrams = countable_trigrams(column, &word);
         if trigrams.is_empty() || probes.len() + trigrams.len() > COUNTED_PER_SEARCH {
             continue;
@@ -243,7 +252,6 @@ async fn narrow(
         }
         words.push(((column, word), trigrams));
     }
-    let mut narrowed = Narrowed::new();
     if probes.is_empty() {
         return Ok(narrowed);
     }

@@ -200,13 +200,18 @@ pub const MIN_COUNTED_TRIGRAMS: usize = 6;
 
 /// The distinct trigrams (3-character windows, as FTS5's trigram tokenizer
 /// cuts them) worth counting to narrow `word` in `column`: up to
-/// [`COUNTED_PER_WORD`], evenly spaced, first and last included; none for
-/// words shorter than [`MIN_COUNTED_TRIGRAMS`] trigrams, and none for phone
-/// digits or words without a letter (at 1,000,000 contacts every digit
-/// trigram is common, so counting them is only cost; such phrases are
-/// fast already).
+/// [`COUNTED_PER_WORD`], evenly spaced, first and last included. Only
+/// for e-mail-like words, with a letter and a sign (`.`, `@`, `_`, `-`…),
+/// of [`MIN_COUNTED_TRIGRAMS`] trigrams or more: their phrase holds the
+/// common trigrams of e-mail domains (`com`, `.br`), which most contacts
+/// have. Names (letters only) are read as phrases: the search reads them
+/// in name order and stops at a page, so narrowing them is only cost; and
+/// phone digits are never counted (at 1,000,000 contacts every digit
+/// trigram is common, and their phrases are fast already).
 pub fn countable_trigrams(column: IndexColumn, word: &str) -> Vec<String> {
-    if column != IndexColumn::Text || !word.chars().any(char::is_alphabetic) {
+    let letter = word.chars().any(char::is_alphabetic);
+    let sign = word.chars().any(|c| !c.is_alphabetic() && c != ' ');
+    if column != IndexColumn::Text || !letter || !sign {
         return Vec::new();
     }
     let chars: Vec<char> = word.chars().collect();
@@ -231,21 +236,32 @@ pub fn countable_trigrams(column: IndexColumn, word: &str) -> Vec<String> {
     distinct
 }
 
-/// Most trigrams a word is looked up by when none of its trigrams is rare.
+/// Most trigrams holding a digit a word is looked up by.
 pub const DIGIT_TRIGRAMS_MAX: usize = 6;
 
+/// A text word's trigrams that hold a digit (in the word's order, distinct,
+/// at most [`DIGIT_TRIGRAMS_MAX`]), when it has [`NARROW_TO`] or more: the
+/// word is looked up by them, without counting. Digits are far rarer than
+/// letters in names and e-mails, so together they select
+/// (`otavio.falcao40@bol.com.br` → `ao4`, `o40`, `40@`, `0@b`: 19 candidates
+/// at 1,000,000 contacts, where each of its trigrams is in 2,000+).
+pub fn digit_trigrams(word: &str) -> Option<Vec<String>> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut found: Vec<String> = Vec::new();
+    for window in chars.windows(3) {
+        let trigram: String = window.iter().collect();
+        if window.iter().any(char::is_ascii_digit) && !found.contains(&trigram) {
+            found.push(trigram);
+        }
+    }
+    found.truncate(DIGIT_TRIGRAMS_MAX);
+    (found.len() >= NARROW_TO).then_some(found)
+}
+
 /// The trigrams to look a word up by, given how many index entries hold
-/// each (`counted`, each count stopped at `cap`):
-///
-/// - its [`NARROW_TO`] rarest, when at least one is under `cap`: that
-///   trigram bounds the candidates by its own count;
-/// - when all are common, its trigrams that hold a digit (up to
-///   [`DIGIT_TRIGRAMS_MAX`]), if it has [`NARROW_TO`] or more: digits are
-///   far rarer than letters in names and e-mails, so together they select
-///   (`otavio.falcao40@bol.com.br` → `ao4`, `o40`, `40@`, `0@b`: 19 candidates
-///   at 1,000,000 contacts, where each of its trigrams is in 2,000+). Not
-///   bounded: the planner falls back to the phrases when they give too many;
-/// - else `None`: the whole phrase is the better test.
+/// each (`counted`, each count stopped at `cap`): its [`NARROW_TO`] rarest,
+/// when at least one is under `cap` (that trigram bounds the candidates by
+/// its own count); else `None`: the whole phrase is the better test.
 pub fn rarest_trigrams(counted: &[(String, u32)], cap: u32) -> Option<Vec<String>> {
     let mut by_count: Vec<&(String, u32)> = counted.iter().collect();
     // Stable: equal counts keep the word's order.
@@ -260,14 +276,7 @@ pub fn rarest_trigrams(counted: &[(String, u32)], cap: u32) -> Option<Vec<String
                 .collect(),
         );
     }
-    let with_digits: Vec<String> = counted
-        .iter()
-        .map(|(trigram, _)| trigram)
-        .filter(|trigram| trigram.chars().any(|c| c.is_ascii_digit()))
-        .take(DIGIT_TRIGRAMS_MAX)
-        .cloned()
-        .collect();
-    (with_digits.len() >= NARROW_TO).then_some(with_digits)
+    None
 }
 
 /// An FTS5 string literal: the text in double quotes, inner quotes doubled.
@@ -366,7 +375,8 @@ mod tests {
         let text = |word: &str| countable_trigrams(IndexColumn::Text, word);
         assert!(text("antunes").is_empty(), "5 trigrams: the phrase");
         assert_eq!(text("sonia.an"), ["son", "oni", "nia", "ia.", "a.a", ".an"]);
-        assert_eq!(text("aaaaaaaa"), ["aaa"]);
+        assert_eq!(text("aaaa.aaaa"), ["aaa", "aa.", "a.a", ".aa"]);
+        assert!(text("francisca").is_empty(), "a name: its phrase");
         assert_eq!(
             text("joão.silv"),
             ["joã", "oão", "ão.", "o.s", ".si", "sil", "ilv"]
@@ -405,30 +415,10 @@ mod tests {
                 "5@b".to_string()
             ])
         );
-        // Every trigram common: the phrase is kept...
+        // Every trigram common: the phrase is kept.
         assert_eq!(
             rarest_trigrams(&counted(&[("ant", 2001), ("tun", 2001)]), 2001),
             None
-        );
-        // ...unless three or more of them hold a digit.
-        let common = |word: &str| -> Vec<(String, u32)> {
-            countable_trigrams(IndexColumn::Text, word)
-                .into_iter()
-                .map(|t| (t, 2001))
-                .collect()
-        };
-        assert_eq!(
-            rarest_trigrams(&common("otavio.falcao40@bol.com.br"), 2001),
-            Some(["ao4", "o40", "40@", "0@b"].map(String::from).to_vec())
-        );
-        assert_eq!(
-            rarest_trigrams(&common("maria.silva@gmail.com"), 2001),
-            None,
-            "no digit"
-        );
-        assert_eq!(
-            rarest_trigrams(&common("ana19851986@x.com"), 2001).map(|t| t.len()),
-            Some(DIGIT_TRIGRAMS_MAX)
         );
         // One rare, the rest common: ties keep the word's order.
         assert_eq!(
@@ -439,6 +429,28 @@ mod tests {
             Some(vec!["b".to_string(), "a".to_string(), "c".to_string()])
         );
         assert_eq!(rarest_trigrams(&[], 2001), None);
+    }
+
+    #[test]
+    fn a_word_with_three_digit_trigrams_is_looked_up_by_them() {
+        assert_eq!(
+            digit_trigrams("otavio.falcao40@bol.com.br"),
+            Some(["ao4", "o40", "40@", "0@b"].map(String::from).to_vec())
+        );
+        assert_eq!(digit_trigrams("maria.silva@gmail.com"), None, "no digit");
+        assert_eq!(
+            digit_trigrams("maria.silva7"),
+            None,
+            "one trigram holds the digit"
+        );
+        assert_eq!(
+            digit_trigrams("ana7@x.com"),
+            Some(["na7", "a7@", "7@x"].map(String::from).to_vec())
+        );
+        assert_eq!(
+            digit_trigrams("ana19851986@x.com").map(|t| t.len()),
+            Some(DIGIT_TRIGRAMS_MAX)
+        );
     }
 
     #[test]
@@ -559,9 +571,8 @@ mod tests {
             parse_search("sonia antunes").index_query().as_deref(),
             Some("{text} : (\"sonia\" AND \"antunes\")")
         );
-        // A whole phrase of 8+ characters may be narrowed to its rarest
-        // trigrams like a long word.
-        assert!(!countable_trigrams(IndexColumn::Text, "vitoria sa").is_empty());
+        // A whole phrase of names is read as it is, never counted.
+        assert!(countable_trigrams(IndexColumn::Text, "vitoria sa").is_empty());
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! position in `1..POSITIONS`, so one company's matches are one range of the
 //! index and never pass through another's. Ranks follow `(sort_key, id)`
 //! strictly: a new or renamed contact takes a rank between its neighbours'
-//! ([`between`]); when their gap is too small, the contacts of a window of
+//! ([`between`], packed where more names will follow them: [`PACK`]); when their gap is too small, the contacts of a window of
 //! ranks around it are spread evenly again ([`fits`], [`aligned_window`],
 //! [`spread`]): the list-labelling scheme of Itai, Konheim and Rodeh as
 //! simplified by Bender et al. (windows aligned to powers of two, a window of
@@ -30,12 +30,15 @@ pub const POSITIONS: i64 = 1 << POSITION_BITS;
 /// ranks, and its searches walk the name-ordered list (same results).
 pub const MAX_RANKED_COMPANY: i64 = (1 << (63 - POSITION_BITS)) - 1;
 
-/// Widest step between new neighbours' ranks: a contact placed in a wide gap
-/// goes this far after the one before it rather than half-way, so names
-/// arriving in order (a sorted file, appends at the end of the list) leave
-/// room for the next ones (2^22 of them at the end of an empty company's
-/// ranks) instead of halving the gap each time.
-pub const MAX_STEP: i64 = 1 << 20;
+/// A packed run takes this fraction (1/PACK) of its gap, just after the
+/// contact before it. Runs are packed where the next names will most likely
+/// come after them: after the company's last contact (a sorted file), and
+/// after a contact of the same name (a new "Maria Silva" always sorts after
+/// every Maria Silva already there, since ties follow the id). The gap then
+/// shrinks by 1/64 per run instead of by half, so ~900 runs fit where
+/// halving fits ~20. Everywhere else new ranks are spread over their whole
+/// gap: names arriving in any order keep the widest gaps around them.
+pub const PACK: i128 = 64;
 
 /// A window of `2^level` ranks may hold at most `GROWTH^level` contacts.
 /// Below 2, so a window relabelled at its limit leaves its halves room to
@@ -60,16 +63,29 @@ pub fn space(company: i64) -> Option<RankSpace> {
         })
 }
 
-/// `count` increasing ranks strictly between `lower` and `upper` (the
-/// neighbours' ranks, or the space's bounds), evenly spaced but at most
-/// [`MAX_STEP`] apart; `None` when the gap holds fewer than `count` ranks.
-pub fn between(lower: i64, upper: i64, count: usize) -> Option<Vec<i64>> {
+/// `count` increasing ranks of `space` strictly between `lower` and `upper`
+/// (the neighbours' ranks, or the space's bounds), evenly spaced over the
+/// gap, or over its first 1/[`PACK`] when the run follows a contact of the
+/// same name (`tie`) or the company's last contact (`upper` is the space's
+/// end); `None` when the gap holds fewer than `count` ranks.
+pub fn between(
+    space: RankSpace,
+    lower: i64,
+    upper: i64,
+    count: usize,
+    tie: bool,
+) -> Option<Vec<i64>> {
     let gap = i128::from(upper) - i128::from(lower);
     let slots = count as i128 + 1;
     if gap < slots {
         return None;
     }
-    let step = (gap / slots).min(i128::from(MAX_STEP));
+    let packed = tie || (upper == space.end && lower != space.start);
+    let even = gap / slots;
+    let step = match even / PACK {
+        small if packed && small > 0 => small,
+        _ => even,
+    };
     Some(
         (1..=count as i128)
             .map(|i| (i128::from(lower) + i * step) as i64)
@@ -125,25 +141,31 @@ pub fn aligned_window(space: RankSpace, rank: i64, level: u32) -> (i64, i64) {
 /// Contacts waiting for ranks that lie next to each other in name order,
 /// with no ranked contact between them: they go, in this order, between the
 /// rank `after` (their ranked neighbour before, or the space's start) and
-/// the next rank above it.
+/// the next rank above it. `tie`: the first has the same name as that
+/// neighbour.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Run {
     pub after: i64,
+    pub tie: bool,
     pub ids: Vec<i64>,
 }
 
-/// The runs of contacts waiting for ranks, given each in name order as
-/// `(id, rank of the ranked contact before it)`, where that rank is looked
+/// A contact waiting for a rank, in name order: its id, and the rank of the
+/// ranked contact before it and whether that one has the same name, looked
 /// for only back to the previous waiting contact (`None`: no ranked contact
 /// between the two, so they are one run; for the first, none before it at
-/// all, so the run starts at the space's `start`).
-pub fn runs(waiting: &[(i64, Option<i64>)], start: i64) -> Vec<Run> {
+/// all, so the run starts at the space's start).
+pub type Waiting = (i64, Option<i64>, bool);
+
+/// The runs of the contacts waiting for ranks (see [`Waiting`]).
+pub fn runs(waiting: &[Waiting], start: i64) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
-    for (i, (id, before)) in waiting.iter().enumerate() {
+    for (i, (id, before, tie)) in waiting.iter().enumerate() {
         match (before, runs.last_mut()) {
             (None, Some(run)) if i > 0 => run.ids.push(*id),
             (before, _) => runs.push(Run {
                 after: before.unwrap_or(start),
+                tie: before.is_some() && *tie,
                 ids: vec![*id],
             }),
         }
@@ -158,39 +180,29 @@ mod tests {
     #[test]
     fn waiting_contacts_with_no_rank_between_them_are_one_run() {
         assert_eq!(runs(&[], 100), []);
+        let run = |after: i64, tie: bool, ids: &[i64]| Run {
+            after,
+            tie,
+            ids: ids.to_vec(),
+        };
         assert_eq!(
             runs(
                 &[
-                    (7, None),
-                    (8, None),
-                    (3, Some(500)),
-                    (4, Some(900)),
-                    (5, None)
+                    (7, None, false),
+                    (8, None, false),
+                    (3, Some(500), true),
+                    (4, Some(900), false),
+                    (5, None, false)
                 ],
                 100
             ),
             [
-                Run {
-                    after: 100,
-                    ids: vec![7, 8]
-                },
-                Run {
-                    after: 500,
-                    ids: vec![3]
-                },
-                Run {
-                    after: 900,
-                    ids: vec![4, 5]
-                },
+                run(100, false, &[7, 8]),
+                run(500, true, &[3]),
+                run(900, false, &[4, 5])
             ]
         );
-        assert_eq!(
-            runs(&[(1, Some(150))], 100),
-            [Run {
-                after: 150,
-                ids: vec![1]
-            }]
-        );
+        assert_eq!(runs(&[(1, Some(150), false)], 100), [run(150, false, &[1])]);
     }
 
     #[test]
@@ -200,7 +212,11 @@ mod tests {
         assert_eq!(one.start, POSITIONS);
         assert!(one.end < two.start);
         let last = space(MAX_RANKED_COMPANY).expect("ranked");
-        assert!(last.end <= i64::MAX);
+        assert_eq!(
+            last.end,
+            i64::MAX,
+            "the last space ends at the largest row id"
+        );
         assert_eq!(space(MAX_RANKED_COMPANY + 1), None);
         assert_eq!(space(0), None);
         assert_eq!(space(-3), None);
@@ -208,21 +224,44 @@ mod tests {
 
     #[test]
     fn new_ranks_fit_strictly_between_their_neighbours() {
-        assert_eq!(between(10, 20, 1), Some(vec![15]));
-        assert_eq!(between(10, 20, 3), Some(vec![12, 14, 16]));
-        assert_eq!(between(10, 20, 9), Some((11..20).collect()));
-        assert_eq!(between(10, 20, 10), None, "nine ranks between");
-        assert_eq!(between(10, 11, 1), None);
-        assert_eq!(between(10, 11, 0), Some(vec![]));
-        // A wide gap: one step after the neighbour before, not half-way.
         let s = space(7).expect("ranked");
+        let at = |offset: i64| s.start + offset;
+        let place = |lower: i64, upper: i64, count: usize, tie: bool| {
+            between(s, lower, upper, count, tie)
+                .map(|r| r.into_iter().map(|r| r - s.start).collect::<Vec<_>>())
+        };
+        let inside =
+            |lower: i64, upper: i64, count: usize| place(at(lower), at(upper), count, false);
+        assert_eq!(inside(10, 20, 1), Some(vec![15]));
+        assert_eq!(inside(10, 20, 3), Some(vec![12, 14, 16]));
+        assert_eq!(inside(10, 20, 9), Some((11..20).collect()));
+        assert_eq!(inside(10, 20, 10), None, "nine ranks between");
+        assert_eq!(inside(10, 11, 1), None);
+        assert_eq!(inside(10, 11, 0), Some(vec![]));
+        // An empty company: its first contacts spread over all its ranks.
+        let quarter = (s.end - s.start) / 4;
         assert_eq!(
-            between(s.start, s.end, 2),
-            Some(vec![s.start + MAX_STEP, s.start + 2 * MAX_STEP])
+            place(s.start, s.end, 3, false),
+            Some(vec![quarter, 2 * quarter, 3 * quarter])
         );
+        // After its last contact: packed into the first 64th of the gap.
+        let step = (s.end - at(500)) / 3 / 64;
+        assert_eq!(
+            place(at(500), s.end, 2, false),
+            Some(vec![500 + step, 500 + 2 * step])
+        );
+        // After a contact of the same name, alike...
+        assert_eq!(
+            place(at(0), at(64 * 4 * 10), 3, true),
+            Some(vec![10, 20, 30])
+        );
+        // ...unless the gap is too small to pack: then the whole of it.
+        assert_eq!(place(at(0), at(40), 3, true), Some(vec![10, 20, 30]));
+        // Before its first contact, as anywhere else: the whole gap.
+        assert_eq!(place(s.start, at(400), 3, false), Some(vec![100, 200, 300]));
         // Near the top of the i64 range there is no overflow.
         let last = space(MAX_RANKED_COMPANY).expect("ranked");
-        let ranks = between(last.end - 100, last.end, 3).expect("room");
+        let ranks = between(last, last.end - 100, last.end, 3, false).expect("room");
         assert!(ranks.iter().all(|r| *r > last.end - 100 && *r < last.end));
     }
 

@@ -21,6 +21,7 @@ use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::session::RequestSession;
+use crate::contacts::search_rank_repo::compact_index;
 use crate::contacts::store::{prepare_contact, Strictness};
 use crate::custom_fields::model::FieldDefinition;
 use crate::custom_fields::repo::list_fields;
@@ -662,9 +663,9 @@ pub async fn run_job(db: Db, company: CompanyId, id: i64) -> Result<bool, AppErr
     }
     let result = run_claimed(&db, company, id).await;
     let (status, error) = match &result {
-        Ok(RunEnd::Done) => (JobStatus::Done, None),
-        Ok(RunEnd::Cancelled) => (JobStatus::Cancelled, None),
-        Ok(RunEnd::Failed(message)) => (JobStatus::Failed, Some(message.clone())),
+        Ok((RunEnd::Done, _)) => (JobStatus::Done, None),
+        Ok((RunEnd::Cancelled, _)) => (JobStatus::Cancelled, None),
+        Ok((RunEnd::Failed(message), _)) => (JobStatus::Failed, Some(message.clone())),
         Err(error) => {
             tracing::error!(%error, job = id, "import failed");
             (
@@ -674,8 +675,24 @@ pub async fn run_job(db: Db, company: CompanyId, id: i64) -> Result<bool, AppErr
         }
     };
     repo::finish_job(&db, company, id, status, error.as_deref()).await?;
+    if let Ok((_, written)) = result {
+        if written >= COMPACT_AFTER_ROWS {
+            // Only the search's speed depends on it: a failure is logged.
+            if let Err(error) = compact_index(&db).await {
+                tracing::warn!(%error, job = id, "compacting the search index");
+            }
+        }
+    }
     Ok(true)
 }
+
+/// An import that wrote at least this many contacts compacts the search
+/// index after it (`search_rank_repo::compact_index`): its batches leave
+/// large index segments that every search would otherwise read one by one
+/// (at 1,000,000 contacts, 13 segments made a phone search 3-5 times
+/// slower; BENCHMARKS.md). Smaller writes leave small segments, which
+/// SQLite's own merging keeps few.
+pub const COMPACT_AFTER_ROWS: i64 = 10_000;
 
 enum RunEnd {
     Done,
@@ -683,7 +700,8 @@ enum RunEnd {
     Failed(String),
 }
 
-async fn run_claimed(db: &Db, company: CompanyId, id: i64) -> Result<RunEnd, AppError> {
+/// Runs the job's batches: how it ended, and how many contacts it wrote.
+async fn run_claimed(db: &Db, company: CompanyId, id: i64) -> Result<(RunEnd, i64), AppError> {
     let job = repo::get_job(db, company, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -722,7 +740,8 @@ async fn run_claimed(db: &Db, company: CompanyId, id: i64) -> Result<RunEnd, App
 }
 
 /// Writes the parsed batches through `writer` until the file ends, the job
-/// is cancelled, parsing fails or a write fails.
+/// is cancelled, parsing fails or a write fails; counts the contacts
+/// created and updated.
 async fn write_batches(
     db: &Db,
     writer: &Db,
@@ -730,8 +749,9 @@ async fn write_batches(
     id: i64,
     policy: DuplicatePolicy,
     receiver: &mut tokio::sync::mpsc::Receiver<Batch>,
-) -> Result<RunEnd, AppError> {
+) -> Result<(RunEnd, i64), AppError> {
     let mut end = RunEnd::Done;
+    let mut written = 0;
     while let Some(batch) = receiver.recv().await {
         match batch {
             Err(message) => {
@@ -739,7 +759,10 @@ async fn write_batches(
                 break;
             }
             Ok(rows) => match repo::write_batch(writer, company, id, policy, &rows).await? {
-                BatchOutcome::Written(_) => db.yield_to_writers().await,
+                BatchOutcome::Written(counts) => {
+                    written += counts.created + counts.updated;
+                    db.yield_to_writers().await
+                }
                 BatchOutcome::Cancelled => {
                     end = RunEnd::Cancelled;
                     break;
@@ -747,7 +770,7 @@ async fn write_batches(
             },
         }
     }
-    Ok(end)
+    Ok((end, written))
 }
 
 /// Queues a job and runs it in the background of this process.

@@ -366,7 +366,53 @@ async fn the_search_follows_every_write(backend: Backend) {
     assert!(search(&app, "3456-7890").await.is_empty(), "deleted");
 }
 
+/// Batches leave the index in several segments; compacting merges them
+/// into one, step by step, and searches give the same pages after.
+async fn compacting_the_index_merges_its_segments(backend: Backend) {
+    use app::contacts::search_rank_repo::compact_index;
+    let app = spawn_app(backend).await;
+    let company = app.company("Padaria").await;
+    let contacts = server::seed::generate_contacts(3_000, 21);
+    for chunk in contacts.chunks(500) {
+        app.add(company, chunk).await;
+    }
+    let segments = |db: app::db::Db| async move {
+        let app::db::Db::Sqlite(pool) = &db else {
+            return 0;
+        };
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(DISTINCT segid) FROM contact_search_idx")
+            .fetch_one(pool)
+            .await
+            .expect("segments")
+    };
+    let queries = ["silva", &contacts[7].name, &contacts[9].phones[0][3..]];
+    let mut before = Vec::new();
+    for query in queries {
+        let plan = plan_search(&app.db, company, &parse_search(query))
+            .await
+            .expect("plan");
+        before.push(every_page(&app, company, query, &plan).await);
+    }
+    let steps = compact_index(&app.db).await.expect("compact");
+    match backend {
+        Backend::Sqlite => {
+            assert!(steps >= 1, "there was something to merge");
+            assert_eq!(segments(app.db.clone()).await, 1);
+        }
+        Backend::Postgres => assert_eq!(steps, 0),
+    }
+    assert_eq!(compact_index(&app.db).await.expect("again"), 0, "nothing left");
+    for (query, pages) in queries.iter().zip(before) {
+        let plan = plan_search(&app.db, company, &parse_search(query))
+            .await
+            .expect("plan");
+        assert_eq!(every_page(&app, company, query, &plan).await, pages, "{query}");
+    }
+    crate::helpers::assert_search_index_in_step(&app.db).await;
+}
+
 crate::on_both_backends!(
+    compacting_the_index_merges_its_segments,
     both_plans_return_the_same_pages,
     a_contact_without_a_rank_is_still_found,
     ranks_stay_in_name_order_when_names_crowd_one_place,
