@@ -228,17 +228,25 @@ async fn narrow(
     terms: &SearchTerms,
 ) -> Result<Narrowed, sqlx::Error> {
     use crate::contacts::search::{
-        countable_trigrams, digit_trigrams, rarest_trigrams, IndexColumn,
+        countable_trigrams, digit_trigrams, phone_trigrams, rarest_trigrams, IndexColumn,
     };
     let mut words: Vec<((IndexColumn, String), Vec<String>)> = Vec::new();
     let mut probes: Vec<(IndexColumn, String)> = Vec::new();
     let mut narrowed = Narrowed::new();
     for (column, word) in terms.index_words() {
-        if column == IndexColumn::Text {
-            if let Some(digits) = digit_trigrams(&word) {
-                narrowed.insert((column, word), digits);
-                continue;
+        // Looked up by a few trigrams without counting: digits (a number
+        // typed alone is read like a phone's, by its end).
+        let only_digits = word.chars().all(|c| c.is_ascii_digit());
+        let direct = match column {
+            IndexColumn::Text if only_digits => {
+                phone_trigrams(&word).or_else(|| digit_trigrams(&word))
             }
+            IndexColumn::Text => digit_trigrams(&word),
+            IndexColumn::Phones => phone_trigrams(&word),
+        };
+        if let Some(trigrams) = direct {
+            narrowed.insert((column, word), trigrams);
+            continue;
         }
         let trigrams = countable_trigrams(column, &word);
         if trigrams.is_empty() || probes.len() + trigrams.len() > COUNTED_PER_SEARCH {

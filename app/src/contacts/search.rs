@@ -200,18 +200,16 @@ pub const MIN_COUNTED_TRIGRAMS: usize = 6;
 
 /// The distinct trigrams (3-character windows, as FTS5's trigram tokenizer
 /// cuts them) worth counting to narrow `word` in `column`: up to
-/// [`COUNTED_PER_WORD`], evenly spaced, first and last included. Only
-/// for e-mail-like words, with a letter and a sign (`.`, `@`, `_`, `-`…),
-/// of [`MIN_COUNTED_TRIGRAMS`] trigrams or more: their phrase holds the
-/// common trigrams of e-mail domains (`com`, `.br`), which most contacts
-/// have. Names (letters only) are read as phrases: the search reads them
-/// in name order and stops at a page, so narrowing them is only cost; and
-/// phone digits are never counted (at 1,000,000 contacts every digit
-/// trigram is common, and their phrases are fast already).
+/// [`COUNTED_PER_WORD`], evenly spaced, first and last included. Only for
+/// e-mail addresses (a letter and an `@`) of [`MIN_COUNTED_TRIGRAMS`]
+/// trigrams or more: their phrase holds the trigrams of e-mail domains
+/// (`@gm`, `com`, `.br`), which most contacts have, while the address
+/// itself is rare. Any other text is read as its phrase: in name order a
+/// common text stops after a page, and counting would only cost; phone
+/// digits are never counted (see [`phone_trigrams`]).
 pub fn countable_trigrams(column: IndexColumn, word: &str) -> Vec<String> {
     let letter = word.chars().any(char::is_alphabetic);
-    let sign = word.chars().any(|c| !c.is_alphabetic() && c != ' ');
-    if column != IndexColumn::Text || !letter || !sign {
+    if column != IndexColumn::Text || !letter || !word.contains('@') {
         return Vec::new();
     }
     let chars: Vec<char> = word.chars().collect();
@@ -256,6 +254,30 @@ pub fn digit_trigrams(word: &str) -> Option<Vec<String>> {
     }
     found.truncate(DIGIT_TRIGRAMS_MAX);
     (found.len() >= NARROW_TO).then_some(found)
+}
+
+/// Fewest digits of a phone search looked up by a few of their trigrams.
+pub const PHONE_NARROWED_FROM: usize = 9;
+
+/// The trigrams a phone search's digits are looked up by when it has
+/// [`PHONE_NARROWED_FROM`] or more: three that do not overlap, ending at
+/// its last digit (`5519996862320` → `996`, `862`, `320`). A number's end is
+/// what tells it apart (the country and area codes are in most contacts'
+/// phones), and every trigram of a phrase is read: at 1,000,000 contacts
+/// each 3-digit trigram is in ~15,000 entries, so 11 of them cost 5-10 ms,
+/// while three select a handful of candidates for the exact test.
+pub fn phone_trigrams(digits: &str) -> Option<Vec<String>> {
+    let chars: Vec<char> = digits.chars().collect();
+    if chars.len() < PHONE_NARROWED_FROM {
+        return None;
+    }
+    let end = chars.len();
+    Some(
+        [end - 9, end - 6, end - 3]
+            .iter()
+            .map(|&at| chars[at..at + 3].iter().collect())
+            .collect(),
+    )
 }
 
 /// The trigrams to look a word up by, given how many index entries hold
@@ -374,14 +396,11 @@ mod tests {
     fn long_words_offer_evenly_spaced_distinct_trigrams() {
         let text = |word: &str| countable_trigrams(IndexColumn::Text, word);
         assert!(text("antunes").is_empty(), "5 trigrams: the phrase");
-        assert_eq!(text("sonia.an"), ["son", "oni", "nia", "ia.", "a.a", ".an"]);
-        assert_eq!(text("aaaa.aaaa"), ["aaa", "aa.", "a.a", ".aa"]);
+        assert_eq!(text("sonia@an"), ["son", "oni", "nia", "ia@", "a@a", "@an"]);
+        assert_eq!(text("aaaa@aaaa"), ["aaa", "aa@", "a@a", "@aa"]);
         assert!(text("francisca").is_empty(), "a name: its phrase");
-        assert_eq!(
-            text("joão.silv"),
-            ["joã", "oão", "ão.", "o.s", ".si", "sil", "ilv"]
-        );
-        assert!(text("99686-2320").is_empty(), "no letter");
+        assert!(text("sonia.antunes").is_empty(), "no @: its phrase");
+        assert!(text("99686@2320").is_empty(), "no letter");
         assert!(countable_trigrams(IndexColumn::Phones, "19996862320").is_empty());
         let email = "francisca.conceicao919@bol.com.br";
         let counted = text(email);
@@ -429,6 +448,15 @@ mod tests {
             Some(vec!["b".to_string(), "a".to_string(), "c".to_string()])
         );
         assert_eq!(rarest_trigrams(&[], 2001), None);
+    }
+
+    #[test]
+    fn long_phone_digits_are_looked_up_by_the_trigrams_of_their_end() {
+        let trigrams = |d: &str| phone_trigrams(d).map(|t| t.join(" "));
+        assert_eq!(trigrams("5519996862320").as_deref(), Some("996 862 320"));
+        assert_eq!(trigrams("996862320").as_deref(), Some("996 862 320"));
+        assert_eq!(trigrams("99686232"), None, "short: the phrase");
+        assert_eq!(trigrams("123"), None);
     }
 
     #[test]

@@ -401,12 +401,20 @@ async fn compacting_the_index_merges_its_segments(backend: Backend) {
         }
         Backend::Postgres => assert_eq!(steps, 0),
     }
-    assert_eq!(compact_index(&app.db).await.expect("again"), 0, "nothing left");
+    assert_eq!(
+        compact_index(&app.db).await.expect("again"),
+        0,
+        "nothing left"
+    );
     for (query, pages) in queries.iter().zip(before) {
         let plan = plan_search(&app.db, company, &parse_search(query))
             .await
             .expect("plan");
-        assert_eq!(every_page(&app, company, query, &plan).await, pages, "{query}");
+        assert_eq!(
+            every_page(&app, company, query, &plan).await,
+            pages,
+            "{query}"
+        );
     }
     crate::helpers::assert_search_index_in_step(&app.db).await;
 }
