@@ -108,11 +108,19 @@ pub fn spread(lower: i64, upper: i64, count: usize) -> Option<Vec<i64>> {
     )
 }
 
-/// Whether a window of `2^level` ranks may hold `contacts` contacts.
+/// A window spread again leaves at least 2^SPACING_BITS ranks between its
+/// contacts, so the gaps it makes take hundreds of packed runs (ties) or a
+/// dozen halvings before the next spread. The company's 2^42 ranks leave
+/// that room for 2^30 contacts, more than [`GROWTH`] allows anyway.
+pub const SPACING_BITS: u32 = 12;
+
+/// Whether a window of `2^level` ranks may hold `contacts` contacts: at
+/// most `GROWTH^level`, at least 2^[`SPACING_BITS`] ranks apart.
 pub fn fits(level: u32, contacts: u64) -> bool {
     let capacity = GROWTH.powi(level as i32).floor() as u64;
-    let ranks = 1u64 << level.min(63);
-    contacts <= capacity && contacts < ranks
+    level >= SPACING_BITS
+        && contacts <= capacity
+        && contacts <= 1u64 << (level - SPACING_BITS).min(62)
 }
 
 /// The smallest window level worth trying for `count` contacts to place.
@@ -279,13 +287,15 @@ mod tests {
 
     #[test]
     fn windows_hold_fewer_contacts_than_ranks_and_grow_slower() {
-        assert!(fits(1, 1));
-        assert!(!fits(1, 2));
-        assert!(fits(10, 109), "1.6^10 = 109.9");
-        assert!(!fits(10, 110));
+        assert!(!fits(1, 1), "too close");
+        assert!(fits(SPACING_BITS, 1));
+        assert!(!fits(SPACING_BITS, 2));
+        assert!(fits(22, 1_024), "2^22 / 1,024 = 4,096 apart");
+        assert!(!fits(22, 1_025));
+        assert!(fits(20, 256));
         assert!(fits(POSITION_BITS, 300_000_000));
-        assert!(!fits(POSITION_BITS, 400_000_000));
-        assert_eq!(first_level(0), 1);
+        assert!(!fits(POSITION_BITS, 400_000_000), "1.6^42 = 3.7e8");
+        assert_eq!(first_level(0), SPACING_BITS);
         assert!(fits(first_level(2_500), 2_501));
         assert!(!fits(first_level(2_500) - 1, 2_501));
     }

@@ -79,67 +79,111 @@ const NEXT_RANKS: &str = "
       FROM json_each($1) AS j
      ORDER BY j.key";
 
-/// Sets ranks from `$1`, a JSON array of `[id, rank]` (the triggers index
-/// each contact under its new rank).
+/// Sets ranks from `$1`, a JSON array of `[id, rank]`, of contacts that
+/// have none (the UPDATE visits them in an order of its own).
 const SET_RANKS: &str = "
     UPDATE contacts SET search_rank = j.value ->> 1
       FROM json_each($1) AS j
      WHERE contacts.id = j.value ->> 0";
 
+/// Indexes the contacts of `$1` (a JSON array of `[id, rank]`) under their
+/// new ranks, in rank order: FTS5 keeps entries pending while row ids rise
+/// and writes them out whenever a smaller one arrives.
+const INDEX_RANKED: &str = "
+    INSERT INTO contact_search (rowid, text, phones)
+    SELECT c.search_rank, c.search_text, c.search_phones
+      FROM json_each($1) AS j CROSS JOIN contacts c ON c.id = j.value ->> 0
+     ORDER BY c.search_rank";
+
+/// The rank of the ranked contact just before contact `$2` of company `$1`
+/// in name order, and whether it has the same name (no row: none).
+const BEFORE: &str = "
+    SELECT c.search_rank, c.sort_key = f.sort_key
+      FROM contacts f CROSS JOIN contacts c
+     WHERE f.id = $2 AND c.company_id = $1
+       AND (c.sort_key, c.id) < (f.sort_key, f.id)
+       AND c.search_rank IS NOT NULL
+     ORDER BY c.sort_key DESC, c.id DESC LIMIT 1";
+
 async fn settle(conn: &mut SqliteConnection, company: CompanyId) -> Result<(), sqlx::Error> {
     let Some(space) = space(company.0) else {
         return Ok(());
     };
-    loop {
-        let waiting: Vec<Waiting> = sqlx::query_as(WAITING)
-            .bind(company.0)
-            .fetch_all(&mut *conn)
-            .await?;
-        if waiting.is_empty() {
-            return Ok(());
-        }
-        let runs = runs(&waiting, space.start);
-        let afters: Vec<i64> = runs.iter().map(|run| run.after).collect();
-        let nexts: Vec<i64> = sqlx::query_scalar(NEXT_RANKS)
-            .bind(json_ids(&afters))
-            .bind(space.end)
-            .fetch_all(&mut *conn)
-            .await?;
-        let mut ranked: Vec<(i64, i64)> = Vec::with_capacity(waiting.len());
-        // Ranks below this were spread again: a later run whose neighbour
-        // lies there must look its neighbours up anew.
-        let mut moved_below = i64::MIN;
-        let mut stale = false;
-        for (run, next) in runs.iter().zip(nexts) {
-            if run.after < moved_below {
-                stale = true;
-                break;
-            }
-            if let Some(ranks) = between(space, run.after, next, run.ids.len(), run.tie) {
-                ranked.extend(run.ids.iter().copied().zip(ranks));
-                continue;
-            }
+    let waiting: Vec<Waiting> = sqlx::query_as(WAITING)
+        .bind(company.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let runs = runs(&waiting, space.start);
+    let afters: Vec<i64> = runs.iter().map(|run| run.after).collect();
+    let nexts = next_ranks(conn, space, &afters).await?;
+    let mut ranked: Vec<(i64, i64)> = Vec::with_capacity(waiting.len());
+    // Ranks below this were spread again: a later run whose neighbour lies
+    // there looks its neighbours up anew (a run's neighbours above lie
+    // below the next run's, so no other run is touched).
+    let mut moved_below = i64::MIN;
+    for (run, next) in runs.into_iter().zip(nexts) {
+        let (run, next) = if run.after < moved_below {
             set_ranks(conn, &ranked).await?;
             ranked.clear();
-            match relabel(conn, space, run).await? {
-                Some(upper) => moved_below = upper,
-                None => {
-                    // 3.8e8 contacts in one company: the rest stay
-                    // unranked, and searches test them one by one (same
-                    // results, slower).
-                    tracing::warn!(
-                        company = company.0,
-                        "the company's search ranks are full; new contacts stay out of the index"
-                    );
-                    return Ok(());
-                }
-            }
+            neighbours_again(conn, company, space, run).await?
+        } else {
+            (run, next)
+        };
+        if let Some(ranks) = between(space, run.after, next, run.ids.len(), run.tie) {
+            ranked.extend(run.ids.iter().copied().zip(ranks));
+            continue;
         }
         set_ranks(conn, &ranked).await?;
-        if !stale {
-            return Ok(());
+        ranked.clear();
+        match relabel(conn, space, &run).await? {
+            Some(upper) => moved_below = upper,
+            None => {
+                // 3.8e8 contacts in one company: the rest stay unranked,
+                // and searches test them one by one (same results, slower).
+                tracing::warn!(
+                    company = company.0,
+                    "the company's search ranks are full; new contacts stay out of the index"
+                );
+                return Ok(());
+            }
         }
     }
+    set_ranks(conn, &ranked).await
+}
+
+/// For each rank of `afters`, the next rank above it (or the space's end).
+async fn next_ranks(
+    conn: &mut SqliteConnection,
+    space: RankSpace,
+    afters: &[i64],
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(NEXT_RANKS)
+        .bind(json_ids(afters))
+        .bind(space.end)
+        .fetch_all(&mut *conn)
+        .await
+}
+
+/// `run` with the ranks around it looked up again (the ranks before it
+/// are written).
+async fn neighbours_again(
+    conn: &mut SqliteConnection,
+    company: CompanyId,
+    space: RankSpace,
+    run: Run,
+) -> Result<(Run, i64), sqlx::Error> {
+    let before: Option<(i64, bool)> = sqlx::query_as(BEFORE)
+        .bind(company.0)
+        .bind(run.ids[0])
+        .fetch_optional(&mut *conn)
+        .await?;
+    let (after, tie) = before.unwrap_or((space.start, false));
+    let next = next_ranks(conn, space, &[after]).await?;
+    let next = next.first().copied().unwrap_or(space.end);
+    Ok((Run { after, tie, ..run }, next))
 }
 
 /// Places `run` by spreading again the smallest window of ranks around its
@@ -200,6 +244,8 @@ async fn relabel(
     }
 }
 
+/// Gives contacts without a rank these ranks, and their index entries (the
+/// only place ranks are given: migration 0013).
 async fn set_ranks(conn: &mut SqliteConnection, ranked: &[(i64, i64)]) -> Result<(), sqlx::Error> {
     if ranked.is_empty() {
         return Ok(());
@@ -208,8 +254,13 @@ async fn set_ranks(conn: &mut SqliteConnection, ranked: &[(i64, i64)]) -> Result
         .iter()
         .map(|(id, rank)| format!("[{id},{rank}]"))
         .collect();
+    let pairs = format!("[{}]", pairs.join(","));
     sqlx::query(SET_RANKS)
-        .bind(format!("[{}]", pairs.join(",")))
+        .bind(&pairs)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(INDEX_RANKED)
+        .bind(&pairs)
         .execute(&mut *conn)
         .await?;
     Ok(())
