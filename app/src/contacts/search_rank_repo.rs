@@ -139,7 +139,9 @@ async fn settle(conn: &mut SqliteConnection, company: CompanyId) -> Result<(), s
         set_ranks(conn, &ranked).await?;
         ranked.clear();
         match relabel(conn, space, &run).await? {
-            Some(upper) => moved_below = upper,
+            // Aligned windows nest: a later, smaller one must not hide
+            // the stale ranks of an earlier, larger one.
+            Some(upper) => moved_below = moved_below.max(upper),
             None => {
                 // 3.8e8 contacts in one company: the rest stay unranked,
                 // and searches test them one by one (same results, slower).
