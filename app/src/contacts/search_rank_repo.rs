@@ -50,25 +50,20 @@ impl SettleRanks for PgConnection {
 /// [`Waiting`]): a bounded range of the name index, so a long run of new
 /// names costs one step per contact.
 const WAITING: &str = "
-    SELECT w.id,
-           (SELECT c.search_rank FROM contacts c
-             WHERE c.company_id = $1
-               AND (c.sort_key, c.id) < (w.sort_key, w.id)
-               AND (c.sort_key, c.id) > (w.before_key, w.before_id)
-               AND c.search_rank IS NOT NULL
-             ORDER BY c.sort_key DESC, c.id DESC LIMIT 1) AS before_rank,
-           coalesce((SELECT c.sort_key = w.sort_key FROM contacts c
-                      WHERE c.company_id = $1
-                        AND (c.sort_key, c.id) < (w.sort_key, w.id)
-                        AND (c.sort_key, c.id) > (w.before_key, w.before_id)
-                        AND c.search_rank IS NOT NULL
-                      ORDER BY c.sort_key DESC, c.id DESC LIMIT 1), 0) AS tie
+    SELECT w.id, b.search_rank AS before_rank, coalesce(b.sort_key = w.sort_key, 0) AS tie
       FROM (SELECT id, sort_key,
                    coalesce(lag(sort_key) OVER byname, '') AS before_key,
                    coalesce(lag(id) OVER byname, 0) AS before_id
               FROM contacts
              WHERE company_id = $1 AND search_rank IS NULL
             WINDOW byname AS (ORDER BY sort_key, id)) AS w
+      LEFT JOIN contacts b
+        ON b.id = (SELECT c.id FROM contacts c
+                    WHERE c.company_id = $1
+                      AND (c.sort_key, c.id) < (w.sort_key, w.id)
+                      AND (c.sort_key, c.id) > (w.before_key, w.before_id)
+                      AND c.search_rank IS NOT NULL
+                    ORDER BY c.sort_key DESC, c.id DESC LIMIT 1)
      ORDER BY w.sort_key, w.id";
 
 /// For each rank of `$1` (a JSON array), the next rank above it below `$2`

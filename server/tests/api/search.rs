@@ -215,6 +215,89 @@ async fn a_contact_without_a_rank_is_still_found(backend: Backend) {
     crate::helpers::assert_search_index_in_step(&app.db).await;
 }
 
+/// One settle where the first run's gap is too small: the window spread
+/// again for it holds the next run's neighbours, whose ranks the settle
+/// read before the spread. The next run must take the ranks around its
+/// neighbours' new places: placed between their old ranks, it would land
+/// before contacts that sort ahead of it.
+async fn a_run_whose_neighbours_were_spread_again_takes_their_new_ranks(backend: Backend) {
+    use app::contacts::repo::insert_contacts;
+    let app = spawn_app(backend).await;
+    let company = app.company("Padaria").await;
+    let names = [
+        "N02 Reis", "N03 Reis", "N04 Reis", "N05 Reis", "N06 Reis", "N08 Reis",
+    ];
+    let contacts: Vec<_> = names
+        .iter()
+        .map(|n| crate::helpers::contact(n, None, None))
+        .collect();
+    let ids = insert_contacts(&app.db, company, &contacts)
+        .await
+        .expect("insert");
+    let app::db::Db::Sqlite(pool) = &app.db else {
+        return;
+    };
+    // N03 and N05 wait for ranks; N02 and N04 sit on adjacent ranks (no
+    // room for N03), N04 and N06 leave room for N05 at their old ranks.
+    let start = company.0 * app::contacts::search_rank::POSITIONS;
+    sqlx::query("UPDATE contacts SET search_rank = NULL WHERE company_id = $1")
+        .bind(company.0)
+        .execute(pool)
+        .await
+        .expect("take the ranks");
+    for (at, rank) in [(0, 1_000), (2, 1_001), (4, 3_000), (5, 5_000)] {
+        sqlx::query("UPDATE contacts SET search_rank = $1 WHERE id = $2")
+            .bind(start + rank)
+            .bind(ids[at])
+            .execute(pool)
+            .await
+            .expect("rank");
+        sqlx::query(
+            "INSERT INTO contact_search (rowid, text, phones)
+             SELECT search_rank, search_text, search_phones FROM contacts WHERE id = $1",
+        )
+        .bind(ids[at])
+        .execute(pool)
+        .await
+        .expect("index entry");
+    }
+    let mut conn = pool.acquire().await.expect("connection");
+    app::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *conn, company)
+        .await
+        .expect("settle");
+    drop(conn);
+    crate::helpers::assert_search_index_in_step(&app.db).await;
+    let ranks: Vec<i64> = sqlx::query_scalar(
+        "SELECT search_rank FROM contacts WHERE company_id = $1 ORDER BY sort_key, id",
+    )
+    .bind(company.0)
+    .fetch_all(pool)
+    .await
+    .expect("ranks");
+    assert!(
+        ranks[0] > start + 1_000,
+        "N02's window was spread again: {ranks:?}"
+    );
+    for query in ["reis", "n05 reis"] {
+        let walked = every_page(&app, company, query, &SearchPlan::Walk).await;
+        let plan = plan_search(&app.db, company, &parse_search(query))
+            .await
+            .expect("plan");
+        assert!(matches!(plan, SearchPlan::Ranked { .. }), "{query}");
+        assert_eq!(
+            every_page(&app, company, query, &plan).await,
+            walked,
+            "{query}"
+        );
+    }
+    assert_eq!(
+        every_page(&app, company, "reis", &SearchPlan::Walk)
+            .await
+            .len(),
+        6
+    );
+}
+
 /// (id, name) of every contact of `company` in list order.
 async fn names_in_order(app: &TestApp, company: CompanyId) -> Vec<(i64, String)> {
     every_page(app, company, "", &SearchPlan::Walk).await
@@ -424,5 +507,6 @@ crate::on_both_backends!(
     both_plans_return_the_same_pages,
     a_contact_without_a_rank_is_still_found,
     ranks_stay_in_name_order_when_names_crowd_one_place,
+    a_run_whose_neighbours_were_spread_again_takes_their_new_ranks,
     the_search_follows_every_write
 );
