@@ -298,6 +298,113 @@ async fn a_run_whose_neighbours_were_spread_again_takes_their_new_ranks(backend:
     );
 }
 
+/// Two spreads in one settle where the second window nests inside the
+/// first (a run of more than 4,096 contacts placed right after a large
+/// spread): a later run whose neighbour the first spread moved, above the
+/// second window, still looks its neighbours up anew. Ranks only exist on
+/// SQLite, so this test has no PostgreSQL twin.
+///
+/// Positions (ranks above the company's start), before the settle: P at
+/// 2^27+1 and X at 2^27+3 leave no room for run A (16,385 contacts), whose
+/// windows up to 2^27 ranks are over full: the first spread takes the
+/// window of 2^28 ranks and leaves X just below 2^27, ~8,187 ranks below Y.
+/// Run B (8,300) does not fit there: the second spread takes the lower half
+/// only (2^27). Run C's neighbour Y was at 2^28 - 2^20, above the second
+/// window and inside the first, so its old rank is stale.
+#[tokio::test]
+async fn a_window_spread_inside_an_earlier_one_keeps_the_earlier_ranks_stale() {
+    use app::contacts::repo::insert_contacts;
+    let app = spawn_app(Backend::Sqlite).await;
+    let company = app.company("Padaria").await;
+    let app::db::Db::Sqlite(pool) = &app.db else {
+        unreachable!("a SQLite app")
+    };
+    let block = |prefix: &str, count: usize| -> Vec<String> {
+        (0..count).map(|i| format!("{prefix}{i:05}")).collect()
+    };
+    let mut names: Vec<String> = vec!["Aaa P".into()];
+    names.extend(block("Ab A", 16_385));
+    names.push("Ac X".into());
+    names.extend(block("Ad B", 8_300));
+    names.push("Ae Y".into());
+    names.push("Af C".into());
+    names.extend(block("Ag Z", 16_400));
+    let contacts: Vec<_> = names
+        .iter()
+        .map(|n| crate::helpers::contact(n, None, None))
+        .collect();
+    insert_contacts(&app.db, company, &contacts)
+        .await
+        .expect("insert");
+    let start = company.0 * app::contacts::search_rank::POSITIONS;
+    let y = (1 << 28) - (1 << 20);
+    sqlx::query("UPDATE contacts SET search_rank = NULL WHERE company_id = $1")
+        .bind(company.0)
+        .execute(pool)
+        .await
+        .expect("take the ranks");
+    for (name, position) in [
+        ("Aaa P", (1 << 27) + 1),
+        ("Ac X", (1 << 27) + 3),
+        ("Ae Y", y),
+    ] {
+        sqlx::query("UPDATE contacts SET search_rank = $1 WHERE company_id = $2 AND name = $3")
+            .bind(start + position)
+            .bind(company.0)
+            .bind(name)
+            .execute(pool)
+            .await
+            .expect("rank");
+    }
+    sqlx::query(
+        "UPDATE contacts SET search_rank = $1 + 16 * z.n
+           FROM (SELECT id, row_number() OVER (ORDER BY sort_key, id) AS n
+                   FROM contacts WHERE company_id = $2 AND name LIKE 'Ag Z%') AS z
+          WHERE contacts.id = z.id",
+    )
+    .bind(start + y)
+    .bind(company.0)
+    .execute(pool)
+    .await
+    .expect("rank Z");
+    sqlx::query(
+        "INSERT INTO contact_search (rowid, text, phones)
+         SELECT search_rank, search_text, search_phones FROM contacts
+          WHERE company_id = $1 AND search_rank IS NOT NULL ORDER BY search_rank",
+    )
+    .bind(company.0)
+    .execute(pool)
+    .await
+    .expect("index entries");
+    let mut conn = pool.acquire().await.expect("connection");
+    app::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *conn, company)
+        .await
+        .expect("settle");
+    drop(conn);
+    crate::helpers::assert_search_index_in_step(&app.db).await;
+    let rank_of = |name: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT search_rank - $1 FROM contacts WHERE company_id = $2 AND name = $3",
+        )
+        .bind(start)
+        .bind(company.0)
+        .bind(name)
+        .fetch_one(pool)
+        .await
+        .expect("rank")
+    };
+    // The scenario happened: Y moved from the upper half into the lower.
+    assert!(rank_of("Ae Y").await < 1 << 27, "Y was spread twice");
+    assert!(rank_of("Af C").await < 1 << 27, "C follows Y");
+    let plan = plan_search(&app.db, company, &parse_search("z0000"))
+        .await
+        .expect("plan");
+    assert!(matches!(plan, SearchPlan::Ranked { .. }));
+    let walked = every_page(&app, company, "z0000", &SearchPlan::Walk).await;
+    assert_eq!(walked.len(), 10);
+    assert_eq!(every_page(&app, company, "z0000", &plan).await, walked);
+}
+
 /// (id, name) of every contact of `company` in list order.
 async fn names_in_order(app: &TestApp, company: CompanyId) -> Vec<(i64, String)> {
     every_page(app, company, "", &SearchPlan::Walk).await
