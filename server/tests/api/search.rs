@@ -261,12 +261,7 @@ async fn a_run_whose_neighbours_were_spread_again_takes_their_new_ranks(backend:
         .await
         .expect("index entry");
     }
-    let mut conn = pool.acquire().await.expect("connection");
-    app::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *conn, company)
-        .await
-        .expect("settle");
-    drop(conn);
-    crate::helpers::assert_search_index_in_step(&app.db).await;
+    settle_ranks(&app, pool, company).await;
     let ranks: Vec<i64> = sqlx::query_scalar(
         "SELECT search_rank FROM contacts WHERE company_id = $1 ORDER BY sort_key, id",
     )
@@ -376,12 +371,7 @@ async fn a_window_spread_inside_an_earlier_one_keeps_the_earlier_ranks_stale() {
     .execute(pool)
     .await
     .expect("index entries");
-    let mut conn = pool.acquire().await.expect("connection");
-    app::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *conn, company)
-        .await
-        .expect("settle");
-    drop(conn);
-    crate::helpers::assert_search_index_in_step(&app.db).await;
+    settle_ranks(&app, pool, company).await;
     let rank_of = |name: &'static str| async move {
         sqlx::query_scalar::<_, i64>(
             "SELECT search_rank - $1 FROM contacts WHERE company_id = $2 AND name = $3",
@@ -403,6 +393,17 @@ async fn a_window_spread_inside_an_earlier_one_keeps_the_earlier_ranks_stale() {
     let walked = every_page(&app, company, "z0000", &SearchPlan::Walk).await;
     assert_eq!(walked.len(), 10);
     assert_eq!(every_page(&app, company, "z0000", &plan).await, walked);
+}
+
+/// Settles the ranks of `company` (its contacts without one take theirs)
+/// and checks the index is in step with them.
+async fn settle_ranks(app: &TestApp, pool: &sqlx::SqlitePool, company: CompanyId) {
+    let mut conn = pool.acquire().await.expect("connection");
+    app::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *conn, company)
+        .await
+        .expect("settle");
+    drop(conn);
+    crate::helpers::assert_search_index_in_step(&app.db).await;
 }
 
 /// (id, name) of every contact of `company` in list order.
