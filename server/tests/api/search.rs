@@ -240,27 +240,11 @@ async fn a_run_whose_neighbours_were_spread_again_takes_their_new_ranks(backend:
     // N03 and N05 wait for ranks; N02 and N04 sit on adjacent ranks (no
     // room for N03), N04 and N06 leave room for N05 at their old ranks.
     let start = company.0 * app::contacts::search_rank::POSITIONS;
-    sqlx::query("UPDATE contacts SET search_rank = NULL WHERE company_id = $1")
-        .bind(company.0)
-        .execute(pool)
-        .await
-        .expect("take the ranks");
-    for (at, rank) in [(0, 1_000), (2, 1_001), (4, 3_000), (5, 5_000)] {
-        sqlx::query("UPDATE contacts SET search_rank = $1 WHERE id = $2")
-            .bind(start + rank)
-            .bind(ids[at])
-            .execute(pool)
-            .await
-            .expect("rank");
-        sqlx::query(
-            "INSERT INTO contact_search (rowid, text, phones)
-             SELECT search_rank, search_text, search_phones FROM contacts WHERE id = $1",
-        )
-        .bind(ids[at])
-        .execute(pool)
-        .await
-        .expect("index entry");
-    }
+    let by_hand: Vec<(i64, i64)> = [(0, 1_000), (2, 1_001), (4, 3_000), (5, 5_000)]
+        .into_iter()
+        .map(|(at, position)| (ids[at], position))
+        .collect();
+    rank_by_hand(pool, company, &by_hand).await;
     settle_ranks(&app, pool, company).await;
     let ranks: Vec<i64> = sqlx::query_scalar(
         "SELECT search_rank FROM contacts WHERE company_id = $1 ORDER BY sort_key, id",
@@ -307,7 +291,7 @@ async fn a_run_whose_neighbours_were_spread_again_takes_their_new_ranks(backend:
 /// only (2^27). Run C's neighbour Y was at 2^28 - 2^20, above the second
 /// window and inside the first, so its old rank is stale.
 #[tokio::test]
-async fn a_window_spread_inside_an_earlier_one_keeps_the_earlier_ranks_stale() {
+async fn a_window_spread_inside_an_earlier_one_does_not_hide_its_stale_ranks() {
     use app::contacts::repo::insert_contacts;
     let app = spawn_app(Backend::Sqlite).await;
     let company = app.company("Padaria").await;
@@ -328,50 +312,21 @@ async fn a_window_spread_inside_an_earlier_one_keeps_the_earlier_ranks_stale() {
         .iter()
         .map(|n| crate::helpers::contact(n, None, None))
         .collect();
-    insert_contacts(&app.db, company, &contacts)
+    let ids = insert_contacts(&app.db, company, &contacts)
         .await
         .expect("insert");
-    let start = company.0 * app::contacts::search_rank::POSITIONS;
+    let at = |name: &str| names.iter().position(|n| n == name).expect("a name");
     let y = (1 << 28) - (1 << 20);
-    sqlx::query("UPDATE contacts SET search_rank = NULL WHERE company_id = $1")
-        .bind(company.0)
-        .execute(pool)
-        .await
-        .expect("take the ranks");
-    for (name, position) in [
-        ("Aaa P", (1 << 27) + 1),
-        ("Ac X", (1 << 27) + 3),
-        ("Ae Y", y),
-    ] {
-        sqlx::query("UPDATE contacts SET search_rank = $1 WHERE company_id = $2 AND name = $3")
-            .bind(start + position)
-            .bind(company.0)
-            .bind(name)
-            .execute(pool)
-            .await
-            .expect("rank");
-    }
-    sqlx::query(
-        "UPDATE contacts SET search_rank = $1 + 16 * z.n
-           FROM (SELECT id, row_number() OVER (ORDER BY sort_key, id) AS n
-                   FROM contacts WHERE company_id = $2 AND name LIKE 'Ag Z%') AS z
-          WHERE contacts.id = z.id",
-    )
-    .bind(start + y)
-    .bind(company.0)
-    .execute(pool)
-    .await
-    .expect("rank Z");
-    sqlx::query(
-        "INSERT INTO contact_search (rowid, text, phones)
-         SELECT search_rank, search_text, search_phones FROM contacts
-          WHERE company_id = $1 AND search_rank IS NOT NULL ORDER BY search_rank",
-    )
-    .bind(company.0)
-    .execute(pool)
-    .await
-    .expect("index entries");
+    let mut by_hand: Vec<(i64, i64)> = vec![
+        (ids[at("Aaa P")], (1 << 27) + 1),
+        (ids[at("Ac X")], (1 << 27) + 3),
+        (ids[at("Ae Y")], y),
+    ];
+    let z = at("Ag Z00000");
+    by_hand.extend((1..).zip(&ids[z..]).map(|(n, id)| (*id, y + 16 * n)));
+    rank_by_hand(pool, company, &by_hand).await;
     settle_ranks(&app, pool, company).await;
+    let start = company.0 * app::contacts::search_rank::POSITIONS;
     let rank_of = |name: &'static str| async move {
         sqlx::query_scalar::<_, i64>(
             "SELECT search_rank - $1 FROM contacts WHERE company_id = $2 AND name = $3",
@@ -393,6 +348,39 @@ async fn a_window_spread_inside_an_earlier_one_keeps_the_earlier_ranks_stale() {
     let walked = every_page(&app, company, "z0000", &SearchPlan::Walk).await;
     assert_eq!(walked.len(), 10);
     assert_eq!(every_page(&app, company, "z0000", &plan).await, walked);
+}
+
+/// Takes every rank of `company` and gives these contacts (id, position
+/// above the company's start) their ranks and index entries, as if the
+/// ranks had been settled so: the rest wait for the next settle.
+async fn rank_by_hand(pool: &sqlx::SqlitePool, company: CompanyId, ranked: &[(i64, i64)]) {
+    sqlx::query("UPDATE contacts SET search_rank = NULL WHERE company_id = $1")
+        .bind(company.0)
+        .execute(pool)
+        .await
+        .expect("take the ranks");
+    let start = company.0 * app::contacts::search_rank::POSITIONS;
+    let ranked: Vec<[i64; 2]> = ranked
+        .iter()
+        .map(|(id, position)| [*id, start + position])
+        .collect();
+    sqlx::query(
+        "UPDATE contacts SET search_rank = j.value ->> 1
+           FROM json_each($1) AS j WHERE contacts.id = j.value ->> 0",
+    )
+    .bind(json!(ranked).to_string())
+    .execute(pool)
+    .await
+    .expect("ranks");
+    sqlx::query(
+        "INSERT INTO contact_search (rowid, text, phones)
+         SELECT search_rank, search_text, search_phones FROM contacts
+          WHERE company_id = $1 AND search_rank IS NOT NULL ORDER BY search_rank",
+    )
+    .bind(company.0)
+    .execute(pool)
+    .await
+    .expect("index entries");
 }
 
 /// Settles the ranks of `company` (its contacts without one take theirs)
