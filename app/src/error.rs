@@ -17,6 +17,31 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// What a [`AppError::TooManyRequests`] counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    /// Failed logins for one e-mail address from one client address.
+    Login,
+    /// Logins for one e-mail address from every client address together:
+    /// after many failures they are spaced out, one check at a time.
+    LoginPace,
+    /// Company sign-ups from one client address.
+    SignUp,
+}
+
+/// Which part of a request [`AppError::TooLarge`] refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestPart {
+    /// The body (413).
+    Body,
+    /// The request line's path and query (414).
+    Uri,
+    /// The headers, all together (431).
+    Headers,
+}
+
 /// What can go wrong in a server function.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -31,9 +56,17 @@ pub enum AppError {
     /// or a cross-site request was refused.
     #[error("forbidden")]
     Forbidden,
-    /// Too many attempts (login rate limiting); the message says how long to wait.
-    #[error("too many requests: {0}")]
-    TooManyRequests(String),
+    /// Too many attempts of one kind (see [`Limit`]); allowed again after
+    /// `retry_after_secs` (also sent as the `Retry-After` header).
+    #[error("too many requests ({limit:?}): retry after {retry_after_secs} s")]
+    TooManyRequests { limit: Limit, retry_after_secs: u64 },
+    /// The server is at its bound for expensive work (password checks) and
+    /// the request could not wait longer; try again after `retry_after_secs`.
+    #[error("busy: retry after {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
+    /// A part of the request is larger than the route accepts.
+    #[error("request {part:?} larger than {limit_bytes} bytes")]
+    TooLarge { part: RequestPart, limit_bytes: u64 },
     /// Input was refused; one message per offending field.
     #[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
     Validation(Vec<FieldError>),
@@ -63,12 +96,32 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
-            AppError::TooManyRequests(_) => 429,
+            AppError::TooManyRequests { .. } => 429,
+            AppError::Busy { .. } => 503,
+            AppError::TooLarge { part, .. } => match part {
+                RequestPart::Body => 413,
+                RequestPart::Uri => 414,
+                RequestPart::Headers => 431,
+            },
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::Internal => 500,
             AppError::ServerFn(ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_)) => 400,
             AppError::ServerFn(_) => 500,
+        }
+    }
+}
+
+impl AppError {
+    /// Seconds after which the request may be tried again, for the
+    /// `Retry-After` header (429 and 503 only).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyRequests {
+                retry_after_secs, ..
+            }
+            | AppError::Busy { retry_after_secs } => Some((*retry_after_secs).max(1)),
+            _ => None,
         }
     }
 }
@@ -109,12 +162,18 @@ impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         use axum::http::{header, StatusCode};
         let status = StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
-        (
+        let mut response = (
             status,
             [(header::CONTENT_TYPE, "application/json")],
             serde_json::to_string(&self).unwrap_or_default(),
         )
-            .into_response()
+            .into_response();
+        if let Some(seconds) = self.retry_after_secs() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -126,6 +185,12 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(status) = axum::http::StatusCode::from_u16(error.status_code()) {
                 options.set_status(status);
+            }
+            if let Some(seconds) = error.retry_after_secs() {
+                options.insert_header(
+                    axum::http::header::RETRY_AFTER,
+                    axum::http::HeaderValue::from(seconds),
+                );
             }
         }
     }
@@ -149,7 +214,31 @@ mod tests {
         assert_eq!(AppError::NotFound.status_code(), 404);
         assert_eq!(AppError::Unauthorized.status_code(), 401);
         assert_eq!(AppError::Forbidden.status_code(), 403);
-        assert_eq!(AppError::TooManyRequests("x".into()).status_code(), 429);
+        let limited = AppError::TooManyRequests {
+            limit: Limit::Login,
+            retry_after_secs: 0,
+        };
+        assert_eq!(limited.status_code(), 429);
+        assert_eq!(limited.retry_after_secs(), Some(1), "never Retry-After: 0");
+        assert_eq!(
+            AppError::Busy {
+                retry_after_secs: 2
+            }
+            .status_code(),
+            503
+        );
+        for (part, status) in [
+            (RequestPart::Body, 413),
+            (RequestPart::Uri, 414),
+            (RequestPart::Headers, 431),
+        ] {
+            let error = AppError::TooLarge {
+                part,
+                limit_bytes: 1,
+            };
+            assert_eq!(error.status_code(), status);
+            assert_eq!(error.retry_after_secs(), None);
+        }
         assert_eq!(AppError::field("x", "y").status_code(), 422);
         assert_eq!(AppError::Conflict("c".into()).status_code(), 409);
         assert_eq!(AppError::Internal.status_code(), 500);

@@ -112,6 +112,14 @@ pub struct Messages {
     pub channel_widget: &'static str,
     pub error_unauthorized: &'static str,
     pub error_forbidden: &'static str,
+    /// `{wait}` is [`Messages::wait`]'s text.
+    pub error_login_limited: &'static str,
+    pub error_sign_up_limited: &'static str,
+    pub error_busy: &'static str,
+    /// `{size}` is the limit, e.g. "1 MB".
+    pub error_too_large: &'static str,
+    pub error_uri_too_long: &'static str,
+    pub error_headers_too_large: &'static str,
     pub login_title: &'static str,
     pub email_label: &'static str,
     pub password_label: &'static str,
@@ -414,7 +422,7 @@ impl Messages {
 
     /// A message for an API error, in words for the user.
     pub fn error(&self, error: &crate::error::AppError) -> String {
-        use crate::error::AppError;
+        use crate::error::{AppError, Limit, RequestPart};
         match error {
             AppError::NotFound => self.error_not_found.to_string(),
             AppError::Validation(fields) => {
@@ -425,9 +433,46 @@ impl Messages {
             AppError::Internal => self.error_internal.to_string(),
             AppError::Unauthorized => self.error_unauthorized.to_string(),
             AppError::Forbidden => self.error_forbidden.to_string(),
-            AppError::TooManyRequests(message) => message.clone(),
+            AppError::TooManyRequests {
+                limit,
+                retry_after_secs,
+            } => {
+                let template = match limit {
+                    Limit::Login | Limit::LoginPace => self.error_login_limited,
+                    Limit::SignUp => self.error_sign_up_limited,
+                };
+                template.replace("{wait}", &wait(*retry_after_secs))
+            }
+            AppError::Busy { retry_after_secs } => {
+                self.error_busy.replace("{wait}", &wait(*retry_after_secs))
+            }
+            AppError::TooLarge { part, limit_bytes } => match part {
+                RequestPart::Body => self.error_too_large.replace("{size}", &size(*limit_bytes)),
+                RequestPart::Uri => self.error_uri_too_long.to_string(),
+                RequestPart::Headers => self.error_headers_too_large.to_string(),
+            },
             AppError::ServerFn(_) => self.error_network.to_string(),
         }
+    }
+}
+
+/// A wait for a message: whole minutes from a minute on, rounding up
+/// (never "0 min"), seconds below. The same in both locales.
+fn wait(seconds: u64) -> String {
+    if seconds >= 60 {
+        format!("{} min", seconds.div_ceil(60))
+    } else {
+        format!("{} s", seconds.max(1))
+    }
+}
+
+/// A byte limit for a message ("1 MB", "512 KB"), in decimal units as
+/// file managers show them.
+fn size(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{} MB", bytes / 1_000_000)
+    } else {
+        format!("{} KB", (bytes / 1_000).max(1))
     }
 }
 
@@ -475,6 +520,12 @@ pub const PT_BR: Messages = Messages {
     channel_widget: "Widget",
     error_unauthorized: "Sua sessão terminou. Entre novamente.",
     error_forbidden: "Acesso restrito a administradores.",
+    error_login_limited: "Muitas tentativas de login com este e-mail. Tente novamente em {wait}.",
+    error_sign_up_limited: "Muitas contas criadas a partir desta conexão. Tente novamente em {wait}.",
+    error_busy: "O servidor está ocupado no momento. Tente novamente em {wait}.",
+    error_too_large: "O envio é grande demais: o limite é {size}.",
+    error_uri_too_long: "O endereço da requisição é longo demais.",
+    error_headers_too_large: "Os cabeçalhos da requisição são grandes demais.",
     login_title: "Entrar na Agenda",
     email_label: "E-mail",
     password_label: "Senha",
@@ -774,6 +825,12 @@ pub const EN: Messages = Messages {
     channel_widget: "Web widget",
     error_unauthorized: "Your session has ended. Please sign in again.",
     error_forbidden: "Only administrators can do this.",
+    error_login_limited: "Too many sign-in attempts with this e-mail. Try again in {wait}.",
+    error_sign_up_limited: "Too many accounts created from this connection. Try again in {wait}.",
+    error_busy: "The server is busy right now. Try again in {wait}.",
+    error_too_large: "What you sent is too large: the limit is {size}.",
+    error_uri_too_long: "The request's address is too long.",
+    error_headers_too_large: "The request's headers are too large.",
     login_title: "Sign in to Agenda",
     email_label: "E-mail",
     password_label: "Password",
@@ -1162,6 +1219,48 @@ mod tests {
             Locale::default().messages().search_placeholder,
             "Buscar contato"
         );
+    }
+
+    #[test]
+    fn limits_and_bounds_read_in_the_users_language_with_the_wait() {
+        use crate::error::{AppError, Limit, RequestPart};
+        let login = AppError::TooManyRequests {
+            limit: Limit::Login,
+            retry_after_secs: 14 * 60 + 1,
+        };
+        assert_eq!(
+            PT_BR.error(&login),
+            "Muitas tentativas de login com este e-mail. Tente novamente em 15 min."
+        );
+        assert_eq!(
+            EN.error(&login),
+            "Too many sign-in attempts with this e-mail. Try again in 15 min."
+        );
+        let paced = AppError::TooManyRequests {
+            limit: Limit::LoginPace,
+            retry_after_secs: 8,
+        };
+        assert!(PT_BR.error(&paced).ends_with("Tente novamente em 8 s."));
+        let busy = AppError::Busy {
+            retry_after_secs: 0,
+        };
+        assert_eq!(
+            EN.error(&busy),
+            "The server is busy right now. Try again in 1 s."
+        );
+        let large = AppError::TooLarge {
+            part: RequestPart::Body,
+            limit_bytes: 1_048_576,
+        };
+        assert_eq!(
+            PT_BR.error(&large),
+            "O envio é grande demais: o limite é 1 MB."
+        );
+        let sign_ups = AppError::TooManyRequests {
+            limit: Limit::SignUp,
+            retry_after_secs: 3_600,
+        };
+        assert!(EN.error(&sign_ups).contains("60 min"));
     }
 
     #[test]

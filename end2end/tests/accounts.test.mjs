@@ -45,6 +45,32 @@ test('an anonymous visitor is sent to login, sees the demo login, and comes back
   await page.context().close();
 });
 
+test('a login past its limit says how long to wait, in Portuguese and in English', async () => {
+  const email = 'ninguem@limite.example';
+  // Five wrong passwords from this machine's address (the browser's too).
+  for (let n = 0; n < 5; n += 1) {
+    const response = await fetch(`${agenda.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email, password: `tentativa ${n}` }),
+    });
+    assert.equal(response.status, 422);
+  }
+  const page = await agenda.newPage({ as: null });
+  await openHydrated(page, `${agenda.base}/login`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill('mais uma tentativa');
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByText('Muitas tentativas de login com este e-mail. Tente novamente em 15 min.').waitFor();
+  await page.context().addCookies([{ name: 'agenda_locale', value: 'en', url: agenda.base }]);
+  await openHydrated(page, `${agenda.base}/login`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill('one more try');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Too many sign-in attempts with this e-mail. Try again in 15 min.').waitFor();
+  await page.context().close();
+});
+
 test('"Sair" ends the session', async () => {
   const page = await agenda.newPage();
   await openHydrated(page, `${agenda.base}/contacts`);

@@ -6,7 +6,9 @@
 //! `require_admin` in `app::auth::session`): the guard only decides what a
 //! *page* request may see and makes the session available to both.
 
-use axum::extract::{Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -73,7 +75,17 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         return next.run(request).await;
     }
     let secure = is_https(request.headers(), request.uri().scheme_str());
-    let session: RequestSession = resolve(&state.db, request.headers(), secure).await;
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    let forwarded = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok());
+    let client = state.limits.trusted_proxies.client(peer, forwarded);
+    let session: RequestSession = resolve(&state.db, request.headers(), secure, client).await;
     if reads && !path.starts_with("/api/") {
         match (&session.user, is_public_page(&path)) {
             (None, false) => {

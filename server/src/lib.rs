@@ -2,6 +2,8 @@
 
 /// The request guard: sessions, cross-site checks, page access.
 pub mod guard;
+/// Request sizes: the request line, headers and bodies.
+pub mod limits;
 /// Demo data for new installations and benchmarks.
 pub mod seed;
 
@@ -17,7 +19,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use app::db::{Db, DbError, DbSettings};
-use app::state::AppState;
+use app::state::{AppState, LimitSettings};
 use app::{shell, App};
 
 /// Where the server listens, where the site's static files are, and which
@@ -28,6 +30,8 @@ pub struct Config {
     pub site_root: PathBuf,
     pub database_url: String,
     pub db_settings: DbSettings,
+    /// Bounds on anonymous traffic and request sizes (`docs/security.md`).
+    pub limits: LimitSettings,
 }
 
 /// Leptos's options for this site: the browser bundle is `pkg/agenda.js` +
@@ -109,9 +113,32 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             guard::guard,
         ))
+        // Sizes are checked before the guard looks anything up; bodies are
+        // read there under their limit, so axum's own default is off.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::limit_requests,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(axum::middleware::map_response(bad_request_status))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, with each
+/// connection's peer address available to the routes (the client address
+/// of the per-client limits).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Largest error body inspected by [`bad_request_status`]; errors are tiny.

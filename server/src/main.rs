@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use app::auth::client_address::TrustedProxies;
+use app::auth::password_checks::PasswordCheckSettings;
 use app::db::{Db, DbSettings, DEFAULT_DATABASE_URL};
-use app::state::AppState;
+use app::state::{AppState, LimitSettings, RequestLimits};
 use server::{build_router, leptos_options, open_database, seed, Config};
 
 #[derive(Debug, Parser)]
@@ -55,6 +57,53 @@ struct Cli {
         global = true
     )]
     sqlite_wal_autocheckpoint: u32,
+    /// Password checks (Argon2id, ~19 MiB each) run at once; default: one
+    /// per core.
+    #[arg(long, env = "AGENDA_PASSWORD_CHECKS", global = true)]
+    password_checks: Option<usize>,
+    /// Password checks that may wait for one of those; the next is answered
+    /// 503 at once.
+    #[arg(
+        long,
+        env = "AGENDA_PASSWORD_QUEUE",
+        default_value_t = 32,
+        global = true
+    )]
+    password_queue: usize,
+    /// Milliseconds a password check may wait before it is answered 503.
+    #[arg(
+        long,
+        env = "AGENDA_PASSWORD_WAIT_MS",
+        default_value_t = 3_000,
+        global = true
+    )]
+    password_wait_ms: u64,
+    /// Comma-separated IP addresses of reverse proxies whose
+    /// X-Forwarded-For names the client (default: none; the header is ignored).
+    #[arg(
+        long,
+        env = "AGENDA_TRUSTED_PROXIES",
+        default_value = "",
+        global = true
+    )]
+    trusted_proxies: String,
+    /// Company sign-ups allowed per client address and hour.
+    #[arg(
+        long,
+        env = "AGENDA_SIGN_UPS_PER_HOUR",
+        default_value_t = app::auth::throttle::DEFAULT_SIGN_UPS_PER_HOUR,
+        global = true
+    )]
+    sign_ups_per_hour: u32,
+    /// Largest request body of server functions and forms, in KiB (the CSV
+    /// upload has AGENDA_IMPORT_MAX_MB, the photo upload its own 2 MiB).
+    #[arg(
+        long,
+        env = "AGENDA_MAX_BODY_KIB",
+        default_value_t = 1_024,
+        global = true
+    )]
+    max_body_kib: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -132,6 +181,24 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         sqlite_wal_autocheckpoint: cli.sqlite_wal_autocheckpoint,
         ..DbSettings::default()
     };
+    let defaults = LimitSettings::default();
+    let limits = LimitSettings {
+        password_checks: PasswordCheckSettings {
+            concurrent: cli
+                .password_checks
+                .unwrap_or(defaults.password_checks.concurrent)
+                .max(1),
+            queue: cli.password_queue,
+            max_wait: std::time::Duration::from_millis(cli.password_wait_ms),
+        },
+        trusted_proxies: TrustedProxies::parse(&cli.trusted_proxies)
+            .map_err(|e| format!("AGENDA_TRUSTED_PROXIES: {e}"))?,
+        sign_ups_per_hour: cli.sign_ups_per_hour,
+        requests: RequestLimits {
+            max_body_bytes: cli.max_body_kib * 1024,
+            ..defaults.requests
+        },
+    };
     match cli.command.unwrap_or(Command::Serve {
         addr: std::env::var("AGENDA_ADDR")
             .ok()
@@ -147,6 +214,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 site_root,
                 database_url: cli.database_url,
                 db_settings,
+                limits,
             };
             serve(config).await
         }
@@ -337,13 +405,11 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let db = open_database(&config.database_url, config.db_settings).await?;
-    let state = AppState::new(leptos_options(&config), db.clone());
+    let state = AppState::with_limits(leptos_options(&config), db.clone(), config.limits.clone());
     let router = build_router(state);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("Agenda listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    server::serve(listener, router, shutdown_signal()).await?;
     db.close().await;
     Ok(())
 }

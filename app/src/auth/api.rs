@@ -19,8 +19,12 @@ pub async fn sign_up(
     crate::error::respond(server::sign_up(company, name, email, password).await)
 }
 
-/// Signs in with e-mail and password. Five failures for an address within 15
-/// minutes lock it for the rest of the window (429 with the minutes to wait).
+/// Signs in with e-mail and password. Five attempts for one address from one
+/// client address within 15 minutes, then 429 until the window ends; past
+/// ten failures from all clients together, the address's checks are spaced
+/// out (429 `login_pace` when its next turn is over 5 s away). 503 with
+/// `Retry-After` when the password checks are at their bound
+/// (`docs/security.md`).
 ///
 /// `POST /api/auth/login` with `email`, `password`.
 #[server(prefix = "/api", endpoint = "auth/login")]
@@ -115,7 +119,8 @@ mod server {
     use chrono::{Duration, SecondsFormat, Utc};
 
     use crate::auth::model::{DemoCredentials, InviteInfo, InviteLink, Member, Role, SessionUser};
-    use crate::auth::repo::{self, NewUser};
+    use crate::auth::password_checks::Admission;
+    use crate::auth::repo::{self, NewUser, PaceTurn};
     use crate::auth::session::{
         append_response_header, clear_cookie, request_session, require_admin, require_user,
         start_session,
@@ -123,24 +128,39 @@ mod server {
     use crate::auth::throttle;
     use crate::auth::validate::{normalize_email, validate_account, AccountForm, ValidAccount};
     use crate::auth::{secrets, DEMO_EMAIL, DEMO_PASSWORD};
-    use crate::error::AppError;
-    use crate::state::app_state;
+    use crate::db::Db;
+    use crate::error::{AppError, Limit};
+    use crate::state::{app_state, AppState};
 
     /// How long an invitation link works.
     const INVITE_DAYS: i64 = 7;
 
-    async fn hash(password: String) -> Result<String, AppError> {
-        secrets::blocking(move || secrets::hash_password(&password))
-            .await
-            .and_then(Result::ok)
-            .ok_or(AppError::Internal)
+    /// Scope of [`repo::count_attempt`] for logins (key: e-mail and client).
+    const LOGIN_SCOPE: &str = "login";
+    /// Scope of [`repo::count_attempt`] for sign-ups (key: client).
+    const SIGN_UP_SCOPE: &str = "sign_up";
+
+    fn now_ms() -> i64 {
+        Utc::now().timestamp_millis()
     }
 
-    async fn new_user(valid: ValidAccount, role: Role) -> Result<NewUser, AppError> {
+    /// Hashes a new password on the bounded password-check threads.
+    async fn hash(admission: &Admission, password: String) -> Result<String, AppError> {
+        admission
+            .run(move || secrets::hash_password(&password))
+            .await?
+            .map_err(|_| AppError::Internal)
+    }
+
+    async fn new_user(
+        admission: &Admission,
+        valid: ValidAccount,
+        role: Role,
+    ) -> Result<NewUser, AppError> {
         Ok(NewUser {
             name: valid.name,
             email: valid.email,
-            password_hash: hash(valid.password).await?,
+            password_hash: hash(admission, valid.password).await?,
             role,
         })
     }
@@ -149,13 +169,22 @@ mod server {
         user.ok_or(AppError::Internal)
     }
 
+    /// Takes back an attempt refused before its check; a failure to do so
+    /// only leaves the attempt counted.
+    async fn uncount(db: &Db, scope: &str, key: &str, window_start: i64) {
+        if let Err(error) = repo::uncount_attempt(db, scope, key, window_start).await {
+            tracing::warn!(%error, scope, "could not take back an unchecked attempt");
+        }
+    }
+
     pub async fn sign_up(
         company: String,
         name: String,
         email: String,
         password: String,
     ) -> Result<SessionUser, AppError> {
-        let db = app_state()?.db;
+        let state = app_state()?;
+        let db = state.db.clone();
         let valid = validate_account(AccountForm {
             company: Some(company),
             name,
@@ -163,36 +192,107 @@ mod server {
             password,
         })
         .map_err(AppError::Validation)?;
+        let admission = state.limits.password_checks.admit()?;
+        let client = throttle::client_key(request_session().client);
+        let window = throttle::sign_up_window(state.limits.sign_ups_per_hour);
+        let now = now_ms();
+        let (attempt, window_start) =
+            repo::count_attempt(&db, SIGN_UP_SCOPE, &client, now, window.length_ms).await?;
+        if let Some(retry_after_secs) = throttle::over_limit(attempt, window_start, now, window) {
+            return Err(AppError::TooManyRequests {
+                limit: Limit::SignUp,
+                retry_after_secs,
+            });
+        }
         let company_name = valid.company.clone().unwrap_or_default();
-        let admin = new_user(valid, Role::Admin).await?;
+        let admin = match new_user(&admission, valid, Role::Admin).await {
+            Ok(admin) => admin,
+            Err(error) => {
+                uncount(&db, SIGN_UP_SCOPE, &client, window_start).await;
+                return Err(error);
+            }
+        };
+        drop(admission);
         let (_, user_id) =
             repo::create_company_with_admin(&db, &company_name, false, &admin).await?;
         start_session(&db, user_id).await?;
         signed_in(repo::find_session_user(&db, user_id).await?)
     }
 
-    pub async fn login(email: String, password: String) -> Result<SessionUser, AppError> {
-        let db = app_state()?.db;
-        let email = normalize_email(&email).map_err(|m| AppError::field("email", m))?;
-        let now = Utc::now();
-        let failures = repo::failures_since(&db, &email, now - throttle::WINDOW).await?;
-        if let Some(wait) = throttle::retry_after(&failures, now) {
-            return Err(AppError::TooManyRequests(format!(
-                "Muitas tentativas de login com este e-mail. Tente novamente em {} min.",
-                throttle::minutes_to_wait(wait)
-            )));
+    /// Waits for the e-mail's turn when its failures are paced (giving its
+    /// admission back meanwhile), then checks the password on the bounded
+    /// threads: the account (if any) and whether the password matched.
+    /// Errors mean the password was not checked.
+    async fn paced_check(
+        state: &AppState,
+        mut admission: Admission,
+        email: &str,
+        password: String,
+    ) -> Result<(Option<repo::LoginRow>, bool), AppError> {
+        let now = now_ms();
+        let turn = repo::take_pace_turn(
+            &state.db,
+            email,
+            now,
+            now - throttle::PACE_WINDOW_MS,
+            throttle::PACE_MAX_WAIT_MS,
+        )
+        .await?;
+        match turn {
+            PaceTurn::Now => {}
+            PaceTurn::At(at) => {
+                drop(admission);
+                let wait = u64::try_from(at - now).unwrap_or_default();
+                tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                admission = state.limits.password_checks.admit()?;
+            }
+            PaceTurn::Later(at) => {
+                return Err(AppError::TooManyRequests {
+                    limit: Limit::LoginPace,
+                    retry_after_secs: throttle::seconds_until(at, now),
+                })
+            }
         }
-        let account = repo::find_login(&db, &email).await?;
-        let stored = account
-            .as_ref()
-            .map(|a| a.password_hash.clone())
-            .unwrap_or_else(|| secrets::dummy_hash().to_string());
-        let matches = secrets::blocking(move || secrets::verify_password(&password, &stored))
-            .await
-            .unwrap_or(false);
+        let account = repo::find_login(&state.db, email).await?;
+        let stored = account.as_ref().map(|a| a.password_hash.clone());
+        let matches = admission
+            .run(move || {
+                // An unknown e-mail costs a check too: no timing oracle for
+                // which addresses exist.
+                let stored = stored.as_deref().unwrap_or_else(|| secrets::dummy_hash());
+                secrets::verify_password(&password, stored)
+            })
+            .await?;
+        Ok((account, matches))
+    }
+
+    pub async fn login(email: String, password: String) -> Result<SessionUser, AppError> {
+        let state = app_state()?;
+        let db = state.db.clone();
+        let email = normalize_email(&email).map_err(|m| AppError::field("email", m))?;
+        // Admitted before any database work: a flood is refused in memory.
+        let admission = state.limits.password_checks.admit()?;
+        let key = throttle::login_key(&email, &throttle::client_key(request_session().client));
+        let now = now_ms();
+        let window = throttle::LOGIN;
+        let (attempt, window_start) =
+            repo::count_attempt(&db, LOGIN_SCOPE, &key, now, window.length_ms).await?;
+        if let Some(retry_after_secs) = throttle::over_limit(attempt, window_start, now, window) {
+            return Err(AppError::TooManyRequests {
+                limit: Limit::Login,
+                retry_after_secs,
+            });
+        }
+        let (account, matches) = match paced_check(&state, admission, &email, password).await {
+            Ok(checked) => checked,
+            Err(error) => {
+                uncount(&db, LOGIN_SCOPE, &key, window_start).await;
+                return Err(error);
+            }
+        };
         match account {
             Some(account) if matches && account.active => {
-                repo::clear_failures(&db, &email).await?;
+                repo::forget_attempts(&db, LOGIN_SCOPE, &key).await?;
                 start_session(&db, account.id).await?;
                 signed_in(repo::find_session_user(&db, account.id).await?)
             }
@@ -201,7 +301,21 @@ mod server {
                 "Esta conta foi desativada por um administrador.",
             )),
             _ => {
-                repo::record_failure(&db, &email, now, now - throttle::WINDOW).await?;
+                let now = now_ms();
+                repo::record_pace_failure(
+                    &db,
+                    &email,
+                    now,
+                    throttle::PACE_WINDOW_MS,
+                    throttle::pace_spacing_ms,
+                )
+                .await?;
+                repo::forget_old_attempts(
+                    &db,
+                    now - throttle::ATTEMPTS_KEPT_MS,
+                    now - throttle::PACE_WINDOW_MS,
+                )
+                .await?;
                 Err(AppError::field("password", "E-mail ou senha incorretos."))
             }
         }
@@ -291,7 +405,8 @@ mod server {
         email: String,
         password: String,
     ) -> Result<SessionUser, AppError> {
-        let db = app_state()?.db;
+        let state = app_state()?;
+        let db = state.db.clone();
         let digest = secrets::token_digest(&token);
         if repo::open_invite(&db, &digest, Utc::now()).await?.is_none() {
             return Err(invite_gone());
@@ -304,7 +419,9 @@ mod server {
         })
         .map_err(AppError::Validation)?;
         // The role comes from the invitation, inside the transaction.
-        let user = new_user(valid, Role::Agent).await?;
+        let admission = state.limits.password_checks.admit()?;
+        let user = new_user(&admission, valid, Role::Agent).await?;
+        drop(admission);
         let user_id = match repo::accept_invite(&db, &digest, &user, Utc::now()).await {
             Err(AppError::NotFound) => return Err(invite_gone()),
             other => other?,

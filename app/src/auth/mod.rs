@@ -1,14 +1,18 @@
 //! Accounts: sign-up, login, sessions, roles, agents and invitations.
 //!
-//! Pure rules (`validate`, `throttle`, `model`) are unit-tested; `secrets`,
-//! `session` and `repo` are server-only.
+//! Pure rules (`validate`, `throttle`, `client_address`, `model`) are
+//! unit-tested; `secrets`, `session`, `password_checks` and `repo` are
+//! server-only.
 
 pub mod api;
+pub mod client_address;
 pub mod model;
 pub mod pages;
 pub mod throttle;
 pub mod validate;
 
+#[cfg(feature = "ssr")]
+pub mod password_checks;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]

@@ -93,39 +93,60 @@ pub async fn find_login(db: &Db, email: &str) -> Result<Option<LoginRow>, sqlx::
     Ok(row)
 }
 
-/// Failed logins for an address since `since`.
-pub async fn failures_since(
+/// Counts one attempt under (`scope`, `key`) in its fixed window of
+/// `window_ms`, starting a new window when the last one has ended; returns
+/// the attempt's number in the window and the window's start (ms since the
+/// epoch). One statement: concurrent attempts get distinct numbers.
+pub async fn count_attempt(
     db: &Db,
-    email: &str,
-    since: DateTime<Utc>,
-) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
-    let rows = with_db!(db, pool => {
-        sqlx::query_scalar("SELECT failed_at FROM login_failures WHERE email = $1 AND failed_at > $2")
-            .bind(email)
-            .bind(since)
-            .fetch_all(pool)
-            .await?
+    scope: &str,
+    key: &str,
+    now_ms: i64,
+    window_ms: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    let counted = with_db!(db, pool => {
+        sqlx::query_as(
+            "INSERT INTO attempt_counts (scope, key, window_start, attempts) VALUES ($1, $2, $3, 1)
+             ON CONFLICT (scope, key) DO UPDATE SET
+               attempts = CASE WHEN attempt_counts.window_start <= $4 THEN 1
+                               ELSE attempt_counts.attempts + 1 END,
+               window_start = CASE WHEN attempt_counts.window_start <= $4 THEN $3
+                                   ELSE attempt_counts.window_start END
+             RETURNING attempts, window_start",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(now_ms)
+        .bind(now_ms - window_ms)
+        .fetch_one(pool)
+        .await?
     });
-    Ok(rows)
+    Ok(counted)
 }
 
-/// Records a failed login, and forgets failures older than `forget_before`
-/// (of every address: the table only ever holds the current window).
-pub async fn record_failure(
+/// Takes back an attempt counted in the window that started at
+/// `window_start_ms` (it was refused before it was checked, so it does not
+/// count against the caller). A count that falls to zero is removed.
+pub async fn uncount_attempt(
     db: &Db,
-    email: &str,
-    now: DateTime<Utc>,
-    forget_before: DateTime<Utc>,
+    scope: &str,
+    key: &str,
+    window_start_ms: i64,
 ) -> Result<(), sqlx::Error> {
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        sqlx::query("DELETE FROM login_failures WHERE failed_at < $1")
-            .bind(forget_before)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO login_failures (email, failed_at) VALUES ($1, $2)")
-            .bind(email)
-            .bind(now)
+        sqlx::query(
+            "UPDATE attempt_counts SET attempts = attempts - 1
+              WHERE scope = $1 AND key = $2 AND window_start = $3 AND attempts > 0",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(window_start_ms)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM attempt_counts WHERE scope = $1 AND key = $2 AND attempts <= 0")
+            .bind(scope)
+            .bind(key)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -133,15 +154,135 @@ pub async fn record_failure(
     Ok(())
 }
 
-/// Forgets an address's failures after it signed in.
-pub async fn clear_failures(db: &Db, email: &str) -> Result<(), sqlx::Error> {
+/// Forgets a key's attempts (after a successful login).
+pub async fn forget_attempts(db: &Db, scope: &str, key: &str) -> Result<(), sqlx::Error> {
     with_db!(db, pool => {
-        sqlx::query("DELETE FROM login_failures WHERE email = $1")
-            .bind(email)
+        sqlx::query("DELETE FROM attempt_counts WHERE scope = $1 AND key = $2")
+            .bind(scope)
+            .bind(key)
             .execute(pool)
             .await?;
     });
     Ok(())
+}
+
+/// Forgets counts whose windows started before `attempts_before_ms` and
+/// paces whose windows started before `pace_before_ms`: the tables only
+/// hold current windows.
+pub async fn forget_old_attempts(
+    db: &Db,
+    attempts_before_ms: i64,
+    pace_before_ms: i64,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query("DELETE FROM attempt_counts WHERE window_start < $1")
+            .bind(attempts_before_ms)
+            .execute(pool)
+            .await?;
+        sqlx::query("DELETE FROM login_pace WHERE window_start < $1")
+            .bind(pace_before_ms)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// When a check of an e-mail may run, given its pace ([`take_pace_turn`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaceTurn {
+    /// At once: the e-mail is not paced.
+    Now,
+    /// At this time (ms since the epoch, at most the wait allowed from now).
+    At(i64),
+    /// No turn within the wait allowed: come back at this time.
+    Later(i64),
+}
+
+/// Takes the next turn to check a password for `email` when its failures
+/// are paced (`login_pace`): each turn moves the e-mail's next turn
+/// `spacing_ms` further, in one statement, so concurrent logins get turns
+/// one spacing apart. A turn more than `max_wait_ms` away is not taken.
+/// Paces whose window started at or before `window_cutoff_ms` are over.
+pub async fn take_pace_turn(
+    db: &Db,
+    email: &str,
+    now_ms: i64,
+    window_cutoff_ms: i64,
+    max_wait_ms: i64,
+) -> Result<PaceTurn, sqlx::Error> {
+    let turn: Option<i64> = with_db!(db, pool => {
+        sqlx::query_scalar(
+            "UPDATE login_pace
+                SET next_at = (CASE WHEN next_at > $2 THEN next_at ELSE $2 END) + spacing_ms
+              WHERE email = $1 AND window_start > $3 AND spacing_ms > 0 AND next_at <= $2 + $4
+             RETURNING next_at - spacing_ms",
+        )
+        .bind(email)
+        .bind(now_ms)
+        .bind(window_cutoff_ms)
+        .bind(max_wait_ms)
+        .fetch_optional(pool)
+        .await?
+    });
+    if let Some(turn) = turn {
+        return Ok(if turn > now_ms {
+            PaceTurn::At(turn)
+        } else {
+            PaceTurn::Now
+        });
+    }
+    let pace: Option<(i64, i64, i64)> = with_db!(db, pool => {
+        sqlx::query_as("SELECT window_start, spacing_ms, next_at FROM login_pace WHERE email = $1")
+            .bind(email)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(match pace {
+        Some((start, spacing, next_at))
+            if start > window_cutoff_ms && spacing > 0 && next_at > now_ms + max_wait_ms =>
+        {
+            PaceTurn::Later(next_at - max_wait_ms)
+        }
+        _ => PaceTurn::Now,
+    })
+}
+
+/// Records a failed password check for `email` in its pace window (a new
+/// window when the last one has ended) and sets the spacing of its next
+/// checks from the failures so far; returns the failures in the window.
+pub async fn record_pace_failure(
+    db: &Db,
+    email: &str,
+    now_ms: i64,
+    window_ms: i64,
+    spacing_ms: fn(i64) -> i64,
+) -> Result<i64, sqlx::Error> {
+    let failures = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let failures: i64 = sqlx::query_scalar(
+            "INSERT INTO login_pace (email, window_start, failures, spacing_ms, next_at)
+             VALUES ($1, $2, 1, 0, $2)
+             ON CONFLICT (email) DO UPDATE SET
+               failures = CASE WHEN login_pace.window_start <= $3 THEN 1
+                               ELSE login_pace.failures + 1 END,
+               window_start = CASE WHEN login_pace.window_start <= $3 THEN $2
+                                   ELSE login_pace.window_start END
+             RETURNING failures",
+        )
+        .bind(email)
+        .bind(now_ms)
+        .bind(now_ms - window_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE login_pace SET spacing_ms = $1 WHERE email = $2")
+            .bind(spacing_ms(failures))
+            .bind(email)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        failures
+    });
+    Ok(failures)
 }
 
 /// Stores a new session for a user (by the digest of its token).

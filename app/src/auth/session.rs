@@ -29,6 +29,9 @@ pub struct RequestSession {
     pub token_digest: Option<String>,
     /// Whether the request came over https (cookies get `Secure`).
     pub secure: bool,
+    /// The client's address (the socket's peer, or what a trusted proxy
+    /// says; see `auth::client_address`), when known.
+    pub client: Option<std::net::IpAddr>,
 }
 
 /// The value of a cookie in a request's headers.
@@ -55,10 +58,16 @@ pub fn is_https(headers: &HeaderMap, scheme: Option<&str>) -> bool {
 }
 
 /// Resolves the request's session cookie (one indexed lookup).
-pub async fn resolve(db: &Db, headers: &HeaderMap, secure: bool) -> RequestSession {
+pub async fn resolve(
+    db: &Db,
+    headers: &HeaderMap,
+    secure: bool,
+    client: Option<std::net::IpAddr>,
+) -> RequestSession {
     let Some(token) = cookie_value(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) else {
         return RequestSession {
             secure,
+            client,
             ..RequestSession::default()
         };
     };
@@ -74,6 +83,7 @@ pub async fn resolve(db: &Db, headers: &HeaderMap, secure: bool) -> RequestSessi
         user,
         token_digest: Some(digest),
         secure,
+        client,
     }
 }
 

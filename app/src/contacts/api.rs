@@ -69,14 +69,11 @@ mod server {
     use crate::contacts::model::{ContactPage, ContactSummary};
     use crate::contacts::phone::format_phone;
     use crate::contacts::repo;
-    use crate::contacts::search::{page_size, parse_search, Cursor, ListFilter};
+    use crate::contacts::search::{page_size, parse_requested_search, Cursor, ListFilter};
     use crate::conversations::{available_channels, ChannelFacts};
     use crate::custom_fields::api::{resolve_filter, FieldQuery};
     use crate::error::AppError;
     use crate::state::app_state;
-
-    /// Longest accepted search text, in characters.
-    const MAX_QUERY_CHARS: usize = 200;
 
     pub async fn list_contacts(
         q: Option<String>,
@@ -93,13 +90,7 @@ mod server {
             group,
             custom: resolve_filter(&state.db, company, custom).await?,
         };
-        let q = q.unwrap_or_default();
-        if q.chars().count() > MAX_QUERY_CHARS {
-            return Err(AppError::field(
-                "q",
-                format!("A busca aceita no máximo {MAX_QUERY_CHARS} caracteres."),
-            ));
-        }
+        let terms = parse_requested_search("q", q.as_deref().unwrap_or_default())?;
         let after = match after.as_deref().filter(|a| !a.is_empty()) {
             Some(token) => Some(
                 Cursor::decode(token)
@@ -108,7 +99,6 @@ mod server {
             None => None,
         };
         let limit = page_size(limit);
-        let terms = parse_search(&q);
         // One extra row tells whether there is a next page.
         let mut rows = repo::list_contacts(
             &state.db,

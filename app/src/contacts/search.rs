@@ -52,6 +52,25 @@ impl SearchTerms {
 /// Minimum number of digits before a query is also tried as a phone number.
 const MIN_PHONE_DIGITS: usize = 3;
 
+/// Longest accepted search text, in characters: the list, the export and
+/// the conversations' search refuse longer ones before planning anything.
+pub const MAX_QUERY_CHARS: usize = 200;
+
+/// Parses a search text that came in a request, refusing one over
+/// [`MAX_QUERY_CHARS`] with a message on `field`.
+pub fn parse_requested_search(
+    field: &str,
+    query: &str,
+) -> Result<SearchTerms, crate::error::AppError> {
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(crate::error::AppError::field(
+            field,
+            format!("A busca aceita no máximo {MAX_QUERY_CHARS} caracteres."),
+        ));
+    }
+    Ok(parse_search(query))
+}
+
 /// Parses the search box's text.
 ///
 /// "(11) 98765-4321", "+55 11 98765-4321" and "987654321" all yield digits
@@ -681,5 +700,20 @@ mod tests {
     #[test]
     fn like_wildcards_are_escaped() {
         assert_eq!(like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
+    }
+
+    #[test]
+    fn a_requested_search_over_the_limit_is_refused_naming_its_field() {
+        let long = "a".repeat(MAX_QUERY_CHARS + 1);
+        let error = parse_requested_search("q", &long).expect_err("too long");
+        assert_eq!(
+            error,
+            crate::error::AppError::field("q", "A busca aceita no máximo 200 caracteres.")
+        );
+        let at_limit = "á".repeat(MAX_QUERY_CHARS);
+        assert!(
+            parse_requested_search("q", &at_limit).is_ok(),
+            "characters, not bytes"
+        );
     }
 }

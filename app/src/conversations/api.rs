@@ -131,7 +131,7 @@ mod server {
     use crate::auth::secrets::{new_token, token_digest};
     use crate::auth::session::{require_admin, require_user};
     use crate::contacts::model::NamedRef;
-    use crate::contacts::search::{parse_search, ListFilter};
+    use crate::contacts::search::{parse_requested_search, ListFilter};
     use crate::conversations::gateway::Outbound;
     use crate::conversations::model::{
         check_message, period, Conversation, ConversationFilter, ConversationPage,
@@ -269,16 +269,10 @@ mod server {
             None => None,
         };
         let query = filter.query.trim();
-        if query.chars().count() > 200 {
-            return Err(AppError::field(
-                "query",
-                "A busca aceita no máximo 200 caracteres.",
-            ));
-        }
+        let terms = parse_requested_search("query", query)?;
         let contacts = if query.is_empty() {
             None
         } else {
-            let terms = parse_search(query);
             let rows = crate::contacts::repo::list_contacts(
                 &db,
                 company,

@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 
 use crate::auth::session::RequestSession;
 use crate::contacts::repo::{self, SearchPlan};
-use crate::contacts::search::{parse_search, Cursor, ListFilter, SearchTerms};
+use crate::contacts::search::{parse_requested_search, Cursor, ListFilter, SearchTerms};
 use crate::custom_fields::api::{resolve_filter, FieldQuery};
 use crate::custom_fields::model::FieldDefinition;
 use crate::db::Db;
@@ -207,9 +207,10 @@ pub async fn export_stream(
         },
     )
     .await?;
+    let terms = parse_requested_search("q", params.q.as_deref().unwrap_or_default())?;
     let definitions = crate::custom_fields::repo::list_fields(&db, company, false).await?;
     let reader = Reader {
-        terms: parse_search(params.q.as_deref().unwrap_or_default()),
+        terms,
         filter: ListFilter {
             organization: params.org,
             group: params.group,

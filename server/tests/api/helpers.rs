@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use app::contacts::repo::{insert_contacts, NewContact};
 use app::db::{Db, DbSettings};
-use app::state::AppState;
+use app::state::{AppState, LimitSettings};
 use app::tenant::CompanyId;
 use server::{build_router, leptos_options, Config};
 use sqlx::{Connection, PgConnection};
@@ -434,6 +434,18 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_with(db: Db, database: TestDatabase) -> TestApp {
+    spawn_limited(db, database, LimitSettings::default()).await
+}
+
+/// Starts the app on an empty, migrated database with these limits (tests
+/// of a bound configure it small).
+pub async fn spawn_app_with_limits(backend: Backend, limits: LimitSettings) -> TestApp {
+    let database = fresh_database(backend).await;
+    let db = Db::open(&database.url).await.expect("database");
+    spawn_limited(db, database, limits).await
+}
+
+pub async fn spawn_limited(db: Db, database: TestDatabase, limits: LimitSettings) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -443,11 +455,14 @@ pub async fn spawn_with(db: Db, database: TestDatabase) -> TestApp {
         site_root: public_dir(),
         database_url: database.url.clone(),
         db_settings: DbSettings::default(),
+        limits,
     };
-    let state = AppState::new(leptos_options(&config), db.clone());
+    let state = AppState::with_limits(leptos_options(&config), db.clone(), config.limits.clone());
     let router = build_router(state);
     tokio::spawn(async move {
-        axum::serve(listener, router).await.expect("serve");
+        server::serve(listener, router, std::future::pending())
+            .await
+            .expect("serve");
     });
     TestApp {
         base: format!("http://{addr}"),

@@ -4,6 +4,7 @@
 //! (`postgres::…`, when `AGENDA_TEST_PG_URL` is reachable; see helpers.rs).
 
 mod accounts;
+mod anonymous;
 mod contact_details;
 mod contacts;
 mod conversations;

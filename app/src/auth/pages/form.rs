@@ -122,8 +122,10 @@ mod tests {
         assert_eq!(field_message(&result, "email").as_deref(), Some("bad"));
         assert_eq!(field_message(&result, "password"), None);
         assert!(general_message(&result).is_none());
-        let limited: Option<Result<(), AppError>> =
-            Some(Err(AppError::TooManyRequests("wait".into())));
+        let limited: Option<Result<(), AppError>> = Some(Err(AppError::TooManyRequests {
+            limit: crate::error::Limit::Login,
+            retry_after_secs: 60,
+        }));
         assert!(general_message(&limited).is_some());
     }
 }

@@ -1,0 +1,117 @@
+//! Request sizes, checked in front of every route before anything else
+//! runs (no session lookup, no decoding): an over-long request line is
+//! answered 414, over-large headers 431, an over-large body 413, each with
+//! the JSON `AppError::TooLarge` naming the part and the limit.
+//!
+//! Bodies are read here up to their route's limit, so a route never sees
+//! more than that (and never learns of the excess by an error halfway
+//! through). The CSV upload streams to the database under its own limit
+//! (`AGENDA_IMPORT_MAX_MB`, checked by the upload route as it reads) and is
+//! left alone here. Limits and defaults: `docs/security.md`.
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::header::CONTENT_LENGTH;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use app::error::{AppError, RequestPart};
+use app::state::{AppState, RequestLimits};
+
+/// The body limit of a path, or `None` for a route that enforces its own.
+pub fn body_limit(limits: &RequestLimits, path: &str) -> Option<u64> {
+    match path {
+        "/contacts/import" => None,
+        "/api/contacts/photo" => Some(limits.max_photo_body_bytes),
+        _ => Some(limits.max_body_bytes),
+    }
+}
+
+/// The bytes the request's headers take (names, values and separators).
+fn header_bytes(request: &Request) -> usize {
+    request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum()
+}
+
+fn too_large(part: RequestPart, limit: u64) -> Response {
+    AppError::TooLarge {
+        part,
+        limit_bytes: limit,
+    }
+    .into_response()
+}
+
+/// The middleware. See the module documentation.
+pub async fn limit_requests(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limits = state.limits.requests;
+    let uri = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |pq| pq.as_str().len());
+    if uri > limits.max_uri_bytes {
+        return too_large(RequestPart::Uri, limits.max_uri_bytes as u64);
+    }
+    if header_bytes(&request) > limits.max_header_bytes {
+        return too_large(RequestPart::Headers, limits.max_header_bytes as u64);
+    }
+    let Some(limit) = body_limit(&limits, request.uri().path()) else {
+        return next.run(request).await;
+    };
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return too_large(RequestPart::Body, limit);
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX)).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            let over = std::error::Error::source(&error)
+                .is_some_and(|cause| cause.is::<http_body_util::LengthLimitError>());
+            if over {
+                return too_large(RequestPart::Body, limit);
+            }
+            tracing::info!(%error, "request body could not be read");
+            return AppError::ServerFn(leptos::server_fn::error::ServerFnErrorErr::Args(
+                "the request body could not be read".to_string(),
+            ))
+            .into_response();
+        }
+    };
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_route_has_its_body_limit() {
+        let limits = RequestLimits::default();
+        assert_eq!(
+            body_limit(&limits, "/api/auth/login"),
+            Some(limits.max_body_bytes)
+        );
+        assert_eq!(
+            body_limit(&limits, "/api/contacts/photo"),
+            Some(limits.max_photo_body_bytes)
+        );
+        assert!(limits.max_photo_body_bytes > app::contacts::photo::MAX_PHOTO_BYTES as u64);
+        assert_eq!(body_limit(&limits, "/contacts/import"), None);
+        assert_eq!(
+            body_limit(&limits, "/contacts"),
+            Some(limits.max_body_bytes)
+        );
+    }
+}
