@@ -232,6 +232,7 @@ async fn run() {
     .await;
     let checked = guesses.iter().filter(|s| **s == 422).count();
     let limited = guesses.iter().filter(|s| **s == 429).count();
+    let busy = guesses.iter().filter(|s| **s == 503).count();
 
     let _ = child.kill();
     let _ = child.wait();
@@ -265,7 +266,10 @@ async fn run() {
         ms(times.last().copied().unwrap_or_default()),
         page_failures
     );
-    println!("| 100 parallel wrong passwords for one account | {checked} checked, {limited} refused (429), {} other |", 100 - checked - limited);
+    println!(
+        "| 100 parallel wrong passwords for one account | {checked} checked (422), {limited} limited (429), {busy} busy (503), {} other |",
+        100 - checked - limited - busy
+    );
 }
 
 fn main() {

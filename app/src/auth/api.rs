@@ -147,7 +147,7 @@ mod server {
     /// Hashes a new password on the bounded password-check threads.
     async fn hash(admission: &Admission, password: String) -> Result<String, AppError> {
         admission
-            .run(move || secrets::hash_password(&password))
+            .run(move |hasher| hasher.hash(&password))
             .await?
             .map_err(|_| AppError::Internal)
     }
@@ -256,11 +256,11 @@ mod server {
         let account = repo::find_login(&state.db, email).await?;
         let stored = account.as_ref().map(|a| a.password_hash.clone());
         let matches = admission
-            .run(move || {
+            .run(move |hasher| {
                 // An unknown e-mail costs a check too: no timing oracle for
                 // which addresses exist.
-                let stored = stored.as_deref().unwrap_or_else(|| secrets::dummy_hash());
-                secrets::verify_password(&password, stored)
+                let stored = stored.unwrap_or_else(|| secrets::dummy_hash(hasher));
+                hasher.verify(&password, &stored)
             })
             .await?;
         Ok((account, matches))

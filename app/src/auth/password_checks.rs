@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
+use crate::auth::secrets::Hasher;
 use crate::error::AppError;
 
 /// How many password checks run at once and how many may wait.
@@ -49,7 +50,7 @@ impl Default for PasswordCheckSettings {
 /// A queued check: the work, when it stops being worth doing, and where
 /// its answer goes.
 struct Job {
-    work: Box<dyn FnOnce() + Send>,
+    work: Box<dyn FnOnce(&mut Hasher) + Send>,
     deadline: Instant,
     /// Told `false` when the job was dropped unrun (past its deadline).
     ran: oneshot::Sender<bool>,
@@ -122,7 +123,7 @@ impl PasswordChecks {
     /// Admits the request and runs `work` ([`Admission::run`]).
     pub async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> T + Send + 'static,
+        work: impl FnOnce(&mut Hasher) -> T + Send + 'static,
     ) -> Result<T, AppError> {
         self.admit()?.run(work).await
     }
@@ -146,14 +147,14 @@ impl Admission {
     /// to be skipped if it has not started.
     pub async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> T + Send + 'static,
+        work: impl FnOnce(&mut Hasher) -> T + Send + 'static,
     ) -> Result<T, AppError> {
         let checks = &self.checks;
         let (result_tx, result_rx) = oneshot::channel::<T>();
         let (ran_tx, ran_rx) = oneshot::channel::<bool>();
         let job = Job {
-            work: Box::new(move || {
-                let _ = result_tx.send(work());
+            work: Box::new(move |hasher| {
+                let _ = result_tx.send(work(hasher));
             }),
             deadline: Instant::now() + checks.settings.max_wait,
             ran: ran_tx,
@@ -175,8 +176,10 @@ impl Admission {
 }
 
 /// A check thread's loop: take the next job, skip it when it waited too
-/// long or nobody waits for it any more, run it otherwise.
+/// long or nobody waits for it any more, run it otherwise, always with the
+/// thread's own hasher (and its memory).
 fn work_through(jobs: &Mutex<Receiver<Job>>) {
+    let mut hasher = Hasher::new();
     loop {
         let job = {
             let Ok(jobs) = jobs.lock() else { return };
@@ -195,7 +198,7 @@ fn work_through(jobs: &Mutex<Receiver<Job>>) {
         // Told before the work so the caller is already waiting for the
         // result; the result channel carries the rest.
         let _ = job.ran.send(true);
-        (job.work)();
+        (job.work)(&mut hasher);
     }
 }
 
@@ -214,7 +217,7 @@ mod tests {
     #[tokio::test]
     async fn a_check_runs_and_returns_its_result() {
         let checks = PasswordChecks::start(settings(1, 1, 1_000));
-        assert_eq!(checks.run(|| 6 * 7).await, Ok(42));
+        assert_eq!(checks.run(|_| 6 * 7).await, Ok(42));
     }
 
     #[tokio::test]
@@ -226,7 +229,7 @@ mod tests {
             let (checks, running, most) = (checks.clone(), running.clone(), most.clone());
             tokio::spawn(async move {
                 checks
-                    .run(move || {
+                    .run(move |_| {
                         let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                         most.fetch_max(now, Ordering::SeqCst);
                         std::thread::sleep(Duration::from_millis(20));
@@ -251,7 +254,7 @@ mod tests {
             let checks = checks.clone();
             async move {
                 checks
-                    .run(move || {
+                    .run(move |_| {
                         let _ = started_tx.send(());
                         let _ = release_rx.recv();
                     })
@@ -261,11 +264,11 @@ mod tests {
         started_rx.await.expect("started");
         let queued = tokio::spawn({
             let checks = checks.clone();
-            async move { checks.run(|| ()).await }
+            async move { checks.run(|_| ()).await }
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
         // ... so the next one is refused without waiting.
-        let refused = checks.run(|| ()).await;
+        let refused = checks.run(|_| ()).await;
         assert_eq!(
             refused,
             Err(AppError::Busy {
@@ -296,7 +299,7 @@ mod tests {
             let checks = checks.clone();
             async move {
                 checks
-                    .run(|| std::thread::sleep(Duration::from_millis(300)))
+                    .run(|_| std::thread::sleep(Duration::from_millis(300)))
                     .await
             }
         });
@@ -305,7 +308,7 @@ mod tests {
         let late = checks
             .run({
                 let ran = ran.clone();
-                move || ran.store(true, std::sync::atomic::Ordering::SeqCst)
+                move |_| ran.store(true, std::sync::atomic::Ordering::SeqCst)
             })
             .await;
         assert_eq!(
