@@ -71,6 +71,18 @@ test('a login past its limit says how long to wait, in Portuguese and in English
   await page.context().close();
 });
 
+test('a "next" that the browser would read as another site is not followed', async () => {
+  const page = await agenda.newPage({ as: null });
+  // %09 is a tab: the browser drops it, and "/\t/example.org" becomes
+  // "//example.org", another site.
+  await openHydrated(page, `${agenda.base}/login?next=/%09/example.org`);
+  await page.getByLabel('E-mail').fill(DEMO.email);
+  await page.getByLabel('Senha').fill(DEMO.password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.waitForURL(`${agenda.base}/contacts`);
+  await page.context().close();
+});
+
 test('"Sair" ends the session', async () => {
   const page = await agenda.newPage();
   await openHydrated(page, `${agenda.base}/contacts`);

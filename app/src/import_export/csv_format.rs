@@ -108,12 +108,18 @@ pub const STANDARD_COLUMNS: [&str; 16] = [
     "Criado em",
 ];
 
-/// The header row: the standard columns, then each custom field's label.
+/// The header row: the standard columns, then each custom field's label,
+/// neutralised like data cells (a label is company input: `=1+2` must not
+/// run as a formula either).
 pub fn header(definitions: &[FieldDefinition]) -> Vec<String> {
     STANDARD_COLUMNS
         .iter()
         .map(|c| c.to_string())
-        .chain(definitions.iter().map(|d| d.label.clone()))
+        .chain(
+            definitions
+                .iter()
+                .map(|d| neutralize(&d.label).into_owned()),
+        )
         .collect()
 }
 
@@ -345,6 +351,11 @@ mod tests {
         assert_eq!(plain[15], "2026-11-25T13:30:00Z");
         assert_eq!(&plain[16..], ["1234.50", "true", "A ::: B"]);
         assert_eq!(header(&definitions)[16..], ["Limite", "VIP", "Tags"]);
+        let risky = vec![FieldDefinition {
+            label: "=1+2".into(),
+            ..definitions[0].clone()
+        }];
+        assert_eq!(header(&risky)[16], "'=1+2", "labels are neutralised too");
     }
 
     #[test]

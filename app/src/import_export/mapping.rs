@@ -204,7 +204,10 @@ fn names(folded: &str, name: &str) -> bool {
 /// label or key (ignoring case and accents) and win over the standard
 /// names, so a company's "CPF" field gets the CPF column.
 pub fn guess_column(header: &str, custom: &[FieldDefinition]) -> ColumnTarget {
-    let folded = fold(header.trim().trim_start_matches('\u{feff}'));
+    // An exported header may carry the export's formula guard (`'=1+2`).
+    let header =
+        crate::import_export::rows::unneutralize(header.trim().trim_start_matches('\u{feff}'));
+    let folded = fold(header);
     if folded.is_empty() {
         return ColumnTarget::Ignore;
     }
@@ -406,6 +409,21 @@ mod tests {
         );
         // Without a CPF custom field, the column is the contact's document.
         assert_eq!(guess_column("CPF", &[]), Document);
+        // A label the export neutralised maps back to its field.
+        let formula = FieldDefinition {
+            id: 3,
+            key: "formula".into(),
+            label: "=1+2".into(),
+            field_type: FieldType::Text,
+            required: false,
+            help: String::new(),
+            options: vec![],
+            used_by: None,
+        };
+        assert_eq!(
+            guess_column("'=1+2", std::slice::from_ref(&formula)),
+            Custom("formula".into())
+        );
         // The export's own header maps back.
         let exported: Vec<String> = crate::import_export::csv_format::STANDARD_COLUMNS
             .iter()

@@ -25,13 +25,40 @@ pub fn general_message<T>(result: &Option<Result<T, AppError>>) -> Option<AppErr
 }
 
 /// Where to go after signing in: the `next` the login page was sent with,
-/// if it is a path of this site, else the contact list.
+/// if the browser reads it as a path of this site, else the contact list.
+///
+/// Checked by the URL parser's own rules (the WHATWG URL standard, which
+/// the browser applies to `location.href`): leading and trailing C0
+/// controls and spaces are dropped, tabs and newlines anywhere are removed,
+/// and `\` counts as `/` in the path. What is left must be a path: one `/`, then
+/// anything but another. The cleaned text is returned, so the browser
+/// follows exactly what was checked (`/\t/evil.example` would otherwise
+/// become `//evil.example`, another site).
 pub fn safe_next(next: Option<String>) -> String {
-    match next {
-        Some(next) if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') => {
-            next
-        }
-        _ => "/contacts".to_string(),
+    const HOME: &str = "/contacts";
+    let Some(next) = next else {
+        return HOME.to_string();
+    };
+    let mut in_path = true;
+    let cleaned: String = next
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| {
+            in_path &= !matches!(c, '?' | '#');
+            // Only the path reads `\` as `/`; a query keeps it.
+            if c == '\\' && in_path {
+                '/'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut chars = cleaned.chars();
+    if chars.next() == Some('/') && chars.next() != Some('/') {
+        cleaned
+    } else {
+        HOME.to_string()
     }
 }
 
@@ -109,11 +136,37 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_login() {
-        assert_eq!(safe_next(Some("/contacts?q=ana".into())), "/contacts?q=ana");
-        assert_eq!(safe_next(Some("//evil.example".into())), "/contacts");
-        assert_eq!(safe_next(Some("https://evil.example".into())), "/contacts");
-        assert_eq!(safe_next(Some("/\\evil.example".into())), "/contacts");
+        let next = |s: &str| safe_next(Some(s.to_string()));
+        assert_eq!(next("/contacts?q=ana"), "/contacts?q=ana");
+        assert_eq!(next("/contacts/42#timeline"), "/contacts/42#timeline");
         assert_eq!(safe_next(None), "/contacts");
+        for other_site in [
+            "//evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            // The browser removes tabs and newlines, and reads \ as /.
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "\\\\evil.example",
+            // Leading controls and spaces are dropped.
+            " //evil.example",
+            "\u{1}//evil.example",
+            "",
+            "evil.example",
+        ] {
+            assert_eq!(next(other_site), "/contacts", "{other_site:?}");
+        }
+        // Encoded characters stay encoded in a path: still this site.
+        assert_eq!(next("/%09/evil.example"), "/%09/evil.example");
+        assert_eq!(next("/%2F%2Fevil.example"), "/%2F%2Fevil.example");
+        // What is returned is what was checked.
+        assert_eq!(next(" /contacts\t?q=a "), "/contacts?q=a");
+        assert_eq!(next("/contacts\\42"), "/contacts/42");
+        assert_eq!(next("/contacts?q=a\\b"), "/contacts?q=a\\b");
     }
 
     #[test]
