@@ -38,6 +38,8 @@ pub struct RequestLimits {
     /// own limit and room for the form around it. The CSV upload
     /// (`/contacts/import`) has its own, `AGENDA_IMPORT_MAX_MB`.
     pub max_photo_body_bytes: u64,
+    /// Longest a limited body may take to arrive (then 408).
+    pub body_read_timeout: std::time::Duration,
 }
 
 impl Default for RequestLimits {
@@ -47,6 +49,7 @@ impl Default for RequestLimits {
             max_header_bytes: 32 * 1024,
             max_body_bytes: 1024 * 1024,
             max_photo_body_bytes: crate::contacts::photo::MAX_PHOTO_BYTES as u64 + 64 * 1024,
+            body_read_timeout: std::time::Duration::from_secs(60),
         }
     }
 }

@@ -28,3 +28,13 @@ CREATE TABLE login_pace (
     next_at      INTEGER NOT NULL
 );
 CREATE INDEX login_pace_window ON login_pace (window_start);
+
+-- Browsers that signed in to an e-mail's account (the digest of their
+-- agenda_device cookie): a login from one of them is not paced, so failures
+-- that others cause for the e-mail never keep its owner out.
+CREATE TABLE login_devices (
+    token_hash TEXT    NOT NULL PRIMARY KEY,
+    email      TEXT    NOT NULL,
+    last_used  INTEGER NOT NULL
+);
+CREATE INDEX login_devices_used ON login_devices (last_used);

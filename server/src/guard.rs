@@ -63,6 +63,19 @@ fn json_error(status: StatusCode, error: &AppError) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
+/// Says once that requests arrive without their peer's address (a server
+/// started without `server::serve`): every per-client limit is then shared
+/// by all clients.
+fn warn_once_without_peer() {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::warn!(
+            "requests carry no peer address: per-client limits are shared by every client \
+             (serve the router with server::serve)"
+        );
+    }
+}
+
 /// The middleware. See the module documentation.
 pub async fn guard(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
@@ -85,6 +98,9 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         .iter()
         .filter_map(|value| value.to_str().ok());
     let client = state.limits.trusted_proxies.client(peer, forwarded);
+    if client.is_none() {
+        warn_once_without_peer();
+    }
     let session: RequestSession = resolve(&state.db, request.headers(), secure, client).await;
     if reads && !path.starts_with("/api/") {
         match (&session.user, is_public_page(&path)) {

@@ -109,12 +109,18 @@ pub fn build_router(state: AppState) -> Router {
         )
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Bodies are read under their route's limit after the guard (so an
+        // anonymous call is refused unread) and before any route.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::read_body,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::guard,
         ))
         // Sizes are checked before the guard looks anything up; bodies are
-        // read there under their limit, so axum's own default is off.
+        // read above under their limit, so axum's own default is off.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limits::limit_requests,

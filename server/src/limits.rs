@@ -1,13 +1,17 @@
-//! Request sizes, checked in front of every route before anything else
-//! runs (no session lookup, no decoding): an over-long request line is
-//! answered 414, over-large headers 431, an over-large body 413, each with
-//! the JSON `AppError::TooLarge` naming the part and the limit.
+//! Request sizes. [`limit_requests`] runs in front of every route before
+//! anything else (no session lookup, no decoding): an over-long request
+//! line is answered 414, over-large headers 431, a body declared larger
+//! than its route's limit 413, each with the JSON `AppError::TooLarge`
+//! naming the part and the limit.
 //!
-//! Bodies are read here up to their route's limit, so a route never sees
-//! more than that (and never learns of the excess by an error halfway
-//! through). The CSV upload streams to the database under its own limit
-//! (`AGENDA_IMPORT_MAX_MB`, checked by the upload route as it reads) and is
-//! left alone here. Limits and defaults: `docs/security.md`.
+//! [`read_body`] runs after the guard (so an anonymous call of a signed-in
+//! endpoint is refused before its body is read) and reads the body up to
+//! its route's limit, within `RequestLimits::body_read_timeout`: a route never sees more
+//! than the limit, and a client that trickles its body is answered 408
+//! instead of holding the request open. The CSV upload streams to the
+//! database under its own limit (`AGENDA_IMPORT_MAX_MB`, checked by the
+//! upload route as it reads) and is left alone. Limits and defaults:
+//! `docs/security.md`.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -44,7 +48,7 @@ fn too_large(part: RequestPart, limit: u64) -> Response {
     .into_response()
 }
 
-/// The middleware. See the module documentation.
+/// The sizes checked before anything runs. See the module documentation.
 pub async fn limit_requests(
     State(state): State<AppState>,
     request: Request,
@@ -72,8 +76,26 @@ pub async fn limit_requests(
     if declared.is_some_and(|length| length > limit) {
         return too_large(RequestPart::Body, limit);
     }
+    next.run(request).await
+}
+
+/// Reads the body under its route's limit and read timeout. See the
+/// module documentation.
+pub async fn read_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let limits = state.limits.requests;
+    let Some(limit) = body_limit(&limits, request.uri().path()) else {
+        return next.run(request).await;
+    };
     let (parts, body) = request.into_parts();
-    let bytes = match to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX)).await {
+    let reading = to_bytes(body, usize::try_from(limit).unwrap_or(usize::MAX));
+    let Ok(read) = tokio::time::timeout(limits.body_read_timeout, reading).await else {
+        return (
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            [(axum::http::header::CONNECTION, "close")],
+        )
+            .into_response();
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(error) => {
             let over = std::error::Error::source(&error)

@@ -122,8 +122,8 @@ mod server {
     use crate::auth::password_checks::Admission;
     use crate::auth::repo::{self, NewUser, PaceTurn};
     use crate::auth::session::{
-        append_response_header, clear_cookie, request_session, require_admin, require_user,
-        start_session,
+        append_response_header, clear_cookie, device_cookie, request_device, request_session,
+        require_admin, require_user, start_session, DEVICE_DAYS,
     };
     use crate::auth::throttle;
     use crate::auth::validate::{normalize_email, validate_account, AccountForm, ValidAccount};
@@ -192,8 +192,8 @@ mod server {
             password,
         })
         .map_err(AppError::Validation)?;
-        let admission = state.limits.password_checks.admit()?;
         let client = throttle::client_key(request_session().client);
+        let admission = state.limits.password_checks.admit(&client)?;
         let window = throttle::sign_up_window(state.limits.sign_ups_per_hour);
         let now = now_ms();
         let (attempt, window_start) =
@@ -220,31 +220,37 @@ mod server {
     }
 
     /// Waits for the e-mail's turn when its failures are paced (giving its
-    /// admission back meanwhile), then checks the password on the bounded
+    /// admission back meanwhile; a browser that signed in to the account
+    /// before is not paced), then checks the password on the bounded
     /// threads: the account (if any) and whether the password matched.
-    /// Errors mean the password was not checked.
     async fn paced_check(
         state: &AppState,
         mut admission: Admission,
+        client: &str,
         email: &str,
         password: String,
+        known_device: bool,
     ) -> Result<(Option<repo::LoginRow>, bool), AppError> {
         let now = now_ms();
-        let turn = repo::take_pace_turn(
-            &state.db,
-            email,
-            now,
-            now - throttle::PACE_WINDOW_MS,
-            throttle::PACE_MAX_WAIT_MS,
-        )
-        .await?;
+        let turn = if known_device {
+            PaceTurn::Now
+        } else {
+            repo::take_pace_turn(
+                &state.db,
+                email,
+                now,
+                now - throttle::PACE_WINDOW_MS,
+                throttle::PACE_MAX_WAIT_MS,
+            )
+            .await?
+        };
         match turn {
             PaceTurn::Now => {}
             PaceTurn::At(at) => {
                 drop(admission);
                 let wait = u64::try_from(at - now).unwrap_or_default();
                 tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
-                admission = state.limits.password_checks.admit()?;
+                admission = state.limits.password_checks.admit(client)?;
             }
             PaceTurn::Later(at) => {
                 return Err(AppError::TooManyRequests {
@@ -266,13 +272,57 @@ mod server {
         Ok((account, matches))
     }
 
+    /// Logs a failed clean-up: the login's answer does not depend on it.
+    fn logged(result: Result<(), sqlx::Error>, what: &str) {
+        if let Err(error) = result {
+            tracing::warn!(%error, what, "login bookkeeping failed");
+        }
+    }
+
+    /// Whether this request comes from a browser that signed in to
+    /// `email`'s account within [`DEVICE_DAYS`], and its cookie's digest.
+    async fn known_device(db: &Db, email: &str) -> (bool, Option<String>) {
+        let Some(digest) = request_device() else {
+            return (false, None);
+        };
+        let since = now_ms() - Duration::days(DEVICE_DAYS).num_milliseconds();
+        match repo::device_knows(db, &digest, email, since).await {
+            Ok(known) => (known, Some(digest)),
+            Err(error) => {
+                tracing::warn!(%error, "device lookup failed");
+                (false, Some(digest))
+            }
+        }
+    }
+
+    /// Remembers this browser as one that signed in to `email`'s account:
+    /// refreshes its cookie's row, or gives it a new cookie.
+    async fn remember_browser(db: &Db, email: &str, known: Option<String>) {
+        let now = now_ms();
+        match known {
+            Some(digest) => logged(
+                repo::remember_device(db, &digest, email, now).await,
+                "device",
+            ),
+            None => {
+                let token = secrets::new_token();
+                logged(
+                    repo::remember_device(db, &secrets::token_digest(&token), email, now).await,
+                    "device",
+                );
+                append_response_header(device_cookie(&token, request_session().secure));
+            }
+        }
+    }
+
     pub async fn login(email: String, password: String) -> Result<SessionUser, AppError> {
         let state = app_state()?;
         let db = state.db.clone();
         let email = normalize_email(&email).map_err(|m| AppError::field("email", m))?;
         // Admitted before any database work: a flood is refused in memory.
-        let admission = state.limits.password_checks.admit()?;
-        let key = throttle::login_key(&email, &throttle::client_key(request_session().client));
+        let client = throttle::client_key(request_session().client);
+        let admission = state.limits.password_checks.admit(&client)?;
+        let key = throttle::login_key(&email, &client);
         let now = now_ms();
         let window = throttle::LOGIN;
         let (attempt, window_start) =
@@ -283,8 +333,13 @@ mod server {
                 retry_after_secs,
             });
         }
-        let (account, matches) = match paced_check(&state, admission, &email, password).await {
+        let (known, device) = known_device(&db, &email).await;
+        let checked = paced_check(&state, admission, &client, &email, password, known).await;
+        let (account, matches) = match checked {
             Ok(checked) => checked,
+            // Told to come back later: that counts as an attempt, so
+            // polling for a turn uses up the client's five.
+            Err(error @ AppError::TooManyRequests { .. }) => return Err(error),
             Err(error) => {
                 uncount(&db, LOGIN_SCOPE, &key, window_start).await;
                 return Err(error);
@@ -292,7 +347,11 @@ mod server {
         };
         match account {
             Some(account) if matches && account.active => {
-                repo::forget_attempts(&db, LOGIN_SCOPE, &key).await?;
+                logged(
+                    repo::forget_attempts(&db, LOGIN_SCOPE, &key).await,
+                    "attempts",
+                );
+                remember_browser(&db, &email, device.filter(|_| known)).await;
                 start_session(&db, account.id).await?;
                 signed_in(repo::find_session_user(&db, account.id).await?)
             }
@@ -302,20 +361,28 @@ mod server {
             )),
             _ => {
                 let now = now_ms();
-                repo::record_pace_failure(
-                    &db,
-                    &email,
-                    now,
-                    throttle::PACE_WINDOW_MS,
-                    throttle::pace_spacing_ms,
-                )
-                .await?;
-                repo::forget_old_attempts(
-                    &db,
-                    now - throttle::ATTEMPTS_KEPT_MS,
-                    now - throttle::PACE_WINDOW_MS,
-                )
-                .await?;
+                logged(
+                    repo::record_pace_failure(
+                        &db,
+                        &email,
+                        now,
+                        throttle::PACE_WINDOW_MS,
+                        throttle::pace_spacing_ms,
+                    )
+                    .await
+                    .map(drop),
+                    "pace",
+                );
+                logged(
+                    repo::forget_old_attempts(
+                        &db,
+                        now - throttle::ATTEMPTS_KEPT_MS,
+                        now - throttle::PACE_WINDOW_MS,
+                        now - Duration::days(DEVICE_DAYS).num_milliseconds(),
+                    )
+                    .await,
+                    "clean-up",
+                );
                 Err(AppError::field("password", "E-mail ou senha incorretos."))
             }
         }
@@ -419,7 +486,8 @@ mod server {
         })
         .map_err(AppError::Validation)?;
         // The role comes from the invitation, inside the transaction.
-        let admission = state.limits.password_checks.admit()?;
+        let client = throttle::client_key(request_session().client);
+        let admission = state.limits.password_checks.admit(&client)?;
         let user = new_user(&admission, valid, Role::Agent).await?;
         drop(admission);
         let user_id = match repo::accept_invite(&db, &digest, &user, Utc::now()).await {

@@ -10,12 +10,15 @@
 //! A request is admitted ([`PasswordChecks::admit`]) before it does any
 //! other work on the way to its check (counting the attempt in the
 //! database, reading the account), so a flood is refused in memory: at
-//! most `concurrent + queue` such requests are in flight at once. Memory for hashing stays at
+//! most `concurrent + queue` such requests are in flight at once, and at
+//! most a quarter of them (at least one) from one client address, so one
+//! client cannot take every place. Memory for hashing stays at
 //! about `threads` × 19 MiB whatever the traffic, and is the same memory
 //! from one burst to the next (each thread reuses its own allocator arena).
 //!
 //! Settings and defaults: [`PasswordCheckSettings`], `docs/security.md`.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
@@ -63,6 +66,8 @@ pub struct PasswordChecks {
     queue: SyncSender<Job>,
     /// Requests admitted and not yet done: at most `concurrent + queue`.
     admitted: Arc<AtomicUsize>,
+    /// Of those, how many each client has (only clients with some).
+    per_client: Arc<Mutex<HashMap<String, usize>>>,
     settings: PasswordCheckSettings,
 }
 
@@ -70,11 +75,20 @@ pub struct PasswordChecks {
 /// place is given back when this is dropped.
 pub struct Admission {
     checks: PasswordChecks,
+    client: String,
 }
 
 impl Drop for Admission {
     fn drop(&mut self) {
         self.checks.admitted.fetch_sub(1, Ordering::SeqCst);
+        if let Ok(mut clients) = self.checks.per_client.lock() {
+            if let Some(count) = clients.get_mut(&self.client) {
+                *count -= 1;
+                if *count == 0 {
+                    clients.remove(&self.client);
+                }
+            }
+        }
     }
 }
 
@@ -89,7 +103,9 @@ impl std::fmt::Debug for PasswordChecks {
 impl PasswordChecks {
     /// Starts `settings.concurrent` threads (at least one).
     pub fn start(settings: PasswordCheckSettings) -> PasswordChecks {
-        let (queue, jobs) = sync_channel::<Job>(settings.queue);
+        // Room for every admitted request, so an admitted check is only
+        // refused by its deadline.
+        let (queue, jobs) = sync_channel::<Job>(settings.concurrent.max(1) + settings.queue);
         let jobs = Arc::new(Mutex::new(jobs));
         for n in 0..settings.concurrent.max(1) {
             let jobs = Arc::clone(&jobs);
@@ -103,29 +119,53 @@ impl PasswordChecks {
         PasswordChecks {
             queue,
             admitted: Arc::new(AtomicUsize::new(0)),
+            per_client: Arc::new(Mutex::new(HashMap::new())),
             settings,
         }
     }
 
-    /// A place for a request on its way to a password check, or
-    /// [`AppError::Busy`] when `concurrent + queue` requests already are.
-    pub fn admit(&self) -> Result<Admission, AppError> {
-        let most = self.settings.concurrent.max(1) + self.settings.queue;
-        if self.admitted.fetch_add(1, Ordering::SeqCst) >= most {
-            self.admitted.fetch_sub(1, Ordering::SeqCst);
+    /// Places in all: checks running and waiting.
+    fn places(&self) -> usize {
+        self.settings.concurrent.max(1) + self.settings.queue
+    }
+
+    /// Places one client may hold at once.
+    pub fn places_per_client(&self) -> usize {
+        (self.places() / 4).max(1)
+    }
+
+    /// A place for a request of `client` (its key, `auth::throttle::
+    /// client_key`) on its way to a password check, or [`AppError::Busy`]
+    /// when every place is taken, or this client's share is.
+    pub fn admit(&self, client: &str) -> Result<Admission, AppError> {
+        {
+            let Ok(mut clients) = self.per_client.lock() else {
+                return Err(AppError::Internal);
+            };
+            let count = clients.entry(client.to_string()).or_insert(0);
+            if *count >= self.places_per_client() {
+                return Err(self.busy());
+            }
+            *count += 1;
+        }
+        // From here on, dropping the admission gives both back.
+        let admission = Admission {
+            checks: self.clone(),
+            client: client.to_string(),
+        };
+        if self.admitted.fetch_add(1, Ordering::SeqCst) >= self.places() {
             return Err(self.busy());
         }
-        Ok(Admission {
-            checks: self.clone(),
-        })
+        Ok(admission)
     }
 
     /// Admits the request and runs `work` ([`Admission::run`]).
     pub async fn run<T: Send + 'static>(
         &self,
+        client: &str,
         work: impl FnOnce(&mut Hasher) -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        self.admit()?.run(work).await
+        self.admit(client)?.run(work).await
     }
 
     /// The settings the checks were started with.
@@ -198,7 +238,13 @@ fn work_through(jobs: &Mutex<Receiver<Job>>) {
         // Told before the work so the caller is already waiting for the
         // result; the result channel carries the rest.
         let _ = job.ran.send(true);
-        (job.work)(&mut hasher);
+        // A panicking check must not take its thread with it: the caller
+        // sees its answer channel closed (500) and the thread goes on.
+        let work = job.work;
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut hasher))).is_err() {
+            tracing::error!("a password check panicked");
+            hasher = Hasher::new();
+        }
     }
 }
 
@@ -217,7 +263,7 @@ mod tests {
     #[tokio::test]
     async fn a_check_runs_and_returns_its_result() {
         let checks = PasswordChecks::start(settings(1, 1, 1_000));
-        assert_eq!(checks.run(|_| 6 * 7).await, Ok(42));
+        assert_eq!(checks.run("a", |_| 6 * 7).await, Ok(42));
     }
 
     #[tokio::test]
@@ -225,11 +271,11 @@ mod tests {
         let checks = PasswordChecks::start(settings(2, 16, 5_000));
         let running = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
-        let calls = (0..12).map(|_| {
+        let calls = (0..12).map(|n| {
             let (checks, running, most) = (checks.clone(), running.clone(), most.clone());
             tokio::spawn(async move {
                 checks
-                    .run(move |_| {
+                    .run(&format!("client {n}"), move |_| {
                         let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                         most.fetch_max(now, Ordering::SeqCst);
                         std::thread::sleep(Duration::from_millis(20));
@@ -254,7 +300,7 @@ mod tests {
             let checks = checks.clone();
             async move {
                 checks
-                    .run(move |_| {
+                    .run("a", move |_| {
                         let _ = started_tx.send(());
                         let _ = release_rx.recv();
                     })
@@ -264,11 +310,11 @@ mod tests {
         started_rx.await.expect("started");
         let queued = tokio::spawn({
             let checks = checks.clone();
-            async move { checks.run(|_| ()).await }
+            async move { checks.run("b", |_| ()).await }
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
         // ... so the next one is refused without waiting.
-        let refused = checks.run(|_| ()).await;
+        let refused = checks.run("c", |_| ()).await;
         assert_eq!(
             refused,
             Err(AppError::Busy {
@@ -283,13 +329,37 @@ mod tests {
     #[test]
     fn no_more_requests_are_admitted_than_threads_and_queue() {
         let checks = PasswordChecks::start(settings(1, 2, 1_000));
-        let places: Vec<Admission> = (0..3).map(|_| checks.admit().expect("a place")).collect();
-        assert!(checks.admit().is_err(), "a fourth request is refused");
+        let admit = |n: usize| checks.admit(&format!("client {n}"));
+        let places: Vec<Admission> = (0..3).map(|n| admit(n).expect("a place")).collect();
+        assert!(admit(3).is_err(), "a fourth request is refused");
         drop(places);
-        let again: Vec<Admission> = (0..3)
-            .map(|_| checks.admit().expect("places again"))
-            .collect();
+        let again: Vec<Admission> = (0..3).map(|n| admit(n).expect("places again")).collect();
         assert_eq!(again.len(), 3);
+    }
+
+    #[test]
+    fn one_client_holds_at_most_a_quarter_of_the_places() {
+        let checks = PasswordChecks::start(settings(4, 12, 1_000));
+        assert_eq!(checks.places_per_client(), 4);
+        let mine: Vec<Admission> = (0..4).map(|_| checks.admit("me").expect("mine")).collect();
+        assert!(
+            checks.admit("me").is_err(),
+            "my fifth waits for one of mine"
+        );
+        let theirs = checks
+            .admit("someone else")
+            .expect("another client still gets in");
+        drop(mine);
+        assert!(checks.admit("me").is_ok());
+        drop(theirs);
+    }
+
+    #[tokio::test]
+    async fn a_check_that_panics_leaves_its_thread_working() {
+        let checks = PasswordChecks::start(settings(1, 1, 1_000));
+        let panicked = checks.run("a", |_| -> u8 { panic!("boom") }).await;
+        assert_eq!(panicked, Err(AppError::Internal));
+        assert_eq!(checks.run("a", |_| 7).await, Ok(7));
     }
 
     #[tokio::test]
@@ -299,14 +369,14 @@ mod tests {
             let checks = checks.clone();
             async move {
                 checks
-                    .run(|_| std::thread::sleep(Duration::from_millis(300)))
+                    .run("slow", |_| std::thread::sleep(Duration::from_millis(300)))
                     .await
             }
         });
         tokio::time::sleep(Duration::from_millis(20)).await;
         let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let late = checks
-            .run({
+            .run("late", {
                 let ran = ran.clone();
                 move |_| ran.store(true, std::sync::atomic::Ordering::SeqCst)
             })

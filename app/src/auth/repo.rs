@@ -166,13 +166,14 @@ pub async fn forget_attempts(db: &Db, scope: &str, key: &str) -> Result<(), sqlx
     Ok(())
 }
 
-/// Forgets counts whose windows started before `attempts_before_ms` and
-/// paces whose windows started before `pace_before_ms`: the tables only
-/// hold current windows.
+/// Forgets counts whose windows started before `attempts_before_ms`, paces
+/// whose windows started before `pace_before_ms` and browsers last used
+/// before `devices_before_ms`: the tables only hold what still counts.
 pub async fn forget_old_attempts(
     db: &Db,
     attempts_before_ms: i64,
     pace_before_ms: i64,
+    devices_before_ms: i64,
 ) -> Result<(), sqlx::Error> {
     with_db!(db, pool => {
         sqlx::query("DELETE FROM attempt_counts WHERE window_start < $1")
@@ -183,6 +184,54 @@ pub async fn forget_old_attempts(
             .bind(pace_before_ms)
             .execute(pool)
             .await?;
+        sqlx::query("DELETE FROM login_devices WHERE last_used < $1")
+            .bind(devices_before_ms)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Whether the browser whose device cookie has this digest signed in to
+/// `email`'s account since `since_ms`.
+pub async fn device_knows(
+    db: &Db,
+    token_digest: &str,
+    email: &str,
+    since_ms: i64,
+) -> Result<bool, sqlx::Error> {
+    let known: Option<i64> = with_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT last_used FROM login_devices
+              WHERE token_hash = $1 AND email = $2 AND last_used >= $3",
+        )
+        .bind(token_digest)
+        .bind(email)
+        .bind(since_ms)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(known.is_some())
+}
+
+/// Remembers that the browser whose device cookie has this digest signed
+/// in to `email`'s account now.
+pub async fn remember_device(
+    db: &Db,
+    token_digest: &str,
+    email: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query(
+            "INSERT INTO login_devices (token_hash, email, last_used) VALUES ($1, $2, $3)
+             ON CONFLICT (token_hash) DO UPDATE SET email = $2, last_used = $3",
+        )
+        .bind(token_digest)
+        .bind(email)
+        .bind(now_ms)
+        .execute(pool)
+        .await?;
     });
     Ok(())
 }

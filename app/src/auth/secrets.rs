@@ -10,6 +10,9 @@ use sha2::{Digest, Sha256};
 /// Most Argon2 memory a stored hash may ask for (64 MiB, in 1 KiB blocks):
 /// ours ask for 19 MiB; a row claiming more is refused, not obeyed.
 const MAX_BLOCKS: usize = 64 * 1024;
+/// Most passes and lanes a stored hash may ask for (ours: 2 and 1).
+const MAX_PASSES: u32 = 10;
+const MAX_LANES: u32 = 4;
 
 /// Argon2id with memory of its own, kept from one check to the next: each
 /// password-check thread owns one, so hashing memory is exactly one
@@ -34,9 +37,18 @@ impl Hasher {
         salt: &[u8],
         out: &mut [u8],
     ) -> Result<(), argon2::Error> {
-        let needed = argon.params().block_count();
+        let params = argon.params();
+        let needed = params.block_count();
         if needed > MAX_BLOCKS {
             return Err(argon2::Error::MemoryTooMuch);
+        }
+        if params.t_cost() > MAX_PASSES {
+            // argon2 has no error for "too many passes"; any error here
+            // only means "no match".
+            return Err(argon2::Error::MemoryTooMuch);
+        }
+        if params.p_cost() > MAX_LANES {
+            return Err(argon2::Error::ThreadsTooMany);
         }
         if self.blocks.len() < needed {
             self.blocks.resize(needed, Block::default());
@@ -184,6 +196,9 @@ mod tests {
         let greedy = "$argon2id$v=19$m=1048576,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$\
                       aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
         assert!(!verify_password("anything", greedy));
+        let slow = "$argon2id$v=19$m=19456,t=1000,p=1$c29tZXNhbHRzb21lc2FsdA$\
+                    aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
+        assert!(!verify_password("anything", slow));
     }
 
     #[test]

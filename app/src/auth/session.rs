@@ -19,6 +19,12 @@ use crate::error::AppError;
 pub const SESSION_COOKIE: &str = "agenda_session";
 /// How long a session lasts after login.
 pub const SESSION_DAYS: i64 = 30;
+/// The cookie that marks a browser which signed in to an account before:
+/// its logins to that account are not paced (`auth::throttle`), so others'
+/// failed guesses never keep the owner out. Sent to the login endpoint only.
+pub const DEVICE_COOKIE: &str = "agenda_device";
+/// How long a browser stays known after its last login.
+pub const DEVICE_DAYS: i64 = 365;
 
 /// What the middleware found about the request's session.
 #[derive(Debug, Clone, Default)]
@@ -94,6 +100,23 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
     format!("{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
 }
 
+/// The `Set-Cookie` value that marks this browser as one that signed in.
+pub fn device_cookie(token: &str, secure: bool) -> String {
+    let max_age = Duration::days(DEVICE_DAYS).num_seconds();
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{DEVICE_COOKIE}={token}; Path=/api/auth/login; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+    )
+}
+
+/// The digest of the current request's device cookie, if it sent one.
+pub fn request_device() -> Option<String> {
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+    cookie_value(&parts.headers, DEVICE_COOKIE)
+        .filter(|token| !token.is_empty())
+        .map(|token| secrets::token_digest(&token))
+}
+
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie(secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
@@ -154,6 +177,13 @@ mod tests {
         assert!(!cookie.contains("Secure"));
         assert!(session_cookie("abc", true).ends_with("; Secure"));
         assert!(clear_cookie(false).contains("Max-Age=0"));
+        let device = device_cookie("xyz", true);
+        assert!(
+            device.starts_with("agenda_device=xyz; Path=/api/auth/login;"),
+            "{device}"
+        );
+        assert!(device.contains("HttpOnly") && device.contains("SameSite=Strict"));
+        assert!(device.ends_with("; Secure"));
     }
 
     #[test]

@@ -214,6 +214,27 @@ async fn an_email_guessed_from_many_clients_is_paced_not_locked(backend: Backend
     let (status, body, _) = login(&app, &owner, &email, PASSWORD).await;
     assert_eq!(status, 200, "{body}");
     assert!(started.elapsed() >= Duration::from_millis(1_400));
+
+    // The browser that signed in is known from now on (its device cookie):
+    // however far the e-mail's next turn, it is not paced. Another browser
+    // still is.
+    let now = chrono::Utc::now().timestamp_millis();
+    set_pace(&app, &email, 60_000, now + 60_000).await;
+    let (status, body, _) = login(&app, &owner, &email, PASSWORD).await;
+    assert_eq!(status, 200, "the owner's browser is not paced: {body}");
+    let (status, body, _) = login(&app, &client_from("127.0.3.2"), &email, PASSWORD).await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["TooManyRequests"]["limit"], "login_pace");
+    // A cookie of the right name and a made-up value is not known.
+    let forged = client_from("127.0.3.3");
+    let response = forged
+        .post(format!("{}/api/auth/login", app.base))
+        .header("cookie", format!("agenda_device={}", "0".repeat(64)))
+        .form(&[("email", email.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 429);
 }
 
 /// Sets an e-mail's pace as many failures would have.
@@ -405,6 +426,35 @@ async fn oversized_requests_are_refused_before_any_work(backend: Backend) {
     assert_eq!(response.status(), 431);
 }
 
+async fn a_body_that_trickles_in_is_cut_off(backend: Backend) {
+    let limits = LimitSettings {
+        requests: RequestLimits {
+            body_read_timeout: Duration::from_millis(500),
+            ..RequestLimits::default()
+        },
+        ..LimitSettings::default()
+    };
+    let app = spawn_app_with_limits(backend, limits).await;
+    // Forty bytes announced, ten sent, and then nothing.
+    let started = Instant::now();
+    let (status, text) = raw(
+        &app,
+        b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\nemail=a@b."
+            .to_vec(),
+    )
+    .await;
+    assert_eq!(status, 408, "{text}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // An anonymous call of a signed-in endpoint is refused before its body
+    // is read: no wait at all.
+    let (status, text) = raw(
+        &app,
+        b"POST /api/contacts/list HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\nq=a".to_vec(),
+    )
+    .await;
+    assert_eq!(status, 401, "{text}");
+}
+
 async fn an_over_long_export_search_is_refused_naming_the_field(backend: Backend) {
     let app = spawn_app(backend).await;
     app.company("Padaria").await;
@@ -440,5 +490,6 @@ crate::on_both_backends!(
     counts_and_turns_are_taken_atomically,
     sign_ups_are_limited_per_client_address,
     oversized_requests_are_refused_before_any_work,
+    a_body_that_trickles_in_is_cut_off,
     an_over_long_export_search_is_refused_naming_the_field,
 );
