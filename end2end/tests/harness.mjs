@@ -75,7 +75,10 @@ export async function startAgenda() {
     body: new URLSearchParams(DEMO),
   });
   if (!login.ok) throw new Error(`demo login failed: ${login.status} ${await login.text()}`);
-  const sessionCookie = login.headers.get('set-cookie').split(';')[0];
+  // The session's cookie (login also sets the browser's agenda_device).
+  const sessionCookie = login.headers.getSetCookie()
+    .find((cookie) => cookie.startsWith('agenda_session='))
+    .split(';')[0];
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',

@@ -169,6 +169,27 @@ mod server {
         user.ok_or(AppError::Internal)
     }
 
+    /// Counts an attempt under (`scope`, `key`) in `window`: its window's
+    /// start, or 429 `limit` with the wait when it is past the limit.
+    async fn count_or_refuse(
+        db: &Db,
+        scope: &str,
+        key: &str,
+        window: throttle::Window,
+        limit: Limit,
+    ) -> Result<i64, AppError> {
+        let now = now_ms();
+        let (attempt, window_start) =
+            repo::count_attempt(db, scope, key, now, window.length_ms).await?;
+        match throttle::over_limit(attempt, window_start, now, window) {
+            Some(retry_after_secs) => Err(AppError::TooManyRequests {
+                limit,
+                retry_after_secs,
+            }),
+            None => Ok(window_start),
+        }
+    }
+
     /// Takes back an attempt refused before its check; a failure to do so
     /// only leaves the attempt counted.
     async fn uncount(db: &Db, scope: &str, key: &str, window_start: i64) {
@@ -195,15 +216,8 @@ mod server {
         let client = throttle::client_key(request_session().client);
         let admission = state.limits.password_checks.admit(&client)?;
         let window = throttle::sign_up_window(state.limits.sign_ups_per_hour);
-        let now = now_ms();
-        let (attempt, window_start) =
-            repo::count_attempt(&db, SIGN_UP_SCOPE, &client, now, window.length_ms).await?;
-        if let Some(retry_after_secs) = throttle::over_limit(attempt, window_start, now, window) {
-            return Err(AppError::TooManyRequests {
-                limit: Limit::SignUp,
-                retry_after_secs,
-            });
-        }
+        let window_start =
+            count_or_refuse(&db, SIGN_UP_SCOPE, &client, window, Limit::SignUp).await?;
         let company_name = valid.company.clone().unwrap_or_default();
         let admin = match new_user(&admission, valid, Role::Admin).await {
             Ok(admin) => admin,
@@ -323,16 +337,8 @@ mod server {
         let client = throttle::client_key(request_session().client);
         let admission = state.limits.password_checks.admit(&client)?;
         let key = throttle::login_key(&email, &client);
-        let now = now_ms();
         let window = throttle::LOGIN;
-        let (attempt, window_start) =
-            repo::count_attempt(&db, LOGIN_SCOPE, &key, now, window.length_ms).await?;
-        if let Some(retry_after_secs) = throttle::over_limit(attempt, window_start, now, window) {
-            return Err(AppError::TooManyRequests {
-                limit: Limit::Login,
-                retry_after_secs,
-            });
-        }
+        let window_start = count_or_refuse(&db, LOGIN_SCOPE, &key, window, Limit::Login).await?;
         let (known, device) = known_device(&db, &email).await;
         let checked = paced_check(&state, admission, &client, &email, password, known).await;
         let (account, matches) = match checked {
@@ -351,8 +357,10 @@ mod server {
                     repo::forget_attempts(&db, LOGIN_SCOPE, &key).await,
                     "attempts",
                 );
-                remember_browser(&db, &email, device.filter(|_| known)).await;
+                // The session's cookie first: clients that read only the
+                // first Set-Cookie still get it.
                 start_session(&db, account.id).await?;
+                remember_browser(&db, &email, device.filter(|_| known)).await;
                 signed_in(repo::find_session_user(&db, account.id).await?)
             }
             Some(account) if matches && !account.active => Err(AppError::field(

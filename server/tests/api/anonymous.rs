@@ -408,14 +408,7 @@ async fn oversized_requests_are_refused_before_any_work(backend: Backend) {
 
     // Request lines and headers past their limits: 414 and 431.
     let words = vec!["silva"; 3_000].join(" ");
-    let response = app
-        .client
-        .get(format!("{}/contacts/export.csv", app.base))
-        .query(&[("q", words.as_str())])
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status(), 414);
+    assert_eq!(export_searching(&app, &words).await.status(), 414);
     let response = app
         .anonymous()
         .get(format!("{}/login", app.base))
@@ -461,25 +454,51 @@ async fn an_over_long_export_search_is_refused_naming_the_field(backend: Backend
     // 1,000 words fit in the request line, and are far past the search's
     // own 200 characters.
     let words = vec!["silva"; 1_000].join(" ");
-    let response = app
-        .client
-        .get(format!("{}/contacts/export.csv", app.base))
-        .query(&[("q", words.as_str())])
-        .send()
-        .await
-        .expect("request");
+    let response = export_searching(&app, &words).await;
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["Validation"][0]["field"], "q");
     // At the limit it is a search like any other.
-    let response = app
-        .client
+    let at_limit = "silva ".repeat(33);
+    assert_eq!(export_searching(&app, at_limit.trim()).await.status(), 200);
+}
+
+/// `GET /contacts/export.csv?q=…` as the signed-in admin.
+async fn export_searching(app: &TestApp, q: &str) -> reqwest::Response {
+    app.client
         .get(format!("{}/contacts/export.csv", app.base))
-        .query(&[("q", "silva ".repeat(33).trim())])
+        .query(&[("q", q)])
         .send()
         .await
-        .expect("request");
+        .expect("request")
+}
+
+async fn a_login_sets_the_session_cookie_first_and_marks_the_browser(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    let response = app
+        .post_as(
+            &app.anonymous(),
+            "/api/auth/login",
+            &[
+                ("email", admin_email("Padaria").as_str()),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), 200);
+    let cookies: Vec<&str> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert_eq!(cookies.len(), 2, "{cookies:?}");
+    assert!(cookies[0].starts_with("agenda_session="), "{cookies:?}");
+    assert!(
+        cookies[1].starts_with("agenda_device=") && cookies[1].contains("Path=/api/auth/login"),
+        "{cookies:?}"
+    );
 }
 
 crate::on_both_backends!(
@@ -491,5 +510,6 @@ crate::on_both_backends!(
     sign_ups_are_limited_per_client_address,
     oversized_requests_are_refused_before_any_work,
     a_body_that_trickles_in_is_cut_off,
+    a_login_sets_the_session_cookie_first_and_marks_the_browser,
     an_over_long_export_search_is_refused_naming_the_field,
 );
