@@ -441,19 +441,29 @@ struct InviteRow {
     role: String,
 }
 
-/// An open invitation: not expired, not yet accepted. Returns its company,
-/// the company's name and the role it grants.
+/// What makes an invitation open, on `invites i`: not expired (`$2`), not
+/// accepted, and its inviter still an active user of the company who may
+/// grant its role (an admin invitation needs an admin). A deactivated
+/// inviter's open invitations are also deleted ([`set_active`]); this
+/// holds whatever way the inviter stopped qualifying.
+const OPEN_INVITE: &str = "i.expires_at > $2 AND i.accepted_by IS NULL
+      AND EXISTS (SELECT 1 FROM users u
+                   WHERE u.company_id = i.company_id AND u.id = i.created_by AND u.active
+                     AND (i.role = 'agent' OR u.role = 'admin'))";
+
+/// An open invitation ([`OPEN_INVITE`]). Returns its company, the
+/// company's name and the role it grants.
 pub async fn open_invite(
     db: &Db,
     token_digest: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(CompanyId, String, Role)>, sqlx::Error> {
     let row = with_db!(db, pool => {
-        sqlx::query_as::<_, InviteRow>(
+        sqlx::query_as::<_, InviteRow>(&format!(
             "SELECT i.company_id, c.name AS company_name, i.role
                FROM invites i JOIN companies c ON c.id = i.company_id
-              WHERE i.token_hash = $1 AND i.expires_at > $2 AND i.accepted_by IS NULL",
-        )
+              WHERE i.token_hash = $1 AND {OPEN_INVITE}"
+        ))
         .bind(token_digest)
         .bind(now)
         .fetch_optional(pool)
@@ -478,10 +488,9 @@ pub async fn accept_invite(
 ) -> Result<i64, AppError> {
     let user_id = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let invite: Option<(i64, String)> = sqlx::query_as(
-            "SELECT company_id, role FROM invites
-              WHERE token_hash = $1 AND expires_at > $2 AND accepted_by IS NULL",
-        )
+        let invite: Option<(i64, String)> = sqlx::query_as(&format!(
+            "SELECT i.company_id, i.role FROM invites i WHERE i.token_hash = $1 AND {OPEN_INVITE}"
+        ))
         .bind(token_digest)
         .bind(now)
         .fetch_optional(&mut *tx)
@@ -575,6 +584,15 @@ pub async fn set_active(
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
+            // The invitations they made and nobody accepted are revoked.
+            sqlx::query(
+                "DELETE FROM invites
+                  WHERE company_id = $1 AND created_by = $2 AND accepted_by IS NULL",
+            )
+            .bind(company.0)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
     });

@@ -221,6 +221,106 @@ async fn an_invited_agent_joins_the_company_and_cannot_use_admin_functions(backe
         .contains("desativada"));
 }
 
+/// Creates an invitation as `client` and returns its token.
+async fn invite_token(app: &TestApp, client: &reqwest::Client, role: &str) -> String {
+    let (status, invite) = post(app, client, "/api/agents/invite", &[("role", role)]).await;
+    assert_eq!(status, 200, "{invite}");
+    invite["path"]
+        .as_str()
+        .expect("path")
+        .trim_start_matches("/invite/")
+        .to_string()
+}
+
+async fn accept(app: &TestApp, token: &str, email: &str) -> (u16, Value) {
+    let form = [
+        ("token", token),
+        ("name", "Convidada"),
+        ("email", email),
+        ("password", PASSWORD),
+    ];
+    post(app, &new_client(), "/api/invites/accept", &form).await
+}
+
+async fn member_id(app: &TestApp, client: &reqwest::Client, email: &str) -> String {
+    let members = post(app, client, "/api/agents/list", &[]).await.1;
+    members
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["email"] == email)
+        .expect("member")["id"]
+        .to_string()
+}
+
+async fn an_invitation_dies_with_its_inviters_rights(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    // A second admin, so that one can deactivate the other.
+    let token = invite_token(&app, &app.client, "admin").await;
+    let (status, body) = accept(&app, &token, "bia@padaria.example").await;
+    assert_eq!(status, 200, "{body}");
+    let bia = new_client();
+    let (status, _) = post(
+        &app,
+        &bia,
+        "/api/auth/login",
+        &[("email", "bia@padaria.example"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // Ana (the first admin) invites an admin, and is deactivated before it
+    // is accepted: the invitation is revoked, and stays so when she is back.
+    let pending = invite_token(&app, &app.client, "admin").await;
+    let ana = member_id(&app, &bia, &admin_email("Padaria")).await;
+    let set_active = |active: &'static str| {
+        let (app, bia, ana) = (&app, &bia, ana.clone());
+        async move {
+            post(
+                app,
+                bia,
+                "/api/agents/set_active",
+                &[("user_id", ana.as_str()), ("active", active)],
+            )
+            .await
+            .0
+        }
+    };
+    assert_eq!(set_active("false").await, 200);
+    let (status, body) = post(
+        &app,
+        &new_client(),
+        "/api/invites/show",
+        &[("token", &pending)],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = accept(&app, &pending, "intrusa@padaria.example").await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["Validation"][0]["field"], "token");
+    assert_eq!(set_active("true").await, 200);
+    let (status, body) = accept(&app, &pending, "intrusa@padaria.example").await;
+    assert_eq!(status, 422, "revoked for good: {body}");
+
+    // However the inviter stops qualifying, acceptance checks it: here the
+    // account is switched off behind the API's back.
+    let later = invite_token(&app, &bia, "agent").await;
+    let bia_id: i64 = member_id(&app, &bia, "bia@padaria.example")
+        .await
+        .parse()
+        .expect("id");
+    app::with_db!(&app.db, pool => {
+        sqlx::query("UPDATE users SET active = false WHERE id = $1")
+            .bind(bia_id)
+            .execute(pool)
+            .await
+            .expect("deactivate");
+    });
+    let (status, body) = accept(&app, &later, "outra@padaria.example").await;
+    assert_eq!(status, 422, "{body}");
+}
+
 async fn an_admin_cannot_deactivate_themselves(backend: Backend) {
     let app = spawn_app(backend).await;
     app.company("Padaria").await;
@@ -289,6 +389,7 @@ crate::on_both_backends!(
     repeated_failed_logins_are_rate_limited_with_a_clear_message,
     an_invited_agent_joins_the_company_and_cannot_use_admin_functions,
     an_admin_cannot_deactivate_themselves,
+    an_invitation_dies_with_its_inviters_rights,
     anonymous_visitors_of_pages_are_sent_to_login_and_back,
     a_cross_site_post_is_refused,
 );
