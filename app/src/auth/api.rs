@@ -123,7 +123,7 @@ mod server {
     use crate::auth::repo::{self, NewUser, PaceTurn};
     use crate::auth::session::{
         append_response_header, clear_cookie, device_cookie, request_device, request_session,
-        require_admin, require_user, start_session, DEVICE_DAYS,
+        require_admin, require_user, start_session, DEVICE_MS,
     };
     use crate::auth::throttle;
     use crate::auth::validate::{normalize_email, validate_account, AccountForm, ValidAccount};
@@ -293,39 +293,37 @@ mod server {
         }
     }
 
-    /// Whether this request comes from a browser that signed in to
-    /// `email`'s account within [`DEVICE_DAYS`], and its cookie's digest.
-    async fn known_device(db: &Db, email: &str) -> (bool, Option<String>) {
-        let Some(digest) = request_device() else {
-            return (false, None);
-        };
-        let since = now_ms() - Duration::days(DEVICE_DAYS).num_milliseconds();
-        match repo::device_knows(db, &digest, email, since).await {
-            Ok(known) => (known, Some(digest)),
+    /// The digest of this request's device cookie when the browser signed
+    /// in to `email`'s account within [`DEVICE_MS`] (a lookup that fails
+    /// only means "not known").
+    async fn known_device(db: &Db, email: &str) -> Option<String> {
+        let digest = request_device()?;
+        match repo::device_knows(db, &digest, email, now_ms() - DEVICE_MS).await {
+            Ok(true) => Some(digest),
+            Ok(false) => None,
             Err(error) => {
                 tracing::warn!(%error, "device lookup failed");
-                (false, Some(digest))
+                None
             }
         }
     }
 
     /// Remembers this browser as one that signed in to `email`'s account:
-    /// refreshes its cookie's row, or gives it a new cookie.
+    /// refreshes its known cookie's row, or gives it a new cookie.
     async fn remember_browser(db: &Db, email: &str, known: Option<String>) {
-        let now = now_ms();
-        match known {
-            Some(digest) => logged(
-                repo::remember_device(db, &digest, email, now).await,
-                "device",
-            ),
+        let (digest, new_token) = match known {
+            Some(digest) => (digest, None),
             None => {
                 let token = secrets::new_token();
-                logged(
-                    repo::remember_device(db, &secrets::token_digest(&token), email, now).await,
-                    "device",
-                );
-                append_response_header(device_cookie(&token, request_session().secure));
+                (secrets::token_digest(&token), Some(token))
             }
+        };
+        logged(
+            repo::remember_device(db, &digest, email, now_ms()).await,
+            "device",
+        );
+        if let Some(token) = new_token {
+            append_response_header(device_cookie(&token, request_session().secure));
         }
     }
 
@@ -339,8 +337,16 @@ mod server {
         let key = throttle::login_key(&email, &client);
         let window = throttle::LOGIN;
         let window_start = count_or_refuse(&db, LOGIN_SCOPE, &key, window, Limit::Login).await?;
-        let (known, device) = known_device(&db, &email).await;
-        let checked = paced_check(&state, admission, &client, &email, password, known).await;
+        let known = known_device(&db, &email).await;
+        let checked = paced_check(
+            &state,
+            admission,
+            &client,
+            &email,
+            password,
+            known.is_some(),
+        )
+        .await;
         let (account, matches) = match checked {
             Ok(checked) => checked,
             // Told to come back later: that counts as an attempt, so
@@ -360,7 +366,7 @@ mod server {
                 // The session's cookie first: clients that read only the
                 // first Set-Cookie still get it.
                 start_session(&db, account.id).await?;
-                remember_browser(&db, &email, device.filter(|_| known)).await;
+                remember_browser(&db, &email, known).await;
                 signed_in(repo::find_session_user(&db, account.id).await?)
             }
             Some(account) if matches && !account.active => Err(AppError::field(
@@ -386,7 +392,7 @@ mod server {
                         &db,
                         now - throttle::ATTEMPTS_KEPT_MS,
                         now - throttle::PACE_WINDOW_MS,
-                        now - Duration::days(DEVICE_DAYS).num_milliseconds(),
+                        now - DEVICE_MS,
                     )
                     .await,
                     "clean-up",

@@ -168,11 +168,6 @@ impl PasswordChecks {
         self.admit(client)?.run(work).await
     }
 
-    /// The settings the checks were started with.
-    pub fn settings(&self) -> PasswordCheckSettings {
-        self.settings
-    }
-
     fn busy(&self) -> AppError {
         AppError::Busy {
             retry_after_secs: self.settings.max_wait.as_secs_f64().ceil().max(1.0) as u64,

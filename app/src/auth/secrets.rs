@@ -117,8 +117,9 @@ pub fn hash_password(password: &str) -> Result<String, password_hash::Error> {
     Hasher::new().hash(password)
 }
 
-/// Whether `password` matches `stored`, with a hasher of its own (tests).
-pub fn verify_password(password: &str, stored: &str) -> bool {
+/// Whether `password` matches `stored`, with a hasher of its own.
+#[cfg(test)]
+fn verify_password(password: &str, stored: &str) -> bool {
     Hasher::new().verify(password, stored)
 }
 

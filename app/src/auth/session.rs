@@ -25,6 +25,8 @@ pub const SESSION_DAYS: i64 = 30;
 pub const DEVICE_COOKIE: &str = "agenda_device";
 /// How long a browser stays known after its last login.
 pub const DEVICE_DAYS: i64 = 365;
+/// [`DEVICE_DAYS`] in milliseconds.
+pub const DEVICE_MS: i64 = DEVICE_DAYS * 24 * 60 * 60 * 1_000;
 
 /// What the middleware found about the request's session.
 #[derive(Debug, Clone, Default)]
