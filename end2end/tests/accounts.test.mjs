@@ -114,8 +114,53 @@ test('an admin invites an agent, who joins and cannot open admin pages', async (
   await agent.waitForSelector('html[data-hydrated="true"]');
   assert.equal(await agent.locator('tbody tr').count(), 50, 'the agent works with the company contacts');
   assert.equal(await agent.getByRole('link', { name: 'Agentes' }).count(), 0, 'no admin link for agents');
+  // Export and import are admin actions until an admin allows agents.
+  await agent.getByRole('button', { name: 'Mais opções' }).click();
+  await agent.getByText('Importar e exportar contatos são ações de administradores.', { exact: false }).waitFor();
+  assert.equal(await agent.getByRole('menuitem').count(), 0, 'no import or export for the agent');
+  await agent.goto(`${agenda.base}/contacts/import`);
+  await agent.getByText('Somente administradores podem importar contatos.', { exact: false }).waitFor();
+  assert.equal(await agent.locator('input[type="file"]').count(), 0);
   await agent.goto(`${agenda.base}/settings/agents`);
   await agent.getByText('Acesso restrito a administradores.').waitFor();
   assert.equal(await agent.locator('.member-table').count(), 0);
+
+  const again = await agenda.newPage();
+  await openHydrated(again, `${agenda.base}/settings/agents`);
+  await again.getByRole('heading', { name: 'Permissões dos agentes' }).waitFor();
+  const exportBox = again.getByRole('checkbox', { name: 'Agentes podem exportar contatos (CSV)' });
+  assert.equal(await exportBox.isChecked(), false, 'off by default');
+  await exportBox.check();
+  await again.getByText('Permissões salvas.').waitFor();
+  await openHydrated(again, `${agenda.base}/settings/agents`);
+  assert.equal(await again.getByRole('checkbox', { name: 'Agentes podem exportar contatos (CSV)' }).isChecked(), true, 'saved');
+  await again.context().close();
+
+  await openHydrated(agent, `${agenda.base}/contacts`);
+  await agent.getByRole('button', { name: 'Mais opções' }).click();
+  await agent.getByRole('menuitem', { name: 'Exportar CSV (Excel)' }).waitFor();
+  assert.equal(await agent.getByRole('menuitem', { name: 'Importar CSV' }).count(), 0, 'import is still not allowed');
   await agent.context().close();
+});
+
+test('an admin revokes a pending invitation and its link stops working', async () => {
+  const admin = await agenda.newPage();
+  await openHydrated(admin, `${agenda.base}/settings/agents`);
+  await admin.getByRole('heading', { name: 'Convites pendentes' }).waitFor();
+  const rows = admin.locator('.pending-table tbody tr');
+  const before = await rows.count();
+  await admin.getByLabel('Papel').selectOption('admin');
+  await admin.getByRole('button', { name: 'Convidar agente' }).click();
+  const link = await admin.getByRole('textbox', { name: 'Link' }).inputValue();
+  await admin.waitForFunction((n) => document.querySelectorAll('.pending-table tbody tr').length === n, before + 1);
+  const row = rows.filter({ hasText: 'Administrador' }).first();
+  await row.getByRole('button', { name: 'Revogar' }).click();
+  await admin.waitForFunction((n) => document.querySelectorAll('.pending-table tbody tr').length === n, before);
+  await admin.context().close();
+
+  const visitor = await agenda.newPage({ as: null });
+  await openHydrated(visitor, link);
+  await visitor.getByText('Este convite não é válido', { exact: false }).waitFor();
+  assert.equal(await visitor.getByRole('button', { name: 'Aceitar convite' }).count(), 0);
+  await visitor.context().close();
 });

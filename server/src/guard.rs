@@ -1,10 +1,11 @@
 //! The request guard in front of every route: resolves the session cookie,
-//! refuses cross-site state changes, and sends anonymous visitors of
-//! signed-in pages to the login page.
+//! refuses cross-site state changes, applies the role matrix
+//! (`app::auth::access`) to every server function and plain route, and
+//! sends anonymous visitors of signed-in pages to the login page.
 //!
-//! Server functions still check the session themselves (`require_user`,
-//! `require_admin` in `app::auth::session`): the guard only decides what a
-//! *page* request may see and makes the session available to both.
+//! Endpoints still check the session themselves (`require_user`,
+//! `require_admin`, `require_grant` in `app::auth::session`), since server
+//! rendering calls server functions without passing here.
 
 use std::net::SocketAddr;
 
@@ -13,7 +14,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use app::auth::api::PUBLIC_ENDPOINTS;
+use app::auth::access;
 use app::auth::session::{is_https, resolve, RequestSession};
 use app::error::AppError;
 use app::state::AppState;
@@ -55,6 +56,11 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
         }
         (Some(_), None) => false,
     }
+}
+
+/// The status an error is answered with.
+fn status_of(error: &AppError) -> StatusCode {
+    StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// An error answered as the server functions answer theirs.
@@ -102,7 +108,27 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         warn_once_without_peer();
     }
     let session: RequestSession = resolve(&state.db, request.headers(), secure, client).await;
-    if reads && !path.starts_with("/api/") {
+    // Endpoints follow the role matrix, decided here before their arguments
+    // are decoded (so an anonymous caller learns nothing about them); the
+    // endpoints check the session themselves too. An `/api/` path without
+    // a rule is answered as missing (405 when it has one for another method).
+    let rule = access::endpoint(method.as_str(), &path);
+    match rule {
+        Some(rule) => {
+            if let Err(error) = access::decide(rule.access, session.user.as_ref()) {
+                return json_error(status_of(&error), &error);
+            }
+        }
+        None if path.starts_with("/api/") => {
+            return if access::is_known_path(&path) {
+                StatusCode::METHOD_NOT_ALLOWED.into_response()
+            } else {
+                json_error(StatusCode::NOT_FOUND, &AppError::NotFound)
+            };
+        }
+        None => {}
+    }
+    if reads && rule.is_none() && !path.starts_with("/api/") {
         match (&session.user, is_public_page(&path)) {
             (None, false) => {
                 let target = request
@@ -121,17 +147,6 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
             }
             _ => {}
         }
-    }
-    // Every non-public server function needs a session. The functions check
-    // it themselves too; refusing here also answers before their arguments
-    // are decoded, so an anonymous caller learns nothing about them.
-    if path.starts_with("/api/")
-        && session.user.is_none()
-        && !PUBLIC_ENDPOINTS.contains(&path.as_str())
-        // Channel providers authenticate with the company's token.
-        && path != app::conversations::INBOUND_PATH
-    {
-        return json_error(StatusCode::UNAUTHORIZED, &AppError::Unauthorized);
     }
     request.extensions_mut().insert(session);
     next.run(request).await
@@ -182,6 +197,20 @@ mod tests {
     #[test]
     fn a_request_without_origin_or_referer_is_not_a_browser_form() {
         assert!(same_origin(&headers(&[(header::HOST, "agenda.example")])));
+    }
+
+    #[test]
+    fn assets_skip_the_role_matrix_only_where_it_says_anyone() {
+        for endpoint in access::ENDPOINTS {
+            if is_asset(endpoint.path) {
+                assert_eq!(
+                    endpoint.access,
+                    access::Access::Public,
+                    "{} is served as an asset, before the role matrix",
+                    endpoint.path
+                );
+            }
+        }
     }
 
     #[test]

@@ -11,8 +11,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use axum::body::{to_bytes, Body};
-use axum::http::{Response, StatusCode};
-use axum::routing::get;
+use axum::http::{Method, Response, StatusCode};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -75,18 +75,31 @@ pub async fn open_database(url: &str, settings: DbSettings) -> Result<Db, DbErro
     Ok(db)
 }
 
-/// The application's router: pages (SSR + hydration), server functions under
-/// `/api/`, static files, and a health check.
-pub fn build_router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
-    let options = state.leptos_options.clone();
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route(
+/// A route of the router besides the pages and server functions: file
+/// downloads and uploads, the channels' inbound endpoint, the health check.
+/// Each has a rule in the role matrix (`app::auth::access::ENDPOINTS`).
+pub struct PlainRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub handler: MethodRouter<AppState>,
+}
+
+/// Every plain route, as [`build_router`] registers them.
+pub fn plain_routes() -> Vec<PlainRoute> {
+    let route = |method: Method, path, handler| PlainRoute {
+        method,
+        path,
+        handler,
+    };
+    vec![
+        route(Method::GET, "/healthz", get(|| async { "ok" })),
+        route(
+            Method::GET,
             "/contacts/{id}/photo",
             get(app::contacts::photo_api::serve_photo),
-        )
-        .route(
+        ),
+        route(
+            Method::GET,
             "/contacts/export.csv",
             // Compressed here at the fastest level (the layer below then
             // leaves it alone): at the default level gzip took longer than
@@ -94,19 +107,36 @@ pub fn build_router(state: AppState) -> Router {
             // uncompressed).
             get(app::import_export::export::export_contacts)
                 .layer(CompressionLayer::new().quality(CompressionLevel::Fastest)),
-        )
-        .route(
+        ),
+        route(
+            Method::POST,
             app::conversations::INBOUND_PATH,
-            axum::routing::post(app::conversations::inbound::inbound_route),
-        )
-        .route(
+            post(app::conversations::inbound::inbound_route),
+        ),
+        route(
+            Method::POST,
             "/contacts/import",
-            axum::routing::post(app::import_export::import::upload_route),
-        )
-        .route(
+            post(app::import_export::import::upload_route),
+        ),
+        route(
+            Method::GET,
             "/contacts/import/{id}/errors.csv",
             get(app::import_export::import::error_report_route),
-        )
+        ),
+    ]
+}
+
+/// The application's router: pages (SSR + hydration), server functions under
+/// `/api/`, static files, and a health check.
+pub fn build_router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let plain = plain_routes()
+        .into_iter()
+        .fold(Router::new(), |router, route| {
+            router.route(route.path, route.handler)
+        });
+    plain
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Bodies are read under their route's limit after the guard (so an

@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::auth::model::{DemoCredentials, InviteInfo, InviteLink, Member, Role, SessionUser};
+use crate::auth::access::Grant;
+use crate::auth::model::{
+    AgentGrants, DemoCredentials, InviteInfo, InviteLink, Member, PendingInvite, Role, SessionUser,
+};
 use crate::error::AppError;
 
 /// Creates a company and its first admin, and signs them in.
@@ -81,6 +84,35 @@ pub async fn set_member_active(user_id: i64, active: bool) -> Result<(), AppErro
     crate::error::respond(server::set_member_active(user_id, active).await)
 }
 
+/// The company's invitations that nobody accepted and that still work,
+/// newest first (admins only).
+///
+/// `POST /api/agents/invites`.
+#[server(prefix = "/api", endpoint = "agents/invites")]
+pub async fn pending_invites() -> Result<Vec<PendingInvite>, AppError> {
+    crate::error::respond(server::pending_invites().await)
+}
+
+/// Revokes an invitation nobody accepted: its link stops working at once
+/// (admins only).
+///
+/// `POST /api/agents/revoke_invite` with `id` (from `agents/invites`).
+#[server(prefix = "/api", endpoint = "agents/revoke_invite")]
+pub async fn revoke_invite(id: String) -> Result<(), AppError> {
+    crate::error::respond(server::revoke_invite(id).await)
+}
+
+/// Allows or forbids the company's agents one thing beyond their role:
+/// `export` the client base, `import` contacts (admins only; both off for a
+/// new company). Answers what agents may do now.
+///
+/// `POST /api/agents/grants` with `grant` (`export` or `import`) and
+/// `allowed` (`true`/`false`).
+#[server(prefix = "/api", endpoint = "agents/grants")]
+pub async fn set_agent_grant(grant: Grant, allowed: bool) -> Result<AgentGrants, AppError> {
+    crate::error::respond(server::set_agent_grant(grant, allowed).await)
+}
+
 /// What an invitation link offers (public: the link is the credential).
 ///
 /// `POST /api/invites/show` with `token`.
@@ -103,22 +135,15 @@ pub async fn accept_invite(
     crate::error::respond(server::accept_invite(token, name, email, password).await)
 }
 
-/// The endpoints that answer without a session. Every other server function
-/// refuses anonymous calls; `server/tests/api/tenancy.rs` enforces both.
-pub const PUBLIC_ENDPOINTS: &[&str] = &[
-    "/api/auth/sign_up",
-    "/api/auth/login",
-    "/api/auth/me",
-    "/api/auth/demo_login",
-    "/api/invites/show",
-    "/api/invites/accept",
-];
-
 #[cfg(feature = "ssr")]
 mod server {
     use chrono::{Duration, SecondsFormat, Utc};
 
-    use crate::auth::model::{DemoCredentials, InviteInfo, InviteLink, Member, Role, SessionUser};
+    use crate::auth::access::Grant;
+    use crate::auth::model::{
+        AgentGrants, DemoCredentials, InviteInfo, InviteLink, Member, PendingInvite, Role,
+        SessionUser,
+    };
     use crate::auth::password_checks::Admission;
     use crate::auth::repo::{self, NewUser, PaceTurn};
     use crate::auth::session::{
@@ -462,6 +487,25 @@ mod server {
             ));
         }
         repo::set_active(&app_state()?.db, admin.company_id, user_id, active).await
+    }
+
+    pub async fn pending_invites() -> Result<Vec<PendingInvite>, AppError> {
+        let admin = require_admin()?;
+        Ok(repo::pending_invites(&app_state()?.db, admin.company_id, Utc::now()).await?)
+    }
+
+    pub async fn revoke_invite(id: String) -> Result<(), AppError> {
+        let admin = require_admin()?;
+        if repo::revoke_invite(&app_state()?.db, admin.company_id, &id, Utc::now()).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    pub async fn set_agent_grant(grant: Grant, allowed: bool) -> Result<AgentGrants, AppError> {
+        let admin = require_admin()?;
+        Ok(repo::set_agent_grant(&app_state()?.db, admin.company_id, grant, allowed).await?)
     }
 
     fn invite_gone() -> AppError {

@@ -4,6 +4,7 @@
 //! unit-tested; `secrets`, `session`, `password_checks` and `repo` are
 //! server-only.
 
+pub mod access;
 pub mod api;
 pub mod client_address;
 pub mod model;
@@ -20,7 +21,7 @@ pub mod secrets;
 #[cfg(feature = "ssr")]
 pub mod session;
 
-pub use model::{Role, SessionUser};
+pub use model::{AgentGrants, Role, SessionUser};
 
 /// The demo company's admin login. It is public on purpose (printed at first
 /// start, shown on the login page and in the README) and only exists while

@@ -43,6 +43,9 @@ pub struct SessionUser {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// What the company's admins allowed its agents (the same for every
+    /// user of the company; admins may do all of it anyway).
+    pub agent_grants: AgentGrants,
 }
 
 impl SessionUser {
@@ -50,6 +53,21 @@ impl SessionUser {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
+
+    /// Whether the user may use what `grant` allows (admins always).
+    pub fn may(&self, grant: crate::auth::access::Grant) -> bool {
+        crate::auth::access::may(self, grant)
+    }
+}
+
+/// What a company's admins allow its agents beyond their role; both off
+/// until an admin turns them on (Configurações > Agentes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentGrants {
+    /// Agents may export the whole client base as CSV.
+    pub export: bool,
+    /// Agents may import contacts from CSV.
+    pub import: bool,
 }
 
 /// A member of the company, as the agents page lists them.
@@ -70,6 +88,21 @@ pub struct InviteLink {
     pub path: String,
     pub role: Role,
     /// RFC 3339 instant after which the link no longer works.
+    pub expires_at: String,
+}
+
+/// An invitation nobody accepted yet that still works, as the agents page
+/// lists it for admins to revoke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvite {
+    /// The invitation's handle: the SHA-256 of its token (the token itself
+    /// is never stored, and the handle cannot be used to accept).
+    pub id: String,
+    pub role: Role,
+    /// The name of the user who created it.
+    pub invited_by: String,
+    /// RFC 3339 instants.
+    pub created_at: String,
     pub expires_at: String,
 }
 

@@ -1,10 +1,11 @@
 //! All SQL of accounts: companies with their first admin, users, sessions,
 //! invitations and failed logins.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::FromRow;
 
-use crate::auth::model::{Member, Role, SessionUser};
+use crate::auth::access::Grant;
+use crate::auth::model::{AgentGrants, Member, PendingInvite, Role, SessionUser};
 use crate::db::{BeginWrite, Db};
 use crate::error::AppError;
 use crate::tenant::CompanyId;
@@ -364,6 +365,30 @@ struct SessionRow {
     name: String,
     email: String,
     role: String,
+    agents_may_export: bool,
+    agents_may_import: bool,
+}
+
+impl SessionRow {
+    /// The columns [`SessionRow`] reads, from `users u JOIN companies c`.
+    const COLUMNS: &'static str =
+        "u.id AS user_id, u.company_id, c.name AS company_name, u.name, u.email, u.role,
+            c.agents_may_export, c.agents_may_import";
+
+    fn into_user(self) -> Option<SessionUser> {
+        Some(SessionUser {
+            user_id: self.user_id,
+            company_id: CompanyId(self.company_id),
+            company_name: self.company_name,
+            name: self.name,
+            email: self.email,
+            role: Role::parse(&self.role)?,
+            agent_grants: AgentGrants {
+                export: self.agents_may_export,
+                import: self.agents_may_import,
+            },
+        })
+    }
 }
 
 /// The user of a live session: not expired, and the user still active.
@@ -372,29 +397,22 @@ pub async fn session_user(
     token_digest: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<SessionUser>, sqlx::Error> {
-    const SQL: &str =
-        "SELECT u.id AS user_id, u.company_id, c.name AS company_name, u.name, u.email, u.role
+    let sql = format!(
+        "SELECT {}
           FROM sessions s
           JOIN users u ON u.company_id = s.company_id AND u.id = s.user_id
           JOIN companies c ON c.id = u.company_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active";
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
+        SessionRow::COLUMNS
+    );
     let row = with_db!(db, pool => {
-        sqlx::query_as::<_, SessionRow>(SQL)
+        sqlx::query_as::<_, SessionRow>(&sql)
             .bind(token_digest)
             .bind(now)
             .fetch_optional(pool)
             .await?
     });
-    Ok(row.and_then(|row| {
-        Some(SessionUser {
-            user_id: row.user_id,
-            company_id: CompanyId(row.company_id),
-            company_name: row.company_name,
-            name: row.name,
-            email: row.email,
-            role: Role::parse(&row.role)?,
-        })
-    }))
+    Ok(row.and_then(SessionRow::into_user))
 }
 
 /// Ends a session (logout).
@@ -450,6 +468,73 @@ const OPEN_INVITE: &str = "i.expires_at > $2 AND i.accepted_by IS NULL
       AND EXISTS (SELECT 1 FROM users u
                    WHERE u.company_id = i.company_id AND u.id = i.created_by AND u.active
                      AND (i.role = 'agent' OR u.role = 'admin'))";
+
+#[derive(FromRow)]
+struct PendingRow {
+    token_hash: String,
+    role: String,
+    invited_by: String,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+/// The company's open invitations ([`OPEN_INVITE`]), newest first.
+pub async fn pending_invites(
+    db: &Db,
+    company: CompanyId,
+    now: DateTime<Utc>,
+) -> Result<Vec<PendingInvite>, sqlx::Error> {
+    let sql = format!(
+        "SELECT i.token_hash, i.role, inviter.name AS invited_by, i.created_at, i.expires_at
+           FROM invites i
+           JOIN users inviter ON inviter.company_id = i.company_id AND inviter.id = i.created_by
+          WHERE i.company_id = $1 AND {OPEN_INVITE}
+          ORDER BY i.created_at DESC, i.token_hash"
+    );
+    let rows = with_db!(db, pool => {
+        sqlx::query_as::<_, PendingRow>(&sql)
+            .bind(company.0)
+            .bind(now)
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(PendingInvite {
+                id: row.token_hash,
+                role: Role::parse(&row.role)?,
+                invited_by: row.invited_by,
+                created_at: row.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                expires_at: row.expires_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            })
+        })
+        .collect())
+}
+
+/// Revokes an invitation of the company that nobody accepted and that has
+/// not expired: its link stops working at once. False when there is no such
+/// invitation.
+pub async fn revoke_invite(
+    db: &Db,
+    company: CompanyId,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let deleted = with_db!(db, pool => {
+        sqlx::query(
+            "DELETE FROM invites
+              WHERE company_id = $1 AND token_hash = $2 AND accepted_by IS NULL AND expires_at > $3",
+        )
+        .bind(company.0)
+        .bind(id)
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(deleted > 0)
+}
 
 /// An open invitation ([`OPEN_INVITE`]). Returns its company, the
 /// company's name and the role it grants.
@@ -601,24 +686,43 @@ pub async fn set_active(
 
 /// The session view of a user, by id (right after login or sign-up).
 pub async fn find_session_user(db: &Db, user_id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
-    const SQL: &str =
-        "SELECT u.id AS user_id, u.company_id, c.name AS company_name, u.name, u.email, u.role
-          FROM users u JOIN companies c ON c.id = u.company_id
-         WHERE u.id = $1";
+    let sql = format!(
+        "SELECT {} FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = $1",
+        SessionRow::COLUMNS
+    );
     let row = with_db!(db, pool => {
-        sqlx::query_as::<_, SessionRow>(SQL)
+        sqlx::query_as::<_, SessionRow>(&sql)
             .bind(user_id)
             .fetch_optional(pool)
             .await?
     });
-    Ok(row.and_then(|row| {
-        Some(SessionUser {
-            user_id: row.user_id,
-            company_id: CompanyId(row.company_id),
-            company_name: row.company_name,
-            name: row.name,
-            email: row.email,
-            role: Role::parse(&row.role)?,
-        })
-    }))
+    Ok(row.and_then(SessionRow::into_user))
+}
+
+/// Allows or forbids the company's agents one thing beyond their role;
+/// answers what they may do now (one column changes, so two admins setting
+/// different grants at once do not undo each other).
+pub async fn set_agent_grant(
+    db: &Db,
+    company: CompanyId,
+    grant: Grant,
+    allowed: bool,
+) -> Result<AgentGrants, sqlx::Error> {
+    let sql = match grant {
+        Grant::Export => "UPDATE companies SET agents_may_export = $1 WHERE id = $2",
+        Grant::Import => "UPDATE companies SET agents_may_import = $1 WHERE id = $2",
+    };
+    let (export, import): (bool, bool) = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query(sql).bind(allowed).bind(company.0).execute(&mut *tx).await?;
+        let now = sqlx::query_as(
+            "SELECT agents_may_export, agents_may_import FROM companies WHERE id = $1",
+        )
+        .bind(company.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        now
+    });
+    Ok(AgentGrants { export, import })
 }

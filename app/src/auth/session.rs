@@ -4,7 +4,7 @@
 //! The server's middleware resolves the session cookie once per request and
 //! stores a [`RequestSession`] in the request's extensions; leptos_axum hands
 //! the request parts to server functions and to server rendering, where
-//! [`require_user`] and [`require_admin`] read it.
+//! [`require_user`], [`require_admin`] and [`require_grant`] read it.
 
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
@@ -40,6 +40,20 @@ pub struct RequestSession {
     /// The client's address (the socket's peer, or what a trusted proxy
     /// says; see `auth::client_address`), when known.
     pub client: Option<std::net::IpAddr>,
+}
+
+impl RequestSession {
+    /// The signed-in user if they may use what `grant` allows (for plain
+    /// routes, which get the session as an extractor): `Unauthorized` or
+    /// `Forbidden` otherwise.
+    pub fn user_granted(self, grant: crate::auth::access::Grant) -> Result<SessionUser, AppError> {
+        let user = self.user.ok_or(AppError::Unauthorized)?;
+        if user.may(grant) {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
 }
 
 /// The value of a cookie in a request's headers.
@@ -146,6 +160,12 @@ pub fn require_admin() -> Result<SessionUser, AppError> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// The signed-in user if they may use what `grant` allows (admins, and
+/// agents their company allowed): `Unauthorized` or `Forbidden` otherwise.
+pub fn require_grant(grant: crate::auth::access::Grant) -> Result<SessionUser, AppError> {
+    request_session().user_granted(grant)
 }
 
 /// Adds a header to the current server function's response.

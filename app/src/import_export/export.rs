@@ -11,13 +11,14 @@
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
+use crate::auth::access::Grant;
 use crate::auth::session::RequestSession;
 use crate::contacts::repo::{self, SearchPlan};
 use crate::contacts::search::{parse_requested_search, Cursor, ListFilter, SearchTerms};
@@ -284,8 +285,9 @@ pub async fn export_contacts(
     Extension(session): Extension<RequestSession>,
     Query(params): Query<ExportParams>,
 ) -> Response {
-    let Some(user) = session.user else {
-        return StatusCode::UNAUTHORIZED.into_response();
+    let user = match session.user_granted(Grant::Export) {
+        Ok(user) => user,
+        Err(error) => return error.into_response(),
     };
     match export_stream(state.db.clone(), user.company_id, params).await {
         Ok(stream) => csv_download(

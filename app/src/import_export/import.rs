@@ -20,6 +20,7 @@ use chrono::Utc;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
+use crate::auth::access::Grant;
 use crate::auth::session::RequestSession;
 use crate::contacts::search_rank_repo::compact_index;
 use crate::contacts::store::{prepare_contact, Strictness};
@@ -802,8 +803,9 @@ pub async fn upload_route(
     Query(params): Query<UploadParams>,
     body: Body,
 ) -> Response {
-    let Some(user) = session.user else {
-        return AppError::Unauthorized.into_response();
+    let user = match session.user_granted(Grant::Import) {
+        Ok(user) => user,
+        Err(error) => return error.into_response(),
     };
     let max = max_upload_mb() * 1_000_000;
     let stream = body.into_data_stream();
@@ -838,8 +840,9 @@ pub async fn error_report_route(
     Extension(session): Extension<RequestSession>,
     Path(id): Path<i64>,
 ) -> Response {
-    let Some(user) = session.user else {
-        return AppError::Unauthorized.into_response();
+    let user = match session.user_granted(Grant::Import) {
+        Ok(user) => user,
+        Err(error) => return error.into_response(),
     };
     let db = state.db.clone();
     let company = user.company_id;

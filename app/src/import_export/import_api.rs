@@ -9,7 +9,9 @@ use crate::error::AppError;
 use crate::import_export::job::{DuplicatePolicy, ImportJob, ImportPreview};
 use crate::import_export::mapping::ColumnTarget;
 
-/// The company's latest imports (20), newest first.
+/// The company's latest imports (20), newest first. Every import endpoint
+/// is for admins, and for agents when an admin allowed them to import
+/// (`/api/agents/grants`).
 ///
 /// `POST /api/import/jobs`.
 #[server(prefix = "/api", endpoint = "import/jobs")]
@@ -58,7 +60,8 @@ pub async fn cancel_import(id: i64) -> Result<ImportJob, AppError> {
 
 #[cfg(feature = "ssr")]
 mod server {
-    use crate::auth::session::require_user;
+    use crate::auth::access::Grant;
+    use crate::auth::session::require_grant;
     use crate::error::AppError;
     use crate::import_export::import;
     use crate::import_export::job::{DuplicatePolicy, ImportJob, ImportPreview};
@@ -67,19 +70,19 @@ mod server {
     use crate::state::app_state;
 
     pub async fn list() -> Result<Vec<ImportJob>, AppError> {
-        let company = require_user()?.company_id;
+        let company = require_grant(Grant::Import)?.company_id;
         let db = app_state()?.db;
         Ok(repo::list_jobs(&db, company, 20).await?)
     }
 
     pub async fn preview(id: i64) -> Result<ImportPreview, AppError> {
-        let company = require_user()?.company_id;
+        let company = require_grant(Grant::Import)?.company_id;
         let db = app_state()?.db;
         import::preview(&db, company, id).await
     }
 
     pub async fn status(id: i64) -> Result<ImportJob, AppError> {
-        let company = require_user()?.company_id;
+        let company = require_grant(Grant::Import)?.company_id;
         let db = app_state()?.db;
         repo::get_job(&db, company, id)
             .await?
@@ -92,7 +95,7 @@ mod server {
         targets: Vec<ColumnTarget>,
         policy: DuplicatePolicy,
     ) -> Result<ImportJob, AppError> {
-        let company = require_user()?.company_id;
+        let company = require_grant(Grant::Import)?.company_id;
         let db = app_state()?.db;
         import::confirm(&db, company, id, targets, policy).await?;
         import::spawn_job(db.clone(), company, id);
@@ -100,7 +103,7 @@ mod server {
     }
 
     pub async fn cancel(id: i64) -> Result<ImportJob, AppError> {
-        let company = require_user()?.company_id;
+        let company = require_grant(Grant::Import)?.company_id;
         let db = app_state()?.db;
         if repo::get_job(&db, company, id).await?.is_none() {
             return Err(AppError::NotFound);

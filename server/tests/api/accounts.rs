@@ -383,7 +383,70 @@ async fn a_cross_site_post_is_refused(backend: Backend) {
     assert_eq!(same_site.status(), 200);
 }
 
+async fn an_admin_lists_pending_invitations_and_revokes_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    let accepted = invite_token(&app, &app.client, "agent").await;
+    let pending = invite_token(&app, &app.client, "admin").await;
+    let (status, _) = accept(&app, &accepted, "aceita@padaria.example").await;
+    assert_eq!(status, 200);
+
+    // Only the one nobody accepted is listed, by its digest, never its token.
+    let (status, list) = post(&app, &app.client, "/api/agents/invites", &[]).await;
+    assert_eq!(status, 200, "{list}");
+    let list = list.as_array().expect("invites").clone();
+    assert_eq!(list.len(), 1, "{list:?}");
+    let id = app::auth::secrets::token_digest(&pending);
+    assert_eq!(list[0]["id"], id.as_str());
+    assert_eq!(list[0]["role"], "admin");
+    assert_eq!(list[0]["invited_by"], "Admin");
+    assert!(!serde_json::to_string(&list)
+        .expect("json")
+        .contains(&pending));
+    let expires =
+        chrono::DateTime::parse_from_rfc3339(list[0]["expires_at"].as_str().expect("expires_at"))
+            .expect("RFC 3339");
+    let days = (expires.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_hours() as f64 / 24.0;
+    assert!((6.9..=7.0).contains(&days), "{days}");
+
+    // Revoked: the link stops working at once, and is gone from the list.
+    let (status, body) = post(
+        &app,
+        &app.client,
+        "/api/agents/revoke_invite",
+        &[("id", &id)],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = post(
+        &app,
+        &new_client(),
+        "/api/invites/show",
+        &[("token", &pending)],
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = accept(&app, &pending, "tarde@padaria.example").await;
+    assert_eq!(status, 422, "a revoked invitation cannot be accepted");
+    let (_, list) = post(&app, &app.client, "/api/agents/invites", &[]).await;
+    assert_eq!(list, serde_json::json!([]));
+
+    // Nothing left to revoke: neither the same again nor an accepted one.
+    let accepted_id = app::auth::secrets::token_digest(&accepted);
+    for id in [id.as_str(), accepted_id.as_str(), "not-an-id"] {
+        let (status, body) = post(
+            &app,
+            &app.client,
+            "/api/agents/revoke_invite",
+            &[("id", id)],
+        )
+        .await;
+        assert_eq!((status, body), (404, Value::String("NotFound".into())));
+    }
+}
+
 crate::on_both_backends!(
+    an_admin_lists_pending_invitations_and_revokes_one,
     sign_up_sets_a_safe_session_cookie_and_login_logout_work,
     sign_up_reports_every_bad_field,
     repeated_failed_logins_are_rate_limited_with_a_clear_message,

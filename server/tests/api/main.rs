@@ -17,6 +17,7 @@ mod import;
 mod main_contact;
 mod photos;
 mod processes;
+mod roles;
 mod round_trip;
 mod search;
 mod site;

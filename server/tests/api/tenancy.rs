@@ -4,7 +4,7 @@
 //! company read or change another's data. A server function without a case
 //! here fails the test, so a new one cannot forget its checks unnoticed.
 
-use app::auth::api::PUBLIC_ENDPOINTS;
+use app::auth::access::{self, Access};
 use serde_json::Value;
 
 use crate::helpers::{contact, spawn_app, Backend, TestApp, PASSWORD};
@@ -175,7 +175,7 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
 
     for (path, method) in paths {
         assert_eq!(method, "POST", "{path} must only accept POST");
-        let public = PUBLIC_ENDPOINTS.contains(&path);
+        let public = access::endpoint("POST", path).map(|e| e.access) == Some(Access::Public);
         if !public {
             let (status, body) = json(app.post_as(&app.anonymous(), path, &[]).await).await;
             assert_eq!(status, 401, "{path} must refuse anonymous callers: {body}");
@@ -448,6 +448,33 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
                 let token = invite["path"].as_str().expect("path").trim_start_matches("/invite/");
                 let (_, info) = json(app.post_as(&app.anonymous(), "/api/invites/show", &[("token", token)]).await).await;
                 assert_eq!(info["company_name"], "Empresa B", "an invite joins the inviter's company");
+            }
+            "/api/agents/invites" | "/api/agents/revoke_invite" => {
+                let (_, a_invite) = json(app.post_as(&client_a, "/api/agents/invite", &[("role", "admin")]).await).await;
+                let token = a_invite["path"].as_str().expect("path").trim_start_matches("/invite/").to_string();
+                let id = app::auth::secrets::token_digest(&token);
+                let (status, body) = json(app.post_as(&client_b, path, &[("id", id.as_str())]).await).await;
+                if path.ends_with("revoke_invite") {
+                    assert_eq!((status, body), (404, Value::String("NotFound".into())), "{path}");
+                } else {
+                    assert_eq!(status, 200, "{body}");
+                    assert!(!body.to_string().contains(&id), "{path}: {body}");
+                }
+                let (_, pending) = json(app.post_as(&client_a, "/api/agents/invites", &[]).await).await;
+                assert!(pending.to_string().contains(&id), "A's invitation stays: {pending}");
+                let (status, _) = json(app.post_as(&app.anonymous(), "/api/invites/show", &[("token", token.as_str())]).await).await;
+                assert_eq!(status, 200, "A's link still works");
+            }
+            "/api/agents/grants" => {
+                for grant in ["export", "import"] {
+                    let (status, grants) =
+                        json(app.post_as(&client_b, path, &[("grant", grant), ("allowed", "true")]).await).await;
+                    assert_eq!(status, 200, "{grants}");
+                }
+                let (_, me) = json(app.post_as(&client_a, "/api/auth/me", &[]).await).await;
+                assert_eq!(me["agent_grants"], serde_json::json!({"export": false, "import": false}), "{me}");
+                let (_, me) = json(app.post_as(&client_b, "/api/auth/me", &[]).await).await;
+                assert_eq!(me["agent_grants"], serde_json::json!({"export": true, "import": true}), "{me}");
             }
             "/api/agents/set_active" => {
                 let id = a_admin.to_string();

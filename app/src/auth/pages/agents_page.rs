@@ -1,12 +1,17 @@
-//! `/settings/agents`: the company's team (admins only): invite, deactivate,
-//! reactivate.
+//! `/settings/agents`: the company's team (admins only): invite, see and
+//! revoke pending invitations, deactivate, reactivate, and what agents may
+//! do beyond their role.
 
 use leptos::prelude::*;
 
-use crate::auth::api::{list_members, Invite as InviteAction, SetMemberActive};
-use crate::auth::model::{Member, Role};
+use crate::auth::access::Grant;
+use crate::auth::api::{
+    list_members, me, pending_invites, Invite as InviteAction, RevokeInvite, SetAgentGrant,
+    SetMemberActive,
+};
+use crate::auth::model::{AgentGrants, Member, PendingInvite, Role};
 use crate::auth::use_current_user;
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, Messages};
 use crate::ui::ErrorMessage;
 
 /// The agents page; agents see that it is for admins only.
@@ -22,7 +27,11 @@ pub fn AgentsPage() -> impl IntoView {
             <Suspense>
                 {move || Suspend::new(async move {
                     match user.await {
-                        Ok(Some(user)) if user.is_admin() => view! { <TeamManager me=user.user_id /> }.into_any(),
+                        Ok(Some(user)) if user.is_admin() => view! {
+                            <TeamManager me=user.user_id />
+                            <AgentGrantsBox />
+                        }
+                        .into_any(),
                         _ => view! {
                             <p class="error-message" role="alert">{move || i18n.t().admin_only}</p>
                         }
@@ -84,6 +93,7 @@ fn TeamManager(me: i64) -> impl IntoView {
                 }
             })}
         </div>
+        <PendingInvites invite />
         {move || set_active.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
         <Transition>
             {move || Suspend::new(async move {
@@ -93,6 +103,144 @@ fn TeamManager(me: i64) -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// "Convites pendentes": the invitations nobody accepted that still work,
+/// each with "Revogar". Reloaded after each new invitation.
+#[component]
+fn PendingInvites(invite: ServerAction<InviteAction>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.t();
+    let revoke = ServerAction::<RevokeInvite>::new();
+    let pending = Resource::new(
+        move || (invite.version().get(), revoke.version().get()),
+        |_| pending_invites(),
+    );
+    view! {
+        <section class="pending-invites" aria-labelledby="pending-title">
+            <h2 class="invite-box__title" id="pending-title">{move || t().agents_pending_title}</h2>
+            {move || revoke.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error /> })}
+            <Transition>
+                {move || Suspend::new(async move {
+                    match pending.await {
+                        Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="muted">{move || t().agents_pending_none}</p> }.into_any()
+                        }
+                        Ok(list) => view! { <PendingTable list revoke /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn PendingTable(list: Vec<PendingInvite>, revoke: ServerAction<RevokeInvite>) -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.t();
+    view! {
+        <table class="data-table pending-table">
+            <thead>
+                <tr>
+                    <th>{move || t().col_role}</th>
+                    <th>{move || t().col_invited_by}</th>
+                    <th>{move || t().col_valid_until}</th>
+                    <th></th>
+                </tr>
+            </thead>
+            <tbody>
+                {list
+                    .into_iter()
+                    .map(|pending| {
+                        let id = pending.id.clone();
+                        view! {
+                            <tr>
+                                <td>{move || match pending.role {
+                                    Role::Admin => t().role_admin,
+                                    Role::Agent => t().role_agent,
+                                }}</td>
+                                <td>{pending.invited_by}</td>
+                                <td>{crate::ui::display_time(&pending.expires_at)}</td>
+                                <td>
+                                    <button
+                                        class="button button--small"
+                                        type="button"
+                                        on:click=move |_| {
+                                            revoke.dispatch(RevokeInvite { id: id.clone() });
+                                        }
+                                    >
+                                        {move || t().agents_revoke}
+                                    </button>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// "Permissões dos agentes": export and import for agents, each saved as
+/// soon as its box is ticked or cleared. The grants are read afresh when
+/// the page opens (the signed-in user loaded with the document may be
+/// older), and each box shows what the server answered.
+#[component]
+fn AgentGrantsBox() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.t();
+    let save = ServerAction::<SetAgentGrant>::new();
+    let loaded = Resource::new(|| (), |_| me());
+    view! {
+        <section class="grants-box" aria-labelledby="grants-title">
+            <h2 class="invite-box__title" id="grants-title">{move || t().grants_title}</h2>
+            <p class="muted">{move || t().grants_intro}</p>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let grants = match loaded.await {
+                        Ok(Some(user)) => user.agent_grants,
+                        Ok(None) => AgentGrants::default(),
+                        Err(error) => return view! { <ErrorMessage error /> }.into_any(),
+                    };
+                    let current = move || match save.value().get() {
+                        Some(Ok(saved)) => saved,
+                        _ => grants,
+                    };
+                    let check = move |grant: Grant, label: fn(&'static Messages) -> &'static str| {
+                        let on = move || {
+                            let now = current();
+                            match grant {
+                                Grant::Export => now.export,
+                                Grant::Import => now.import,
+                            }
+                        };
+                        view! {
+                            <label class="check-field">
+                                <input type="checkbox"
+                                    prop:checked=on
+                                    disabled=move || save.pending().get()
+                                    on:change=move |ev| {
+                                        save.dispatch(SetAgentGrant { grant, allowed: event_target_checked(&ev) });
+                                    } />
+                                {move || label(t())}
+                            </label>
+                        }
+                    };
+                    view! {
+                        {check(Grant::Export, |m| m.grant_export)}
+                        {check(Grant::Import, |m| m.grant_import)}
+                    }
+                    .into_any()
+                })}
+            </Suspense>
+            {move || match save.value().get() {
+                Some(Ok(_)) => view! { <p class="muted" role="status">{move || t().grants_saved}</p> }.into_any(),
+                Some(Err(error)) => view! { <ErrorMessage error /> }.into_any(),
+                None => ().into_any(),
+            }}
+        </section>
     }
 }
 

@@ -1,9 +1,12 @@
 //! "⋮" (Mais opções) beside "Adicionar contato": import a CSV, or export
 //! the list as it is filtered now, as a Brazilian-Excel CSV or a plain
-//! RFC 4180 one.
+//! RFC 4180 one. Each item shows only to users who may use it (admins, and
+//! agents an admin allowed; `auth::access::Grant`).
 
 use leptos::prelude::*;
 
+use crate::auth::access::Grant;
+use crate::auth::use_current_user;
 use crate::contacts::urls::ListQuery;
 use crate::i18n::{use_i18n, Messages};
 use crate::import_export::csv_format::CsvFlavor;
@@ -19,6 +22,14 @@ pub fn MoreOptionsMenu(
     let t = move || i18n.t();
     let open = RwSignal::new(false);
     crate::ui::close_on_outside_click(open);
+    let user = use_current_user();
+    // The menu opens in the browser only, once the user is known.
+    let may = move |grant: Grant| {
+        user.get()
+            .and_then(Result::ok)
+            .flatten()
+            .is_some_and(|user| user.may(grant))
+    };
     let item = move |flavor: CsvFlavor, label: fn(&'static Messages) -> &'static str| {
         view! {
             <li role="none">
@@ -45,16 +56,23 @@ pub fn MoreOptionsMenu(
                 }>
                 "⋮"
             </button>
-            <Show when=move || open.get()>
+            <Show when=move || open.get() && !may(Grant::Import) && !may(Grant::Export)>
+                <p class="more-options__menu more-options__note" role="note">{move || t().files_not_granted}</p>
+            </Show>
+            <Show when=move || open.get() && (may(Grant::Import) || may(Grant::Export))>
                 <ul class="more-options__menu" role="menu">
-                    <li role="none">
-                        <a role="menuitem" class="more-options__item" href="/contacts/import"
-                            on:click=move |_| open.set(false)>
-                            {move || t().import_csv}
-                        </a>
-                    </li>
-                    {item(CsvFlavor::Excel, |m| m.export_csv_excel)}
-                    {item(CsvFlavor::Rfc4180, |m| m.export_csv_plain)}
+                    <Show when=move || may(Grant::Import)>
+                        <li role="none">
+                            <a role="menuitem" class="more-options__item" href="/contacts/import"
+                                on:click=move |_| open.set(false)>
+                                {move || t().import_csv}
+                            </a>
+                        </li>
+                    </Show>
+                    <Show when=move || may(Grant::Export)>
+                        {item(CsvFlavor::Excel, |m| m.export_csv_excel)}
+                        {item(CsvFlavor::Rfc4180, |m| m.export_csv_plain)}
+                    </Show>
                 </ul>
             </Show>
         </div>
