@@ -25,6 +25,9 @@ pub mod error;
 pub mod i18n;
 /// CSV import and export of contacts.
 pub mod import_export;
+/// The Content-Security-Policy of HTML pages (server only).
+#[cfg(feature = "ssr")]
+pub mod page_policy;
 /// The server-side state shared by routes and server functions.
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -54,6 +57,8 @@ use crate::ui::{AppShell, NotFoundPage};
 /// The HTML document rendered by the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = initial_locale().code();
+    #[cfg(feature = "ssr")]
+    page_policy::set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang=lang>

@@ -22,6 +22,9 @@ pub struct Limits {
     pub sign_ups_per_hour: u32,
     /// Sizes of requests, checked before any route runs.
     pub requests: RequestLimits,
+    /// The origin users reach the app at (`AGENDA_PUBLIC_URL`), when set:
+    /// cross-site checks compare `Origin` with it instead of `Host`.
+    pub public_origin: Option<String>,
 }
 
 /// The largest request each part may be; larger ones are answered 414,
@@ -61,6 +64,8 @@ pub struct LimitSettings {
     pub trusted_proxies: TrustedProxies,
     pub sign_ups_per_hour: u32,
     pub requests: RequestLimits,
+    /// See [`Limits::public_origin`].
+    pub public_origin: Option<String>,
 }
 
 impl Default for LimitSettings {
@@ -70,6 +75,7 @@ impl Default for LimitSettings {
             trusted_proxies: TrustedProxies::default(),
             sign_ups_per_hour: DEFAULT_SIGN_UPS_PER_HOUR,
             requests: RequestLimits::default(),
+            public_origin: None,
         }
     }
 }
@@ -82,6 +88,7 @@ impl Limits {
             trusted_proxies: settings.trusted_proxies,
             sign_ups_per_hour: settings.sign_ups_per_hour,
             requests: settings.requests,
+            public_origin: settings.public_origin,
         }
     }
 }

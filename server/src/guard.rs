@@ -40,21 +40,27 @@ fn url_host(url: &str) -> Option<&str> {
 }
 
 /// Whether a state-changing request comes from our own pages. Browsers send
-/// `Origin` on every cross-site POST; it must name this host. Without
-/// `Origin`, a `Referer` must; with neither, it is not a browser form or
-/// fetch (API clients, tests), and the session cookie is what protects it.
-pub fn same_origin(headers: &HeaderMap) -> bool {
+/// `Origin` on every cross-site POST; it must name this site: the public
+/// origin when one is configured (`AGENDA_PUBLIC_URL`: behind a reverse
+/// proxy `Host` may be the proxy's upstream name), else the `Host` the
+/// request was sent to. Without `Origin`, a `Referer` must; with neither, it
+/// is not a browser form or fetch (API clients, tests), and the session
+/// cookie is what protects it.
+pub fn same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let source = headers
         .get(header::ORIGIN)
         .or_else(|| headers.get(header::REFERER))
         .and_then(|v| v.to_str().ok());
-    match (source, host) {
-        (None, _) => true,
-        (Some(source), Some(host)) => {
+    match (source, public_origin, host) {
+        (None, _, _) => true,
+        (Some(source), Some(public), _) => {
+            url::Url::parse(source).is_ok_and(|url| url.origin().ascii_serialization() == public)
+        }
+        (Some(source), None, Some(host)) => {
             url_host(source).is_some_and(|h| h.eq_ignore_ascii_case(host))
         }
-        (Some(_), None) => false,
+        (Some(_), None, None) => false,
     }
 }
 
@@ -87,7 +93,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     let path = request.uri().path().to_string();
     let method = request.method().clone();
     let reads = method == Method::GET || method == Method::HEAD;
-    if !reads && !same_origin(request.headers()) {
+    if !reads && !same_origin(request.headers(), state.limits.public_origin.as_deref()) {
         return json_error(StatusCode::FORBIDDEN, &AppError::Forbidden);
     }
     if is_asset(&path) {
@@ -166,13 +172,51 @@ mod tests {
         map
     }
 
+    fn same_origin_here(headers: &HeaderMap) -> bool {
+        same_origin(headers, None)
+    }
+
+    #[test]
+    fn behind_a_proxy_the_public_origin_is_what_counts() {
+        let public = Some("https://agenda.example");
+        // The proxy forwards to an internal Host; the browser's Origin is public.
+        let ours = headers(&[
+            (header::HOST, "127.0.0.1:3000"),
+            (header::ORIGIN, "https://agenda.example"),
+        ]);
+        assert!(same_origin(&ours, public));
+        assert!(
+            !same_origin(&ours, None),
+            "without the setting Host decides"
+        );
+        for other in [
+            "http://agenda.example",
+            "https://agenda.example:8443",
+            "https://evil.example",
+            "https://agenda.example.evil.example",
+            "null",
+        ] {
+            let mut map = headers(&[(header::HOST, "agenda.example")]);
+            map.insert(
+                header::ORIGIN,
+                HeaderValue::from_str(other).expect("header"),
+            );
+            assert!(!same_origin(&map, public), "{other}");
+        }
+        let referer = headers(&[
+            (header::HOST, "127.0.0.1:3000"),
+            (header::REFERER, "https://agenda.example/contacts?q=1"),
+        ]);
+        assert!(same_origin(&referer, public));
+    }
+
     #[test]
     fn a_post_from_our_own_page_is_accepted() {
-        assert!(same_origin(&headers(&[
+        assert!(same_origin_here(&headers(&[
             (header::HOST, "agenda.example:3000"),
             (header::ORIGIN, "https://agenda.example:3000"),
         ])));
-        assert!(same_origin(&headers(&[
+        assert!(same_origin_here(&headers(&[
             (header::HOST, "agenda.example"),
             (header::REFERER, "https://agenda.example/contacts?q=1"),
         ])));
@@ -180,15 +224,15 @@ mod tests {
 
     #[test]
     fn a_post_from_another_site_is_refused() {
-        assert!(!same_origin(&headers(&[
+        assert!(!same_origin_here(&headers(&[
             (header::HOST, "agenda.example"),
             (header::ORIGIN, "https://evil.example"),
         ])));
-        assert!(!same_origin(&headers(&[
+        assert!(!same_origin_here(&headers(&[
             (header::HOST, "agenda.example"),
             (header::ORIGIN, "null"),
         ])));
-        assert!(!same_origin(&headers(&[
+        assert!(!same_origin_here(&headers(&[
             (header::HOST, "agenda.example"),
             (header::ORIGIN, "https://agenda.example.evil.example"),
         ])));
@@ -196,7 +240,10 @@ mod tests {
 
     #[test]
     fn a_request_without_origin_or_referer_is_not_a_browser_form() {
-        assert!(same_origin(&headers(&[(header::HOST, "agenda.example")])));
+        assert!(same_origin_here(&headers(&[(
+            header::HOST,
+            "agenda.example"
+        )])));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The Agenda HTTP server: configuration, router and start-up.
 
-/// The request guard: sessions, cross-site checks, page access.
+/// The request guard: sessions, cross-site checks, the role matrix, page access.
 pub mod guard;
+/// Security headers on every response; the public URL setting.
+pub mod headers;
 /// Request sizes: the request line, headers and bodies.
 pub mod limits;
 /// Demo data for new installations and benchmarks.
@@ -156,6 +158,10 @@ pub fn build_router(state: AppState) -> Router {
             limits::limit_requests,
         ))
         .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(axum::middleware::map_response(bad_request_status))
         .layer(CompressionLayer::new())
         .with_state(state)

@@ -104,6 +104,12 @@ struct Cli {
         global = true
     )]
     max_body_kib: u64,
+    /// The URL users open the app at, when it is behind a reverse proxy
+    /// (`https://agenda.example`): cross-site checks compare a request's
+    /// Origin with it instead of the Host header, and responses carry HSTS
+    /// when it is https.
+    #[arg(long, env = "AGENDA_PUBLIC_URL", global = true)]
+    public_url: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -198,6 +204,13 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             max_body_bytes: cli.max_body_kib * 1024,
             ..defaults.requests
         },
+        public_origin: cli
+            .public_url
+            .as_deref()
+            .filter(|url| !url.trim().is_empty())
+            .map(server::headers::public_origin)
+            .transpose()
+            .map_err(|e| format!("AGENDA_PUBLIC_URL: {e}"))?,
     };
     match cli.command.unwrap_or(Command::Serve {
         addr: std::env::var("AGENDA_ADDR")

@@ -1,4 +1,6 @@
-use crate::helpers::{contact, spawn_app, Backend};
+use app::state::LimitSettings;
+
+use crate::helpers::{contact, new_client, spawn_app, spawn_app_with_limits, Backend};
 
 async fn the_contact_list_is_rendered_on_the_server_with_its_columns(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -131,7 +133,154 @@ async fn the_health_check_answers(backend: Backend) {
     assert_eq!(app.get("/healthz").await.text().await.expect("body"), "ok");
 }
 
+/// The value of `name` in `html` after `from` (the text up to the next `"`).
+fn attribute_after<'a>(html: &'a str, from: usize, name: &str) -> Option<&'a str> {
+    let start = html[from..].find(&format!("{name}=\""))? + from + name.len() + 2;
+    let end = html[start..].find('"')? + start;
+    Some(&html[start..end])
+}
+
+async fn every_page_carries_the_security_headers_and_its_scripts_the_nonce(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    for path in ["/login", "/contacts", "/settings/agents", "/nao-existe"] {
+        let client = if path == "/login" {
+            new_client()
+        } else {
+            app.client.clone()
+        };
+        let response = client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .expect("page");
+        let headers = response.headers().clone();
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_else(|| panic!("{path} lacks {name}"))
+                .to_string()
+        };
+        let policy = header("content-security-policy");
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("{path}: no nonce in {policy}"))
+            .to_string();
+        assert!(nonce.len() >= 16, "{nonce}");
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        assert_eq!(header("referrer-policy"), "same-origin");
+        assert_eq!(header("x-frame-options"), "DENY");
+        assert!(
+            headers.get("strict-transport-security").is_none(),
+            "no HSTS over http"
+        );
+        // Every inline script the page holds carries this response's nonce.
+        let html = response.text().await.expect("html");
+        let mut scripts = 0;
+        let mut at = 0;
+        while let Some(found) = html[at..].find("<script") {
+            let tag = at + found;
+            let close = html[tag..].find('>').expect("tag end") + tag;
+            let attribute = attribute_after(&html[..close], tag, "nonce");
+            assert_eq!(
+                attribute,
+                Some(nonce.as_str()),
+                "{path}: {}",
+                &html[tag..=close]
+            );
+            scripts += 1;
+            at = close;
+        }
+        assert!(scripts >= 1, "{path}: the hydration script");
+    }
+    // A new nonce for each response.
+    let policy = |response: reqwest::Response| {
+        response.headers()["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .to_string()
+    };
+    assert_ne!(
+        policy(app.get("/contacts").await),
+        policy(app.get("/contacts").await)
+    );
+
+    // Over https (a proxy saying so), responses carry HSTS.
+    let response = app
+        .client
+        .get(format!("{}/contacts", app.base))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    // Not HTML: no page policy, the other headers still.
+    let response = app.get("/healthz").await;
+    assert!(response.headers().get("content-security-policy").is_none());
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+}
+
+async fn behind_a_proxy_the_public_url_decides_what_is_cross_site(backend: Backend) {
+    let app = spawn_app_with_limits(
+        backend,
+        LimitSettings {
+            public_origin: Some("https://agenda.example".into()),
+            ..LimitSettings::default()
+        },
+    )
+    .await;
+    let login = |origin: &'static str| {
+        let app = &app;
+        async move {
+            new_client()
+                .post(format!("{}/api/auth/login", app.base))
+                .header("origin", origin)
+                .form(&[
+                    ("email", "ana@agenda.example"),
+                    ("password", "senha-errada-123"),
+                ])
+                .send()
+                .await
+                .expect("login")
+                .status()
+                .as_u16()
+        }
+    };
+    // The browser's Origin is the public one although Host is the upstream's.
+    assert_eq!(
+        login("https://agenda.example").await,
+        422,
+        "our own page: the login runs"
+    );
+    let own_host: &'static str = Box::leak(app.base.clone().into_boxed_str());
+    assert_eq!(
+        login(own_host).await,
+        403,
+        "the upstream address is not the site"
+    );
+    assert_eq!(login("https://evil.example").await, 403);
+    // An https public URL: HSTS on every response.
+    let response = app.get("/login").await;
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+}
+
 crate::on_both_backends!(
+    every_page_carries_the_security_headers_and_its_scripts_the_nonce,
+    behind_a_proxy_the_public_url_decides_what_is_cross_site,
     the_contact_list_is_rendered_on_the_server_with_its_columns,
     the_server_rendered_list_honours_the_search_in_the_url,
     the_language_cookie_switches_the_page_to_english,
