@@ -25,6 +25,8 @@ pub struct Limits {
     /// The origin users reach the app at (`AGENDA_PUBLIC_URL`), when set:
     /// cross-site checks compare `Origin` with it instead of `Host`.
     pub public_origin: Option<String>,
+    /// How long a session lives without use (`AGENDA_SESSION_IDLE_HOURS`).
+    pub session_idle: std::time::Duration,
 }
 
 /// The largest request each part may be; larger ones are answered 414,
@@ -66,6 +68,8 @@ pub struct LimitSettings {
     pub requests: RequestLimits,
     /// See [`Limits::public_origin`].
     pub public_origin: Option<String>,
+    /// See [`Limits::session_idle`].
+    pub session_idle: std::time::Duration,
 }
 
 impl Default for LimitSettings {
@@ -76,6 +80,9 @@ impl Default for LimitSettings {
             sign_ups_per_hour: DEFAULT_SIGN_UPS_PER_HOUR,
             requests: RequestLimits::default(),
             public_origin: None,
+            session_idle: std::time::Duration::from_secs(
+                crate::auth::session::DEFAULT_IDLE_HOURS * 3600,
+            ),
         }
     }
 }
@@ -89,6 +96,7 @@ impl Limits {
             sign_ups_per_hour: settings.sign_ups_per_hour,
             requests: settings.requests,
             public_origin: settings.public_origin,
+            session_idle: settings.session_idle,
         }
     }
 }

@@ -113,7 +113,14 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     if client.is_none() {
         warn_once_without_peer();
     }
-    let session: RequestSession = resolve(&state.db, request.headers(), secure, client).await;
+    let session: RequestSession = resolve(
+        &state.db,
+        request.headers(),
+        secure,
+        client,
+        state.limits.session_idle,
+    )
+    .await;
     // Endpoints follow the role matrix, decided here before their arguments
     // are decoded (so an anonymous caller learns nothing about them); the
     // endpoints check the session themselves too. An `/api/` path without

@@ -110,6 +110,15 @@ struct Cli {
     /// when it is https.
     #[arg(long, env = "AGENDA_PUBLIC_URL", global = true)]
     public_url: Option<String>,
+    /// Hours a session lives without use (besides the 30 days after login).
+    #[arg(
+        long,
+        env = "AGENDA_SESSION_IDLE_HOURS",
+        default_value_t = app::auth::session::DEFAULT_IDLE_HOURS,
+        value_parser = clap::value_parser!(u64).range(1..=720),
+        global = true
+    )]
+    session_idle_hours: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -211,6 +220,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             .map(server::headers::public_origin)
             .transpose()
             .map_err(|e| format!("AGENDA_PUBLIC_URL: {e}"))?,
+        session_idle: std::time::Duration::from_secs(cli.session_idle_hours * 3600),
     };
     match cli.command.unwrap_or(Command::Serve {
         addr: std::env::var("AGENDA_ADDR")
@@ -422,7 +432,9 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let router = build_router(state);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("Agenda listening on http://{}", listener.local_addr()?);
+    let purge = app::auth::housekeeping::spawn(db.clone(), config.limits.session_idle);
     server::serve(listener, router, shutdown_signal()).await?;
+    purge.abort();
     db.close().await;
     Ok(())
 }

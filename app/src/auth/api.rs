@@ -412,16 +412,6 @@ mod server {
                     .map(drop),
                     "pace",
                 );
-                logged(
-                    repo::forget_old_attempts(
-                        &db,
-                        now - throttle::ATTEMPTS_KEPT_MS,
-                        now - throttle::PACE_WINDOW_MS,
-                        now - DEVICE_MS,
-                    )
-                    .await,
-                    "clean-up",
-                );
                 Err(AppError::field("password", "E-mail ou senha incorretos."))
             }
         }

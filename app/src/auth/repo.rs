@@ -344,8 +344,8 @@ pub async fn create_session(
 ) -> Result<(), sqlx::Error> {
     with_db!(db, pool => {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, company_id, user_id, created_at, expires_at)
-             SELECT $1, company_id, id, $2, $3 FROM users WHERE id = $4",
+            "INSERT INTO sessions (token_hash, company_id, user_id, created_at, expires_at, last_seen_at)
+             SELECT $1, company_id, id, $2, $3, $2 FROM users WHERE id = $4",
         )
         .bind(token_digest)
         .bind(Utc::now())
@@ -391,28 +391,89 @@ impl SessionRow {
     }
 }
 
-/// The user of a live session: not expired, and the user still active.
+#[derive(FromRow)]
+struct LiveSessionRow {
+    #[sqlx(flatten)]
+    user: SessionRow,
+    last_seen_at: DateTime<Utc>,
+}
+
+/// The user of a live session (not past its 30 days, used since
+/// `idle_since`, and the user still active), with when it was last seen.
 pub async fn session_user(
     db: &Db,
     token_digest: &str,
     now: DateTime<Utc>,
-) -> Result<Option<SessionUser>, sqlx::Error> {
+    idle_since: DateTime<Utc>,
+) -> Result<Option<(SessionUser, DateTime<Utc>)>, sqlx::Error> {
     let sql = format!(
-        "SELECT {}
+        "SELECT {}, s.last_seen_at
           FROM sessions s
           JOIN users u ON u.company_id = s.company_id AND u.id = s.user_id
           JOIN companies c ON c.id = u.company_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active",
         SessionRow::COLUMNS
     );
     let row = with_db!(db, pool => {
-        sqlx::query_as::<_, SessionRow>(&sql)
+        sqlx::query_as::<_, LiveSessionRow>(&sql)
             .bind(token_digest)
             .bind(now)
+            .bind(idle_since)
             .fetch_optional(pool)
             .await?
     });
-    Ok(row.and_then(SessionRow::into_user))
+    Ok(row.and_then(|row| Some((row.user.into_user()?, row.last_seen_at))))
+}
+
+/// Records that a session was used at `now`.
+pub async fn touch_session(
+    db: &Db,
+    token_digest: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(token_digest)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Deletes sessions past their 30 days or unused since `idle_since`.
+pub async fn purge_sessions(
+    db: &Db,
+    now: DateTime<Utc>,
+    idle_since: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    let deleted = with_db!(db, pool => {
+        let expired = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected();
+        let idle = sqlx::query("DELETE FROM sessions WHERE last_seen_at <= $1")
+            .bind(idle_since)
+            .execute(pool)
+            .await?
+            .rows_affected();
+        expired + idle
+    });
+    Ok(deleted)
+}
+
+/// Deletes invitations past their expiry (accepted or not: an accepted
+/// one is spent, and the account it made keeps its own record).
+pub async fn purge_invites(db: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let deleted = with_db!(db, pool => {
+        sqlx::query("DELETE FROM invites WHERE expires_at <= $1")
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(deleted)
 }
 
 /// Ends a session (logout).

@@ -79,12 +79,22 @@ pub fn is_https(headers: &HeaderMap, scheme: Option<&str>) -> bool {
             .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
-/// Resolves the request's session cookie (one indexed lookup).
+/// How long a session lives without use, by default (`AGENDA_SESSION_IDLE_HOURS`).
+pub const DEFAULT_IDLE_HOURS: u64 = 12;
+/// A session's last use is written at most this often (a write per request
+/// would serialise every request on SQLite): an idle timeout is exact to
+/// within this.
+pub const TOUCH_EVERY_SECS: i64 = 5 * 60;
+
+/// Resolves the request's session cookie (one indexed lookup; and, at most
+/// every [`TOUCH_EVERY_SECS`] of use, one write recording the use). A
+/// session unused for `idle` has ended.
 pub async fn resolve(
     db: &Db,
     headers: &HeaderMap,
     secure: bool,
     client: Option<std::net::IpAddr>,
+    idle: std::time::Duration,
 ) -> RequestSession {
     let Some(token) = cookie_value(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) else {
         return RequestSession {
@@ -94,8 +104,18 @@ pub async fn resolve(
         };
     };
     let digest = secrets::token_digest(&token);
-    let user = match repo::session_user(db, &digest, Utc::now()).await {
-        Ok(user) => user,
+    let now = Utc::now();
+    let idle_since = now - Duration::from_std(idle).unwrap_or(Duration::days(SESSION_DAYS));
+    let user = match repo::session_user(db, &digest, now, idle_since).await {
+        Ok(Some((user, last_seen))) => {
+            if now - last_seen >= Duration::seconds(TOUCH_EVERY_SECS) {
+                if let Err(error) = repo::touch_session(db, &digest, now).await {
+                    tracing::warn!(%error, "could not record a session's use");
+                }
+            }
+            Some(user)
+        }
+        Ok(None) => None,
         Err(error) => {
             tracing::error!(%error, "session lookup failed");
             None

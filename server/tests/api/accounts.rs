@@ -3,7 +3,13 @@
 
 use serde_json::Value;
 
-use crate::helpers::{admin_email, new_client, spawn_app, Backend, TestApp, PASSWORD};
+use app::auth::repo;
+use app::state::LimitSettings;
+use chrono::{DateTime, Duration, Utc};
+
+use crate::helpers::{
+    admin_email, new_client, spawn_app, spawn_app_with_limits, Backend, TestApp, PASSWORD,
+};
 
 async fn post(
     app: &TestApp,
@@ -445,7 +451,136 @@ async fn an_admin_lists_pending_invitations_and_revokes_one(backend: Backend) {
     }
 }
 
+/// Sets a session's last use (by its token's digest, or every session).
+async fn last_seen(app: &TestApp, digest: Option<&str>, at: DateTime<Utc>) {
+    app::with_db!(&app.db, pool => {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE $2 IS NULL OR token_hash = $2")
+            .bind(at)
+            .bind(digest)
+            .execute(pool)
+            .await
+            .expect("update");
+    });
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    app::with_db!(&app.db, pool => {
+        sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(pool)
+            .await
+            .expect("count")
+    })
+}
+
+async fn a_session_unused_past_the_idle_timeout_ends(backend: Backend) {
+    let idle = std::time::Duration::from_secs(2 * 3600);
+    let app = spawn_app_with_limits(
+        backend,
+        LimitSettings {
+            session_idle: idle,
+            ..LimitSettings::default()
+        },
+    )
+    .await;
+    app.company("Padaria").await;
+
+    // Used an hour ago: still alive, and the use is recorded.
+    last_seen(&app, None, Utc::now() - Duration::hours(1)).await;
+    let (status, _) = post(&app, &app.client, "/api/contacts/list", &[]).await;
+    assert_eq!(status, 200);
+    let seen: DateTime<Utc> = app::with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT last_seen_at FROM sessions").fetch_one(pool).await.expect("seen")
+    });
+    assert!(
+        Utc::now() - seen < Duration::minutes(1),
+        "the use was recorded: {seen}"
+    );
+
+    // Unused for three hours: ended, although its 30 days are not over.
+    last_seen(&app, None, Utc::now() - Duration::hours(3)).await;
+    let (status, body) = post(&app, &app.client, "/api/contacts/list", &[]).await;
+    assert_eq!((status, body), (401, Value::String("Unauthorized".into())));
+    let (_, me) = post(&app, &app.client, "/api/auth/me", &[]).await;
+    assert_eq!(me, Value::Null);
+
+    // Signing in again starts a new session.
+    let (status, _) = post(
+        &app,
+        &app.client,
+        "/api/auth/login",
+        &[("email", &admin_email("Padaria")), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = post(&app, &app.client, "/api/contacts/list", &[]).await;
+    assert_eq!(status, 200);
+}
+
+async fn the_purge_forgets_ended_sessions_invitations_and_old_counts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    let (_, me) = post(&app, &app.client, "/api/auth/me", &[]).await;
+    let user = me["user_id"].as_i64().expect("user");
+    let now = Utc::now();
+    // Besides the live session: one past its 30 days, one idle for 13 hours.
+    repo::create_session(&app.db, "expired", user, now - Duration::seconds(1))
+        .await
+        .expect("session");
+    repo::create_session(&app.db, "idle", user, now + Duration::days(20))
+        .await
+        .expect("session");
+    last_seen(&app, Some("idle"), now - Duration::hours(13)).await;
+    // An invitation past its expiry, one still open.
+    let company = app::tenant::CompanyId(me["company_id"].as_i64().expect("company"));
+    repo::create_invite(
+        &app.db,
+        company,
+        user,
+        app::auth::Role::Agent,
+        "old",
+        now - Duration::seconds(1),
+    )
+    .await
+    .expect("invite");
+    invite_token(&app, &app.client, "agent").await;
+    // A failed login whose window is long over.
+    let (status, _) = post(
+        &app,
+        &new_client(),
+        "/api/auth/login",
+        &[
+            ("email", "ninguem@padaria.example"),
+            ("password", "senha errada"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    app::with_db!(&app.db, pool => {
+        sqlx::query("UPDATE attempt_counts SET window_start = 0").execute(pool).await.expect("age");
+        sqlx::query("UPDATE login_pace SET window_start = 0").execute(pool).await.expect("age");
+    });
+    assert_eq!(count(&app, "sessions").await, 3);
+    assert_eq!(count(&app, "invites").await, 2);
+
+    let purged = app::auth::housekeeping::purge(
+        &app.db,
+        Utc::now(),
+        std::time::Duration::from_secs(12 * 3600),
+    )
+    .await
+    .expect("purge");
+    assert_eq!((purged.sessions, purged.invitations), (2, 1));
+    assert_eq!(count(&app, "sessions").await, 1);
+    assert_eq!(count(&app, "invites").await, 1);
+    assert_eq!(count(&app, "attempt_counts").await, 0);
+    assert_eq!(count(&app, "login_pace").await, 0);
+    let (status, _) = post(&app, &app.client, "/api/contacts/list", &[]).await;
+    assert_eq!(status, 200, "the live session is untouched");
+}
+
 crate::on_both_backends!(
+    a_session_unused_past_the_idle_timeout_ends,
+    the_purge_forgets_ended_sessions_invitations_and_old_counts,
     an_admin_lists_pending_invitations_and_revokes_one,
     sign_up_sets_a_safe_session_cookie_and_login_logout_work,
     sign_up_reports_every_bad_field,
