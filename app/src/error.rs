@@ -73,6 +73,12 @@ pub enum AppError {
     /// The request conflicts with existing data (e.g. a duplicate name).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The contact changed since the version the request was based on (a
+    /// form or merge plan read before another save): `by` made the current
+    /// version (when a user's save did) at `at` (RFC 3339). Reload, then
+    /// apply the change again.
+    #[error("changed at {at} since it was read")]
+    Stale { by: Option<String>, at: String },
     /// Something failed on the server; details are logged, not sent.
     #[error("internal error")]
     Internal,
@@ -104,7 +110,7 @@ impl AppError {
                 RequestPart::Headers => 431,
             },
             AppError::Validation(_) => 422,
-            AppError::Conflict(_) => 409,
+            AppError::Conflict(_) | AppError::Stale { .. } => 409,
             AppError::Internal => 500,
             AppError::ServerFn(ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_)) => 400,
             AppError::ServerFn(_) => 500,

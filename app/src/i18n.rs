@@ -100,6 +100,9 @@ pub struct Messages {
     pub error_not_found: &'static str,
     pub error_invalid: &'static str,
     pub error_conflict: &'static str,
+    pub error_stale_by: &'static str,
+    pub error_stale: &'static str,
+    pub reload: &'static str,
     pub error_internal: &'static str,
     pub error_network: &'static str,
     pub channel_whatsapp: &'static str,
@@ -442,6 +445,16 @@ impl Messages {
                 format!("{} {}", self.error_invalid, details.join(" "))
             }
             AppError::Conflict(_) => self.error_conflict.to_string(),
+            AppError::Stale { by, at } => {
+                let time = crate::ui::clock_time(at);
+                match by {
+                    Some(by) => self
+                        .error_stale_by
+                        .replace("{by}", by)
+                        .replace("{time}", &time),
+                    None => self.error_stale.replace("{time}", &time),
+                }
+            }
             AppError::Internal => self.error_internal.to_string(),
             AppError::Unauthorized => self.error_unauthorized.to_string(),
             AppError::Forbidden => self.error_forbidden.to_string(),
@@ -520,6 +533,9 @@ pub const PT_BR: Messages = Messages {
     error_not_found: "Não encontrado.",
     error_invalid: "Dados inválidos.",
     error_conflict: "Já existe um registro com estes dados.",
+    error_stale_by: "Este contato foi alterado por {by} às {time} — recarregue para ver a versão atual e refaça a sua alteração.",
+    error_stale: "Este contato foi alterado às {time} — recarregue para ver a versão atual e refaça a sua alteração.",
+    reload: "Recarregar",
     error_internal: "Algo deu errado no servidor. Tente novamente.",
     error_network: "Não foi possível falar com o servidor. Verifique sua conexão.",
     channel_whatsapp: "WhatsApp",
@@ -837,6 +853,9 @@ pub const EN: Messages = Messages {
     error_not_found: "Not found.",
     error_invalid: "Invalid data.",
     error_conflict: "A record with this data already exists.",
+    error_stale_by: "This contact was changed by {by} at {time} — reload to see the current version and make your change again.",
+    error_stale: "This contact was changed at {time} — reload to see the current version and make your change again.",
+    reload: "Reload",
     error_internal: "Something went wrong on the server. Please try again.",
     error_network: "Could not reach the server. Check your connection.",
     channel_whatsapp: "WhatsApp",

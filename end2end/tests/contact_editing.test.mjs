@@ -175,3 +175,44 @@ test('a photo is uploaded on the contact page, replaces the initials, and can be
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('saving a form someone else changed meanwhile is refused, saying who and when', async () => {
+  const page = await agenda.newPage({ timezoneId: 'America/Sao_Paulo' });
+  await openHydrated(page, `${agenda.base}/contacts`);
+  const row = page.locator('tbody tr').nth(5);
+  const id = await row.getAttribute('data-contact-id');
+  await row.locator('td.contact-table__id').click();
+  await panel(page).getByRole('button', { name: 'Editar' }).click();
+  const edit = panel(page);
+  await edit.getByRole('heading', { name: 'Editar contato' }).waitFor();
+
+  // Meanwhile another user saves the same contact.
+  const current = await agenda.api('contacts/get', { id });
+  const saved = await agenda.apiJson('contacts/update', {
+    id: Number(id),
+    form: { name: `${current.name} Atualizado`, phones: current.phones.map((p) => p.display), emails: current.emails },
+    version: current.version,
+  });
+  assert.equal(saved.version, current.version + 1);
+
+  await edit.getByLabel('Nome', { exact: true }).fill('Nome que não deve sobrescrever');
+  await edit.getByRole('button', { name: 'Salvar' }).click();
+  const message = edit.getByText(/Este contato foi alterado por .+ às \d\d:\d\d/);
+  await message.waitFor();
+  // The time is the viewer's (São Paulo, UTC-3), not UTC.
+  const at = new Date(saved.updated_at);
+  const local = at.toLocaleTimeString('pt-BR', { timeZone: 'America/Sao_Paulo', hour: '2-digit', minute: '2-digit' });
+  assert.ok((await message.textContent()).includes(local), `${await message.textContent()} shows ${local}`);
+  assert.equal(await edit.getByLabel('Nome', { exact: true }).inputValue(), 'Nome que não deve sobrescrever', 'the typed text stays');
+  const stored = await agenda.api('contacts/get', { id });
+  assert.equal(stored.name, `${current.name} Atualizado`, 'the other save is kept');
+
+  // "Recarregar" brings the current version.
+  await edit.getByRole('button', { name: 'Recarregar' }).click();
+  await page.waitForSelector('html[data-hydrated="true"]');
+  await page.waitForFunction((name) => {
+    const dialog = document.querySelector('[role="dialog"]');
+    return dialog && (dialog.textContent.includes(name) || [...dialog.querySelectorAll('input')].some((i) => i.value === name));
+  }, `${current.name} Atualizado`);
+  await page.context().close();
+});

@@ -22,15 +22,23 @@ pub async fn get_contact(id: i64) -> Result<ContactDetails, AppError> {
 /// `POST /api/contacts/create` with a JSON body `{"form": ContactForm}`.
 #[server(prefix = "/api", endpoint = "contacts/create", input = Json)]
 pub async fn create_contact(form: ContactForm) -> Result<ContactDetails, AppError> {
-    crate::error::respond(server::save(None, form).await)
+    crate::error::respond(server::save(None, form, None).await)
 }
 
-/// Replaces a contact's details with the form's.
+/// Replaces a contact's details with the form's. With `version` (the
+/// contact's `version` when the form was filled), a contact changed since
+/// is refused with 409 `Stale` (who changed it, and when) and nothing is
+/// written; without it, the save replaces whatever is there.
 ///
-/// `POST /api/contacts/update` with a JSON body `{"id": 1, "form": ContactForm}`.
+/// `POST /api/contacts/update` with a JSON body
+/// `{"id": 1, "form": ContactForm, "version": 3}`.
 #[server(prefix = "/api", endpoint = "contacts/update", input = Json)]
-pub async fn update_contact(id: i64, form: ContactForm) -> Result<ContactDetails, AppError> {
-    crate::error::respond(server::save(Some(id), form).await)
+pub async fn update_contact(
+    id: i64,
+    form: ContactForm,
+    version: Option<i64>,
+) -> Result<ContactDetails, AppError> {
+    crate::error::respond(server::save(Some(id), form, version).await)
 }
 
 /// Deletes a contact and everything that depends on it.
@@ -134,6 +142,8 @@ pub(crate) mod server {
             channels,
             created_at: row.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
             updated_at: row.updated_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            version: row.version,
+            updated_by: row.updated_by_name,
             imported_from: None,
             main_contact: None,
             linked: Vec::new(),
@@ -218,9 +228,58 @@ pub(crate) mod server {
         }))
     }
 
+    /// The 409 for a contact that changed since it was read: who made its
+    /// current version, and when.
+    pub fn stale(current: &ContactDetails) -> AppError {
+        AppError::Stale {
+            by: current.updated_by.clone(),
+            at: current.updated_at.clone(),
+        }
+    }
+
+    /// How often a save without a version works out its change again when
+    /// another write lands between its read and its write.
+    const UPDATE_ATTEMPTS: usize = 3;
+
+    /// Replaces contact `id` with `contact` as `actor`. The timeline's "old"
+    /// values are those of the very version replaced: the write only
+    /// happens if the contact is still at the version the change was worked
+    /// out from (compare-and-set inside the write transaction). `expected`
+    /// is the version the user's form was read at.
+    async fn update(
+        db: &Db,
+        company: CompanyId,
+        actor: i64,
+        id: i64,
+        contact: &StoredContact,
+        definitions: &[FieldDefinition],
+        expected: Option<i64>,
+    ) -> Result<(), AppError> {
+        for _ in 0..UPDATE_ATTEMPTS {
+            let old = load(db, company, id).await?;
+            if expected.is_some_and(|version| version != old.version) {
+                return Err(stale(&old));
+            }
+            let event = edit_event(db, company, actor, &old, contact, definitions).await?;
+            match repo::update_contact(db, company, id, contact, event.as_ref(), old.version, actor)
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(SaveError::Stale) if expected.is_none() => continue,
+                Err(SaveError::Stale) => return Err(stale(&load(db, company, id).await?)),
+                Err(error) => return Err(save_error(error)),
+            }
+        }
+        Err(stale(&load(db, company, id).await?))
+    }
+
     pub fn save_error(error: SaveError) -> AppError {
         match error {
             SaveError::NotFound => AppError::NotFound,
+            SaveError::Stale => AppError::Stale {
+                by: None,
+                at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+            },
             SaveError::UnknownOrganization(_) => {
                 AppError::field("organization_id", "Organização não encontrada.")
             }
@@ -229,7 +288,11 @@ pub(crate) mod server {
         }
     }
 
-    pub async fn save(id: Option<i64>, form: ContactForm) -> Result<ContactDetails, AppError> {
+    pub async fn save(
+        id: Option<i64>,
+        form: ContactForm,
+        version: Option<i64>,
+    ) -> Result<ContactDetails, AppError> {
         let user = require_user()?;
         let company = user.company_id;
         let db = app_state()?.db;
@@ -239,12 +302,16 @@ pub(crate) mod server {
                 .await
                 .map_err(save_error)?,
             Some(id) => {
-                let old = load(&db, company, id).await?;
-                let event =
-                    edit_event(&db, company, user.user_id, &old, &contact, &definitions).await?;
-                repo::update_contact(&db, company, id, &contact, event.as_ref())
-                    .await
-                    .map_err(save_error)?;
+                update(
+                    &db,
+                    company,
+                    user.user_id,
+                    id,
+                    &contact,
+                    &definitions,
+                    version,
+                )
+                .await?;
                 id
             }
         };

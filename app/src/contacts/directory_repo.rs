@@ -163,7 +163,8 @@ pub async fn delete(
         let mut tx = pool.begin_write().await?;
         let affected = match kind {
             DirectoryKind::Organization => sqlx::query(
-                "UPDATE contacts SET organization_id = NULL, updated_at = $1
+                "UPDATE contacts SET organization_id = NULL, updated_at = $1,
+                        version = version + 1, updated_by = NULL
                   WHERE company_id = $2 AND organization_id = $3",
             )
             .bind(Utc::now())

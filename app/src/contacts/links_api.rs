@@ -49,15 +49,30 @@ pub async fn load_merge_plan(survivor_id: i64, other_id: i64) -> Result<MergePla
 /// timeline event and linked contact moved to the survivor, the merge
 /// recorded on its timeline with the other's data, and the other deleted.
 ///
+/// With `survivor_version` and `other_version` (the contacts' `version`s in
+/// the plan the agent chose from), a contact changed since is refused with
+/// 409 `Stale` and nothing is merged.
+///
 /// `POST /api/contacts/merge` with a JSON body
-/// `{"survivor_id": 1, "other_id": 2, "take_other": ["name", "custom:plano"]}`.
+/// `{"survivor_id": 1, "other_id": 2, "take_other": ["name", "custom:plano"],
+///   "survivor_version": 4, "other_version": 1}`.
 #[server(prefix = "/api", endpoint = "contacts/merge", input = Json)]
 pub async fn merge_contacts(
     survivor_id: i64,
     other_id: i64,
     take_other: Vec<String>,
+    survivor_version: Option<i64>,
+    other_version: Option<i64>,
 ) -> Result<ContactDetails, AppError> {
-    crate::error::respond(server::merge(survivor_id, other_id, take_other).await)
+    crate::error::respond(
+        server::merge(
+            survivor_id,
+            other_id,
+            take_other,
+            (survivor_version, other_version),
+        )
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -66,10 +81,11 @@ mod server {
 
     use super::MergePlan;
     use crate::auth::session::require_user;
-    use crate::contacts::details_api::server::{load, save_error, stored};
+    use crate::contacts::details_api::server::{load, save_error, stale, stored};
     use crate::contacts::links_repo::{self, LinkOutcome};
     use crate::contacts::merge::{conflicts, merged_form};
     use crate::contacts::model::ContactDetails;
+    use crate::contacts::repo::SaveError;
     use crate::error::AppError;
     use crate::state::app_state;
     use crate::timeline::changes::snapshot_of_details;
@@ -118,6 +134,7 @@ mod server {
         survivor_id: i64,
         other_id: i64,
         take_other: Vec<String>,
+        (survivor_version, other_version): (Option<i64>, Option<i64>),
     ) -> Result<ContactDetails, AppError> {
         let user = require_user()?;
         let company = user.company_id;
@@ -126,6 +143,11 @@ mod server {
             other,
             conflicts,
         } = plan(survivor_id, other_id).await?;
+        for (contact, expected) in [(&survivor, survivor_version), (&other, other_version)] {
+            if expected.is_some_and(|version| version != contact.version) {
+                return Err(stale(contact));
+            }
+        }
         let take: BTreeSet<String> = take_other.into_iter().collect();
         if let Some(unknown) = take
             .iter()
@@ -156,9 +178,29 @@ mod server {
             },
         );
         let db = app_state()?.db;
-        links_repo::merge(&db, company, survivor_id, other_id, &contact, &event)
-            .await
-            .map_err(save_error)?;
-        load(&db, company, survivor_id).await
+        // Merged as planned only if neither changed since the plan was read.
+        let versions = (survivor.version, other.version);
+        match links_repo::merge(
+            &db,
+            company,
+            (survivor_id, other_id),
+            versions,
+            &contact,
+            &event,
+            user.user_id,
+        )
+        .await
+        {
+            Ok(()) => load(&db, company, survivor_id).await,
+            Err(SaveError::Stale) => {
+                let survivor_now = load(&db, company, survivor_id).await?;
+                Err(if survivor_now.version != survivor.version {
+                    stale(&survivor_now)
+                } else {
+                    stale(&load(&db, company, other_id).await?)
+                })
+            }
+            Err(error) => Err(save_error(error)),
+        }
     }
 }

@@ -214,36 +214,46 @@ macro_rules! unlink_members {
     }};
 }
 
-/// Merges `merged` into `survivor` in one transaction: the survivor takes
+/// Merges `merged` into `survivor` in one transaction, if both are still
+/// at the versions the merge was planned from (`SaveError::Stale` and
+/// nothing written otherwise): the survivor takes
 /// `contact` (the combined details), every conversation, timeline event and
 /// linked contact of the other, and the merge on its timeline (`event`);
 /// the other is deleted; a survivor without a photo takes the other's.
 pub async fn merge(
     db: &Db,
     company: CompanyId,
-    survivor: i64,
-    merged: i64,
+    (survivor, merged): (i64, i64),
+    (survivor_version, merged_version): (i64, i64),
     contact: &StoredContact,
     event: &NewEvent,
+    actor: i64,
 ) -> Result<(), SaveError> {
     let now = Utc::now();
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let rows: Vec<(i64, Option<i64>, Option<String>)> = sqlx::query_as(
-            "SELECT id, main_contact_id, photo FROM contacts WHERE company_id = $1 AND id IN ($2, $3)",
+        let rows: Vec<(i64, Option<i64>, Option<String>, i64)> = sqlx::query_as(
+            "SELECT id, main_contact_id, photo, version FROM contacts
+              WHERE company_id = $1 AND id IN ($2, $3)",
         )
         .bind(company.0)
         .bind(survivor)
         .bind(merged)
         .fetch_all(&mut *tx)
         .await?;
-        let find = |id: i64| rows.iter().find(|(i, _, _)| *i == id).cloned();
-        let (Some((_, survivor_main, survivor_photo)), Some((_, merged_main, merged_photo))) =
-            (find(survivor), find(merged))
+        let find = |id: i64| rows.iter().find(|row| row.0 == id).cloned();
+        let (
+            Some((_, survivor_main, survivor_photo, _)),
+            Some((_, merged_main, merged_photo, merged_now)),
+        ) = (find(survivor), find(merged))
         else {
             return Err(SaveError::NotFound);
         };
-        crate::write_contact_update!(tx, company, survivor, contact, now);
+        // The survivor's version is checked by its update below.
+        if merged_now != merged_version {
+            return Err(SaveError::Stale);
+        }
+        crate::write_contact_update!(tx, company, survivor, contact, now, survivor_version, actor);
         // The survivor's main: its own, else the other's (never itself).
         let main = survivor_main.filter(|m| *m != merged).or(merged_main.filter(|m| *m != survivor));
         // The other's members follow the survivor (or the survivor's main:

@@ -146,6 +146,8 @@ mod tests {
             channels: vec![],
             created_at: String::new(),
             updated_at: String::new(),
+            version: 1,
+            updated_by: None,
             imported_from: None,
             main_contact: None,
             linked: vec![],

@@ -79,6 +79,11 @@ pub struct ContactDetails {
     pub created_at: String,
     /// RFC 3339.
     pub updated_at: String,
+    /// Adds one with every change of what the form shows: a save or merge
+    /// sends the version it was read at, and a stale one is refused (409).
+    pub version: i64,
+    /// Who made the current version, when a user's save did.
+    pub updated_by: Option<String>,
     /// The import that created it, if one did (the timeline says so).
     pub imported_from: Option<ImportOrigin>,
     /// The main contact it is linked to.

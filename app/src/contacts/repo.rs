@@ -771,6 +771,9 @@ pub struct StoredContact {
 pub enum SaveError {
     #[error("the contact does not exist in this company")]
     NotFound,
+    /// The contact changed since the version the write was based on.
+    #[error("the contact changed since it was read")]
+    Stale,
     #[error("organization {0} does not exist in this company")]
     UnknownOrganization(i64),
     #[error("group {0} does not exist in this company")]
@@ -798,6 +801,11 @@ pub struct ContactRow {
     pub photo: Option<String>,
     pub created_at: chrono::DateTime<Utc>,
     pub updated_at: chrono::DateTime<Utc>,
+    /// Adds one with every write that changes what the form shows.
+    pub version: i64,
+    /// Who made the current version (`None`: an import, an admin's change
+    /// of the directory, or not edited since versions exist).
+    pub updated_by_name: Option<String>,
     /// The customer wrote through Facebook Messenger / the web widget
     /// (read by [`get_contact`] only).
     #[sqlx(default)]
@@ -825,10 +833,12 @@ pub async fn get_contact(
     const ROW: &str = "SELECT c.id, c.name, c.address, c.birth_date, c.document, c.gender,
                 c.organization_id, o.name AS organization_name, c.facebook, c.instagram,
                 c.telegram, c.website, c.notes, c.photo, c.created_at, c.updated_at,
+                c.version, u.name AS updated_by_name,
                 c.facebook_opened_at IS NOT NULL AS facebook_opened,
                 c.widget_opened_at IS NOT NULL AS widget_opened
            FROM contacts c
            LEFT JOIN organizations o ON o.company_id = c.company_id AND o.id = c.organization_id
+           LEFT JOIN users u ON u.company_id = c.company_id AND u.id = c.updated_by
           WHERE c.company_id = $1 AND c.id = $2";
     let record = with_db!(db, pool => {
         let Some(row) = sqlx::query_as::<_, ContactRow>(ROW)
@@ -980,15 +990,18 @@ pub async fn create_contact(
 }
 
 /// Replaces a contact's details and lists inside the caller's transaction
-/// (`$tx`); `return`s `SaveError::NotFound` when it is not the company's.
+/// (`$tx`), as `$actor`, if it is still at `$version`; `return`s
+/// `SaveError::NotFound` when it is not the company's and
+/// `SaveError::Stale` when it changed since that version.
 #[macro_export]
 macro_rules! write_contact_update {
-    ($tx:expr, $company:expr, $id:expr, $contact:expr, $now:expr) => {{
+    ($tx:expr, $company:expr, $id:expr, $contact:expr, $now:expr, $version:expr, $actor:expr) => {{
         let changed = sqlx::query(
             "UPDATE contacts SET name = $1, sort_key = $2, address = $3, birth_date = $4, document = $5,
                     gender = $6, facebook = $7, instagram = $8, telegram = $9, website = $10,
-                    notes = $11, updated_at = $12, organization_id = NULL
-              WHERE company_id = $13 AND id = $14",
+                    notes = $11, updated_at = $12, organization_id = NULL,
+                    version = version + 1, updated_by = $15
+              WHERE company_id = $13 AND id = $14 AND version = $16",
         )
         .bind(&$contact.name)
         .bind($crate::contacts::search::fold(&$contact.name))
@@ -1004,10 +1017,21 @@ macro_rules! write_contact_update {
         .bind($now)
         .bind($company.0)
         .bind($id)
+        .bind($actor)
+        .bind($version)
         .execute(&mut *$tx)
         .await?;
         if changed.rows_affected() == 0 {
-            return Err($crate::contacts::repo::SaveError::NotFound);
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM contacts WHERE company_id = $1 AND id = $2")
+                    .bind($company.0)
+                    .bind($id)
+                    .fetch_optional(&mut *$tx)
+                    .await?;
+            return Err(match exists {
+                Some(_) => $crate::contacts::repo::SaveError::Stale,
+                None => $crate::contacts::repo::SaveError::NotFound,
+            });
         }
         for table in ["contact_phones", "contact_emails", "contact_group_members"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE company_id = $1 AND contact_id = $2"))
@@ -1027,19 +1051,23 @@ macro_rules! write_contact_update {
     }};
 }
 
-/// Replaces a contact's details and lists, and appends `event` (what
-/// changed) to its timeline in the same transaction.
+/// Replaces a contact's details and lists as `actor`, and appends `event`
+/// (what changed) to its timeline in the same transaction, if the contact
+/// is still at `version` (the one `event` was worked out from):
+/// `SaveError::Stale` otherwise, and nothing is written.
 pub async fn update_contact(
     db: &Db,
     company: CompanyId,
     id: i64,
     contact: &StoredContact,
     event: Option<&crate::timeline::repo::NewEvent>,
+    version: i64,
+    actor: i64,
 ) -> Result<(), SaveError> {
     let now = Utc::now();
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        crate::write_contact_update!(tx, company, id, contact, now);
+        crate::write_contact_update!(tx, company, id, contact, now, version, actor);
         if let Some(event) = event {
             crate::insert_timeline_event!(tx, company, event);
         }

@@ -782,7 +782,8 @@ pub async fn write_batch(
                                     facebook = COALESCE($7, facebook), instagram = COALESCE($8, instagram),
                                     telegram = COALESCE($9, telegram), website = COALESCE($10, website),
                                     notes = COALESCE($11, notes),
-                                    organization_id = COALESCE($12, organization_id), updated_at = $13
+                                    organization_id = COALESCE($12, organization_id), updated_at = $13,
+                                    version = version + 1, updated_by = NULL
                               WHERE company_id = $14 AND id = $15",
                         )
                         .bind(name)

@@ -67,6 +67,22 @@ pub fn display_time(rfc3339: &str) -> String {
     }
 }
 
+/// "2026-12-07T13:05:00Z" → "10:05": the time of day in the browser's time
+/// zone (server rendering, which has no viewer's zone, writes "13:05 UTC").
+pub fn clock_time(rfc3339: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+        if !date.get_time().is_nan() {
+            return format!("{:02}:{:02}", date.get_hours(), date.get_minutes());
+        }
+    }
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(at) => at.format("%H:%M UTC").to_string(),
+        Err(_) => rfc3339.to_string(),
+    }
+}
+
 /// The route's `:id` parameter as a number (0 when missing or not a
 /// number, which every lookup answers as not found).
 pub fn route_id() -> leptos::prelude::Memo<i64> {

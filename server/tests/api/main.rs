@@ -5,6 +5,7 @@
 
 mod accounts;
 mod anonymous;
+mod concurrent_edits;
 mod contact_details;
 mod contacts;
 mod conversations;

@@ -109,6 +109,9 @@ pub fn ContactFormPanel(
     let i18n = use_i18n();
     let t = move || i18n.t();
     let editing_id = editing.as_ref().map(|c| c.id);
+    // The version the form was filled from: a save refuses a contact
+    // changed since (409 `Stale`), so nobody overwrites another's edit.
+    let editing_version = editing.as_ref().map(|c| c.version);
     let mut initial = editing
         .as_ref()
         .map(ContactDetails::to_form)
@@ -220,7 +223,7 @@ pub fn ContactFormPanel(
         spawn_local(async move {
             let result = match editing_id {
                 None => create_contact(snapshot).await,
-                Some(id) => update_contact(id, snapshot).await,
+                Some(id) => update_contact(id, snapshot, editing_version).await,
             };
             saving.set(false);
             match result {
@@ -447,7 +450,17 @@ pub fn ContactFormPanel(
                 <Show when=move || !errors.with(Vec::is_empty)>
                     <p class="form-error" role="alert">{move || t().form_has_errors}</p>
                 </Show>
-                {move || general.get().map(|error| view! { <ErrorMessage error /> })}
+                {move || general.get().map(|error| {
+                    let stale = matches!(error, AppError::Stale { .. });
+                    view! {
+                        <ErrorMessage error />
+                        <Show when=move || stale>
+                            <button type="button" class="button button--small" on:click=move |_| reload_page()>
+                                {move || t().reload}
+                            </button>
+                        </Show>
+                    }
+                })}
                 <footer class="contact-form__footer">
                     <button type="button" class="button" on:click=move |_| on_close.run(())>{move || t().cancel}</button>
                     <button type="submit" class="button button--primary" disabled=move || saving.get()>
@@ -456,5 +469,13 @@ pub fn ContactFormPanel(
                 </footer>
             </form>
         </SlideOver>
+    }
+}
+
+/// Reloads the page (after a save refused because the contact changed).
+fn reload_page() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().reload();
     }
 }

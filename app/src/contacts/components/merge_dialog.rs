@@ -29,14 +29,25 @@ pub fn MergeDialog(
     let confirm = move |_| {
         busy.set(true);
         let chosen: Vec<String> = take_other.get_untracked().into_iter().collect();
+        // The versions the agent chose from: a contact changed since is
+        // refused (409), and the plan is read again to show what it holds now.
+        let versions = plan
+            .get_untracked()
+            .and_then(Result::ok)
+            .map(|plan| (plan.survivor.version, plan.other.version));
         spawn_local(async move {
-            match merge_contacts(survivor, other, chosen).await {
+            let (survivor_version, other_version) = versions.unzip();
+            match merge_contacts(survivor, other, chosen, survivor_version, other_version).await {
                 Ok(_) => {
                     on_close.run(());
                     on_merged.run(());
                 }
                 Err(e) => {
                     busy.set(false);
+                    if matches!(e, AppError::Stale { .. }) {
+                        take_other.set(BTreeSet::new());
+                        plan.refetch();
+                    }
                     error.set(Some(e));
                 }
             }
