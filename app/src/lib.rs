@@ -21,6 +21,9 @@ pub mod custom_fields;
 pub mod db;
 /// The error type every server function returns.
 pub mod error;
+/// The periodic purge of what has ended (server only).
+#[cfg(feature = "ssr")]
+pub mod housekeeping;
 /// UI text in Brazilian Portuguese (default) and English.
 pub mod i18n;
 /// CSV import and export of contacts.

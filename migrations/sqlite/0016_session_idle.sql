@@ -5,7 +5,7 @@
 ALTER TABLE sessions ADD COLUMN last_seen_at TEXT NOT NULL DEFAULT '';
 UPDATE sessions SET last_seen_at = created_at;
 
--- The periodic purge (app::auth::housekeeping) deletes by these.
+-- The periodic purge (app::housekeeping) deletes by these.
 CREATE INDEX sessions_expires ON sessions (expires_at);
 CREATE INDEX sessions_last_seen ON sessions (last_seen_at);
 CREATE INDEX invites_expires ON invites (expires_at);

@@ -432,7 +432,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let router = build_router(state);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("Agenda listening on http://{}", listener.local_addr()?);
-    let purge = app::auth::housekeeping::spawn(db.clone(), config.limits.session_idle);
+    let purge = app::housekeeping::spawn(db.clone(), config.limits.session_idle);
     server::serve(listener, router, shutdown_signal()).await?;
     purge.abort();
     db.close().await;

@@ -13,8 +13,6 @@ pub mod throttle;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
-pub mod housekeeping;
-#[cfg(feature = "ssr")]
 pub mod password_checks;
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -459,7 +459,9 @@ pub async fn confirm(
     Ok(())
 }
 
-/// Reads a job's stored file chunk by chunk, from a blocking thread.
+/// Reads a job's stored file chunk by chunk, from a blocking thread. A
+/// file that ends before its size (a piece missing) is an error, never a
+/// shorter file.
 struct ChunkReader {
     runtime: tokio::runtime::Handle,
     db: Db,
@@ -469,6 +471,9 @@ struct ChunkReader {
     buffer: Vec<u8>,
     position: usize,
     done: bool,
+    /// The file's size as uploaded, and the bytes read so far.
+    expected: u64,
+    read: u64,
 }
 
 impl Read for ChunkReader {
@@ -488,9 +493,16 @@ impl Read for ChunkReader {
                     } else {
                         0
                     };
+                    self.read += bytes.len() as u64;
                     self.buffer = bytes;
                     self.position = skip;
                     self.seq += 1;
+                }
+                None if self.read != self.expected => {
+                    return Err(std::io::Error::other(format!(
+                        "o arquivo guardado está incompleto ({} de {} bytes)",
+                        self.read, self.expected
+                    )));
                 }
                 None => self.done = true,
             }
@@ -582,11 +594,50 @@ fn prepare_row(
     }
 }
 
-type Batch = Result<Vec<PreparedRow>, String>;
+/// What the parsing thread sends the writer.
+enum Parsed {
+    /// The next rows.
+    Rows(Vec<PreparedRow>),
+    /// The file cannot be read further: why.
+    Failed(String),
+    /// Every row was sent.
+    End,
+}
 
-/// The parsing thread: file → prepared batches. Stops when the writer
-/// hangs up (cancel, failure).
-fn parse_file(parse: Parse, batches: tokio::sync::mpsc::Sender<Batch>) {
+/// What the writer makes of the next message; a channel that closes
+/// without [`Parsed::End`] (the parsing thread panicked or stopped early)
+/// ends the job as failed, never as done.
+fn next_step(message: Option<Parsed>) -> Result<Vec<PreparedRow>, RunEnd> {
+    match message {
+        Some(Parsed::Rows(rows)) => Ok(rows),
+        Some(Parsed::Failed(message)) => Err(RunEnd::Failed(message)),
+        Some(Parsed::End) => Err(RunEnd::Done),
+        None => Err(RunEnd::Failed(
+            "A leitura do arquivo parou antes do fim (erro interno); \
+             as linhas contadas até aqui foram gravadas."
+                .to_string(),
+        )),
+    }
+}
+
+/// The parsing thread: file → prepared batches, then [`Parsed::End`]; a
+/// panic while parsing is sent as [`Parsed::Failed`].
+fn parse_file(parse: Parse, batches: tokio::sync::mpsc::Sender<Parsed>) {
+    let sender = batches.clone();
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        parse_rows(parse, batches)
+    }));
+    if parsed.is_err() {
+        tracing::error!("the import's parsing thread panicked");
+        let _ = sender.blocking_send(Parsed::Failed(
+            "Erro interno ao ler o arquivo; as linhas contadas até aqui foram gravadas."
+                .to_string(),
+        ));
+    }
+}
+
+/// [`parse_file`]'s work. Stops when the writer hangs up (cancel, failure).
+fn parse_rows(parse: Parse, batches: tokio::sync::mpsc::Sender<Parsed>) {
     let Parse {
         reader,
         delimiter,
@@ -625,7 +676,9 @@ fn parse_file(parse: Parse, batches: tokio::sync::mpsc::Sender<Batch>) {
             Ok(true) => {}
             Ok(false) => break,
             Err(error) => {
-                let _ = batches.blocking_send(Err(format!("O arquivo não pôde ser lido: {error}")));
+                let _ = batches.blocking_send(Parsed::Failed(format!(
+                    "O arquivo não pôde ser lido: {error}"
+                )));
                 return;
             }
         }
@@ -646,14 +699,15 @@ fn parse_file(parse: Parse, batches: tokio::sync::mpsc::Sender<Batch>) {
         ));
         if batch.len() == IMPORT_BATCH {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(IMPORT_BATCH));
-            if batches.blocking_send(Ok(full)).is_err() {
+            if batches.blocking_send(Parsed::Rows(full)).is_err() {
                 return;
             }
         }
     }
-    if !batch.is_empty() {
-        let _ = batches.blocking_send(Ok(batch));
+    if !batch.is_empty() && batches.blocking_send(Parsed::Rows(batch)).is_err() {
+        return;
     }
+    let _ = batches.blocking_send(Parsed::End);
 }
 
 /// Runs a queued job to its end (done, failed or cancelled). Returns
@@ -664,6 +718,10 @@ pub async fn run_job(db: Db, company: CompanyId, id: i64) -> Result<bool, AppErr
     }
     let result = run_claimed(&db, company, id).await;
     let (status, error) = match &result {
+        Ok((RunEnd::NotRunning, _)) => {
+            tracing::warn!(job = id, "import stopped: another process declared it lost");
+            return Ok(true);
+        }
         Ok((RunEnd::Done, _)) => (JobStatus::Done, None),
         Ok((RunEnd::Cancelled, _)) => (JobStatus::Cancelled, None),
         Ok((RunEnd::Failed(message), _)) => (JobStatus::Failed, Some(message.clone())),
@@ -695,10 +753,43 @@ pub async fn run_job(db: Db, company: CompanyId, id: i64) -> Result<bool, AppErr
 /// SQLite's own merging keeps few.
 pub const COMPACT_AFTER_ROWS: i64 = 10_000;
 
+#[derive(Debug, PartialEq, Eq)]
 enum RunEnd {
     Done,
     Cancelled,
     Failed(String),
+    /// The job was no longer running when a batch was to be written.
+    NotRunning,
+}
+
+/// How often a running import records that its process is alive, for a
+/// job declared lost once its heartbeat is `stale_after` old: six beats
+/// fit in that window, whatever a batch takes.
+pub fn heartbeat_every(stale_after: std::time::Duration) -> std::time::Duration {
+    (stale_after / 6).max(std::time::Duration::from_millis(100))
+}
+
+/// Beats for a running job every `every` until aborted (or the job stops
+/// running), independently of its batches: a slow batch never makes a live
+/// job look lost.
+pub fn keep_beating(
+    db: Db,
+    company: CompanyId,
+    id: i64,
+    every: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            match repo::beat(&db, company, id).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(error) => tracing::warn!(%error, job = id, "import heartbeat"),
+            }
+        }
+    })
 }
 
 /// Runs the job's batches: how it ended, and how many contacts it wrote.
@@ -713,7 +804,7 @@ async fn run_claimed(db: &Db, company: CompanyId, id: i64) -> Result<(RunEnd, i6
         .ok_or(AppError::Internal)?;
     let policy = job.job.policy.unwrap_or_default();
     let definitions = list_fields(db, company, false).await?;
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(4);
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Parsed>(4);
     let parse = Parse {
         reader: ChunkReader {
             runtime: tokio::runtime::Handle::current(),
@@ -724,6 +815,8 @@ async fn run_claimed(db: &Db, company: CompanyId, id: i64) -> Result<(RunEnd, i6
             buffer: Vec::new(),
             position: 0,
             done: false,
+            expected: u64::try_from(job.job.file_size).unwrap_or(0),
+            read: 0,
         },
         delimiter: job.delimiter,
         encoding: encoding_of(&job.encoding),
@@ -732,8 +825,13 @@ async fn run_claimed(db: &Db, company: CompanyId, id: i64) -> Result<(RunEnd, i6
         policy,
     };
     let writer = db.bulk_writer().await?;
+    let every = heartbeat_every(std::time::Duration::from_secs(
+        u64::try_from(repo::stale_after_seconds()).unwrap_or(60),
+    ));
+    let heartbeat = keep_beating(db.clone(), company, id, every);
     let parser = tokio::task::spawn_blocking(move || parse_file(parse, sender));
     let end = write_batches(db, writer.db(), company, id, policy, &mut receiver).await;
+    heartbeat.abort();
     writer.finish().await;
     drop(receiver);
     let _ = parser.await;
@@ -741,37 +839,31 @@ async fn run_claimed(db: &Db, company: CompanyId, id: i64) -> Result<(RunEnd, i6
 }
 
 /// Writes the parsed batches through `writer` until the file ends, the job
-/// is cancelled, parsing fails or a write fails; counts the contacts
-/// created and updated.
+/// is cancelled or stops running, parsing fails or a write fails; counts
+/// the contacts created and updated.
 async fn write_batches(
     db: &Db,
     writer: &Db,
     company: CompanyId,
     id: i64,
     policy: DuplicatePolicy,
-    receiver: &mut tokio::sync::mpsc::Receiver<Batch>,
+    receiver: &mut tokio::sync::mpsc::Receiver<Parsed>,
 ) -> Result<(RunEnd, i64), AppError> {
-    let mut end = RunEnd::Done;
     let mut written = 0;
-    while let Some(batch) = receiver.recv().await {
-        match batch {
-            Err(message) => {
-                end = RunEnd::Failed(message);
-                break;
+    loop {
+        let rows = match next_step(receiver.recv().await) {
+            Ok(rows) => rows,
+            Err(end) => return Ok((end, written)),
+        };
+        match repo::write_batch(writer, company, id, policy, &rows).await? {
+            BatchOutcome::Written(counts) => {
+                written += counts.created + counts.updated;
+                db.yield_to_writers().await
             }
-            Ok(rows) => match repo::write_batch(writer, company, id, policy, &rows).await? {
-                BatchOutcome::Written(counts) => {
-                    written += counts.created + counts.updated;
-                    db.yield_to_writers().await
-                }
-                BatchOutcome::Cancelled => {
-                    end = RunEnd::Cancelled;
-                    break;
-                }
-            },
+            BatchOutcome::Cancelled => return Ok((RunEnd::Cancelled, written)),
+            BatchOutcome::NotRunning => return Ok((RunEnd::NotRunning, written)),
         }
     }
-    Ok((end, written))
 }
 
 /// Queues a job and runs it in the background of this process.
@@ -929,6 +1021,20 @@ fn write_rows(out: &mut Vec<u8>, flavor: CsvFlavor, rows: &[Vec<String>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parse_that_stops_without_its_end_fails_the_job() {
+        assert!(matches!(next_step(Some(Parsed::Rows(vec![]))), Ok(rows) if rows.is_empty()));
+        assert_eq!(next_step(Some(Parsed::End)).err(), Some(RunEnd::Done));
+        assert_eq!(
+            next_step(Some(Parsed::Failed("x".into()))).err(),
+            Some(RunEnd::Failed("x".into()))
+        );
+        // The channel closed without End: the parser panicked or stopped.
+        assert!(
+            matches!(next_step(None), Err(RunEnd::Failed(m)) if m.contains("parou antes do fim"))
+        );
+    }
 
     #[test]
     fn file_names_lose_their_paths() {

@@ -56,7 +56,7 @@ struct JobRow {
     created_at: DateTime<Utc>,
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
-    heartbeat_at: Option<DateTime<Utc>>,
+    pub heartbeat_at: Option<DateTime<Utc>>,
 }
 
 /// A job with what only the server needs: the confirmed mapping (JSON).
@@ -69,7 +69,7 @@ pub struct StoredJob {
     pub delimiter: u8,
     /// The stored encoding name (`utf-8`, `utf-8-bom`, `windows-1252`).
     pub encoding: String,
-    heartbeat_at: Option<DateTime<Utc>>,
+    pub heartbeat_at: Option<DateTime<Utc>>,
 }
 
 fn rfc3339(at: DateTime<Utc>) -> String {
@@ -129,12 +129,15 @@ pub fn encoding_label(stored: &str) -> &'static str {
     }
 }
 
+/// The columns of a job and where they come from; a job whose upload is
+/// still storing its pieces (no `uploaded_at`) is not one yet.
 const JOB_COLUMNS: &str =
     "j.id, j.file_name, j.file_size, j.encoding, j.delimiter, j.status, j.mapping,
         j.policy, j.total_rows, j.rows_done, j.created, j.updated, j.skipped, j.failed, j.error,
         j.cancel_requested, u.name AS created_by_name, j.created_by, j.created_at, j.started_at,
         j.finished_at, j.heartbeat_at
-   FROM import_jobs j JOIN users u ON u.company_id = j.company_id AND u.id = j.created_by";
+   FROM import_jobs j JOIN users u ON u.company_id = j.company_id AND u.id = j.created_by
+                                  AND j.uploaded_at IS NOT NULL";
 
 /// What an upload stores.
 #[derive(Debug, Clone)]
@@ -149,21 +152,24 @@ pub struct NewJob<'a> {
 }
 
 /// Creates a job in state `uploaded` with the file's bytes, read from
-/// `chunks` (pieces of at most [`CHUNK_BYTES`]), in one transaction: a
-/// failed upload leaves nothing behind.
+/// `chunks` (pieces of at most [`CHUNK_BYTES`]). Each piece is stored in a
+/// transaction of its own, so other writers wait for one piece at most
+/// (on SQLite a transaction holds the database's write lock), and the job
+/// becomes visible only once the last piece is in. A failed upload deletes
+/// what it stored; one a crash interrupted is deleted by
+/// [`purge_stale_uploads`].
 pub async fn create_job<I>(
     db: &Db,
     company: CompanyId,
     job: &NewJob<'_>,
-    mut chunks: I,
+    chunks: I,
 ) -> Result<i64, sqlx::Error>
 where
     I: FnMut() -> std::io::Result<Option<Vec<u8>>> + Send,
 {
     let now = Utc::now();
-    let id = with_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
+    let id: i64 = with_db!(db, pool => {
+        sqlx::query_scalar(
             "INSERT INTO import_jobs (company_id, created_by, file_name, file_size, encoding, delimiter,
                                       status, total_rows, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, 'uploaded', $7, $8) RETURNING id",
@@ -176,10 +182,34 @@ where
         .bind((job.delimiter as char).to_string())
         .bind(job.total_rows)
         .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let mut seq = 0i64;
-        while let Some(bytes) = chunks().map_err(sqlx::Error::Io)? {
+        .fetch_one(pool)
+        .await?
+    });
+    match store_pieces(db, company, id, chunks).await {
+        Ok(()) => Ok(id),
+        Err(error) => {
+            if let Err(cleanup) = delete_job(db, company, id).await {
+                tracing::warn!(%cleanup, job = id, "could not delete a failed upload");
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Stores a new job's pieces one transaction each, then marks it uploaded.
+async fn store_pieces<I>(
+    db: &Db,
+    company: CompanyId,
+    id: i64,
+    mut chunks: I,
+) -> Result<(), sqlx::Error>
+where
+    I: FnMut() -> std::io::Result<Option<Vec<u8>>> + Send,
+{
+    let mut seq = 0i64;
+    while let Some(bytes) = chunks().map_err(sqlx::Error::Io)? {
+        with_db!(db, pool => {
+            let mut tx = pool.begin_write().await?;
             sqlx::query("INSERT INTO import_chunks (company_id, job_id, seq, bytes) VALUES ($1, $2, $3, $4)")
                 .bind(company.0)
                 .bind(id)
@@ -187,12 +217,106 @@ where
                 .bind(bytes)
                 .execute(&mut *tx)
                 .await?;
-            seq += 1;
-        }
-        tx.commit().await?;
-        id
+            tx.commit().await?;
+        });
+        seq += 1;
+    }
+    with_db!(db, pool => {
+        sqlx::query("UPDATE import_jobs SET uploaded_at = $1 WHERE company_id = $2 AND id = $3")
+            .bind(Utc::now())
+            .bind(company.0)
+            .bind(id)
+            .execute(pool)
+            .await?;
     });
-    Ok(id)
+    Ok(())
+}
+
+/// Deletes a job and its pieces.
+async fn delete_job(db: &Db, company: CompanyId, id: i64) -> Result<(), sqlx::Error> {
+    delete_chunks(db, company, id).await?;
+    with_db!(db, pool => {
+        sqlx::query("DELETE FROM import_jobs WHERE company_id = $1 AND id = $2")
+            .bind(company.0)
+            .bind(id)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// How long an uploaded file waits for its mapping before it is dropped.
+pub const UPLOAD_KEPT_HOURS: i64 = 24;
+/// How long an upload may take to store its pieces; one still unfinished
+/// after this was interrupted by a crash.
+pub const UPLOAD_STORING_HOURS: i64 = 1;
+
+/// What [`purge_stale_uploads`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PurgedUploads {
+    /// Uploaded jobs never started, now failed with their file dropped.
+    pub expired: u64,
+    /// Uploads a crash left half-stored, deleted.
+    pub broken: u64,
+}
+
+/// Drops the files of uploads whose mapping was not confirmed within
+/// [`UPLOAD_KEPT_HOURS`] (the job stays in the history, failed, saying
+/// why), and deletes uploads left half-stored for [`UPLOAD_STORING_HOURS`].
+pub async fn purge_stale_uploads(
+    db: &Db,
+    now: DateTime<Utc>,
+) -> Result<PurgedUploads, sqlx::Error> {
+    let message = "O mapeamento das colunas não foi confirmado em 24 horas e o arquivo \
+                   foi descartado; envie-o de novo para importar.";
+    let expired: Vec<(i64, i64)> = with_db!(db, pool => {
+        sqlx::query_as(
+            "UPDATE import_jobs SET status = 'failed', error = $1, finished_at = $2
+              WHERE status = 'uploaded' AND uploaded_at IS NOT NULL AND created_at < $3
+              RETURNING company_id, id",
+        )
+        .bind(message)
+        .bind(now)
+        .bind(now - chrono::Duration::hours(UPLOAD_KEPT_HOURS))
+        .fetch_all(pool)
+        .await?
+    });
+    let broken: Vec<(i64, i64)> = with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT company_id, id FROM import_jobs WHERE uploaded_at IS NULL AND created_at < $1",
+        )
+        .bind(now - chrono::Duration::hours(UPLOAD_STORING_HOURS))
+        .fetch_all(pool)
+        .await?
+    });
+    for (company, id) in &expired {
+        delete_chunks(db, CompanyId(*company), *id).await?;
+    }
+    for (company, id) in &broken {
+        delete_job(db, CompanyId(*company), *id).await?;
+    }
+    Ok(PurgedUploads {
+        expired: expired.len() as u64,
+        broken: broken.len() as u64,
+    })
+}
+
+/// Records that a running job's process is alive (see
+/// `import::keep_beating`); `false` when the job is no longer running.
+pub async fn beat(db: &Db, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
+    let done = with_db!(db, pool => {
+        sqlx::query(
+            "UPDATE import_jobs SET heartbeat_at = $1
+              WHERE company_id = $2 AND id = $3 AND status = 'running'",
+        )
+        .bind(Utc::now())
+        .bind(company.0)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(done == 1)
 }
 
 /// One job of the company; a running job whose server process is gone is
@@ -328,7 +452,7 @@ pub async fn queue_job(
     let done = with_db!(db, pool => {
         sqlx::query(
             "UPDATE import_jobs SET status = 'queued', mapping = $1, policy = $2, heartbeat_at = $3
-              WHERE company_id = $4 AND id = $5 AND status = 'uploaded'",
+              WHERE company_id = $4 AND id = $5 AND status = 'uploaded' AND uploaded_at IS NOT NULL",
         )
         .bind(mapping)
         .bind(policy.as_str())
@@ -491,6 +615,9 @@ pub struct BatchCounts {
 pub enum BatchOutcome {
     Written(BatchCounts),
     Cancelled,
+    /// The job is no longer running (another process declared it lost):
+    /// nothing was written, and the runner stops.
+    NotRunning,
 }
 
 /// Adds phones and e-mails (numbered from the given positions) and group
@@ -607,8 +734,8 @@ fn batch_keys(rows: &[PreparedRow]) -> (String, String, String) {
 const MAX_ENTRIES: usize = crate::contacts::form::MAX_ENTRIES;
 
 /// Writes one batch in one transaction: the contacts, the failed rows, and
-/// the job's counters and heartbeat. If the job was asked to stop, nothing
-/// is written.
+/// the job's counters and heartbeat. If the job was asked to stop, or is no
+/// longer running, nothing is written.
 pub async fn write_batch(
     db: &Db,
     company: CompanyId,
@@ -621,14 +748,17 @@ pub async fn write_batch(
     let sqlite = matches!(db, Db::Sqlite(_));
     let outcome = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let cancel: bool = sqlx::query_scalar(
-            "SELECT cancel_requested FROM import_jobs WHERE company_id = $1 AND id = $2",
+        let (cancel, status): (bool, String) = sqlx::query_as(
+            "SELECT cancel_requested, status FROM import_jobs WHERE company_id = $1 AND id = $2",
         )
         .bind(company.0)
         .bind(job)
         .fetch_one(&mut *tx)
         .await?;
-        if cancel {
+        if status != JobStatus::Running.as_str() {
+            tx.rollback().await?;
+            BatchOutcome::NotRunning
+        } else if cancel {
             tx.rollback().await?;
             BatchOutcome::Cancelled
         } else {

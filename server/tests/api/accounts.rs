@@ -562,7 +562,7 @@ async fn the_purge_forgets_ended_sessions_invitations_and_old_counts(backend: Ba
     assert_eq!(count(&app, "sessions").await, 3);
     assert_eq!(count(&app, "invites").await, 2);
 
-    let purged = app::auth::housekeeping::purge(
+    let purged = app::housekeeping::purge(
         &app.db,
         Utc::now(),
         std::time::Duration::from_secs(12 * 3600),

@@ -11,7 +11,7 @@ use crate::helpers::{contact, spawn_app, Backend, TestApp};
 
 /// Calls an endpoint: JSON-bodied ones with JSON, the others with the
 /// object's fields as a form.
-async fn call(app: &TestApp, path: &str, body: Value) -> Value {
+pub async fn call(app: &TestApp, path: &str, body: Value) -> Value {
     let json_input = ["/api/import/start", "/api/custom_fields/create"].contains(&path);
     let response = if json_input {
         app.post_json(&app.client, path, &body).await
@@ -40,7 +40,7 @@ async fn call(app: &TestApp, path: &str, body: Value) -> Value {
 }
 
 /// Uploads a file; returns the job id.
-async fn upload(app: &TestApp, name: &str, bytes: Vec<u8>) -> i64 {
+pub async fn upload(app: &TestApp, name: &str, bytes: Vec<u8>) -> i64 {
     let response = app.upload(&app.client, name, bytes).await;
     let status = response.status();
     let body: Value = response.json().await.expect("json");
@@ -63,7 +63,7 @@ async fn refused(app: &TestApp, name: &str, bytes: Vec<u8>) -> (u16, String) {
 }
 
 /// Waits until the job has ended; returns it.
-async fn finished(app: &TestApp, id: i64) -> Value {
+pub async fn finished(app: &TestApp, id: i64) -> Value {
     for _ in 0..600 {
         let job = call(app, "/api/import/status", json!({"id": id})).await;
         if ["done", "failed", "cancelled"].contains(&job["status"].as_str().unwrap_or_default()) {

@@ -15,6 +15,7 @@ mod directory;
 mod export;
 mod helpers;
 mod import;
+mod import_faults;
 mod main_contact;
 mod photos;
 mod processes;

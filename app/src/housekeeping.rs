@@ -1,9 +1,10 @@
-//! What the accounts tables no longer need, deleted on a timer (server
-//! only): sessions past their 30 days or idle too long, invitations past
-//! their expiry, and login counts, paces and known browsers whose windows
-//! are over. The limits read their windows themselves, so this only keeps
-//! the tables small; it runs on every server process (on PostgreSQL the
-//! deletes of several processes simply overlap).
+//! What the database no longer needs, deleted on a timer (server only):
+//! sessions past their 30 days or idle too long, invitations past their
+//! expiry, login counts, paces and known browsers whose windows are over,
+//! and uploaded files nobody started importing within 24 hours (or that a
+//! crash left half-stored). The limits read their windows themselves, so
+//! this only keeps the tables small; it runs on every server process (on
+//! PostgreSQL the deletes of several processes simply overlap).
 
 use chrono::{DateTime, Utc};
 
@@ -19,6 +20,7 @@ pub const EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 pub struct Purged {
     pub sessions: u64,
     pub invitations: u64,
+    pub uploads: crate::import_export::repo::PurgedUploads,
 }
 
 /// Deletes what has ended by `now`; sessions unused for `idle` have.
@@ -33,6 +35,7 @@ pub async fn purge(
         .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let sessions = repo::purge_sessions(db, now, idle_since).await?;
     let invitations = repo::purge_invites(db, now).await?;
+    let uploads = crate::import_export::repo::purge_stale_uploads(db, now).await?;
     let now_ms = now.timestamp_millis();
     repo::forget_old_attempts(
         db,
@@ -44,6 +47,7 @@ pub async fn purge(
     Ok(Purged {
         sessions,
         invitations,
+        uploads,
     })
 }
 
@@ -59,11 +63,13 @@ pub fn spawn(db: Db, idle: std::time::Duration) -> tokio::task::JoinHandle<()> {
                     tracing::info!(
                         sessions = purged.sessions,
                         invitations = purged.invitations,
-                        "purged ended sessions and invitations"
+                        expired_uploads = purged.uploads.expired,
+                        broken_uploads = purged.uploads.broken,
+                        "purged what has ended"
                     );
                 }
                 Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "purge of ended sessions failed"),
+                Err(error) => tracing::warn!(%error, "purge failed"),
             }
         }
     })
