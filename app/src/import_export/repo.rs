@@ -304,17 +304,27 @@ pub async fn purge_stale_uploads(
 /// Records that a running job's process is alive (see
 /// `import::keep_beating`); `false` when the job is no longer running.
 pub async fn beat(db: &Db, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
+    stamp(
+        db,
+        "UPDATE import_jobs SET heartbeat_at = $1
+          WHERE company_id = $2 AND id = $3 AND status = 'running'",
+        company,
+        id,
+    )
+    .await
+}
+
+/// Runs an `UPDATE` of one job that takes the time now (`$1`), the company
+/// (`$2`) and the job (`$3`); whether it changed the job.
+async fn stamp(db: &Db, sql: &str, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
     let done = with_db!(db, pool => {
-        sqlx::query(
-            "UPDATE import_jobs SET heartbeat_at = $1
-              WHERE company_id = $2 AND id = $3 AND status = 'running'",
-        )
-        .bind(Utc::now())
-        .bind(company.0)
-        .bind(id)
-        .execute(pool)
-        .await?
-        .rows_affected()
+        sqlx::query(sql)
+            .bind(Utc::now())
+            .bind(company.0)
+            .bind(id)
+            .execute(pool)
+            .await?
+            .rows_affected()
     });
     Ok(done == 1)
 }
@@ -468,20 +478,14 @@ pub async fn queue_job(
 
 /// Takes a queued job to run it; `false` when another process took it.
 pub async fn claim_job(db: &Db, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
-    let now = Utc::now();
-    let done = with_db!(db, pool => {
-        sqlx::query(
-            "UPDATE import_jobs SET status = 'running', started_at = $1, heartbeat_at = $1
-              WHERE company_id = $2 AND id = $3 AND status = 'queued'",
-        )
-        .bind(now)
-        .bind(company.0)
-        .bind(id)
-        .execute(pool)
-        .await?
-        .rows_affected()
-    });
-    Ok(done == 1)
+    stamp(
+        db,
+        "UPDATE import_jobs SET status = 'running', started_at = $1, heartbeat_at = $1
+          WHERE company_id = $2 AND id = $3 AND status = 'queued'",
+        company,
+        id,
+    )
+    .await
 }
 
 /// Asks a job to stop. A job not started yet is cancelled at once; a

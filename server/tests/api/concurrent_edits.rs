@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{contact, new_client, spawn_app, Backend, TestApp, PASSWORD};
+use crate::helpers::{contact, join_as_agent, spawn_app, Backend, TestApp};
 
 async fn read(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
@@ -13,30 +13,6 @@ async fn read(response: reqwest::Response) -> (u16, Value) {
         status,
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
-}
-
-/// An agent of the app's first company, named `name`, signed in.
-async fn agent(app: &TestApp, name: &str, email: &str) -> reqwest::Client {
-    let (status, invite) = read(
-        app.post_as(&app.client, "/api/agents/invite", &[("role", "agent")])
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200, "{invite}");
-    let token = invite["path"]
-        .as_str()
-        .expect("path")
-        .trim_start_matches("/invite/");
-    let client = new_client();
-    let form = [
-        ("token", token),
-        ("name", name),
-        ("email", email),
-        ("password", PASSWORD),
-    ];
-    let (status, body) = read(app.post_as(&client, "/api/invites/accept", &form).await).await;
-    assert_eq!(status, 200, "{body}");
-    client
 }
 
 async fn get(app: &TestApp, id: i64) -> Value {
@@ -95,7 +71,7 @@ async fn name_edits(app: &TestApp, id: i64) -> Vec<(String, String)> {
 async fn a_save_from_a_stale_form_is_refused_and_says_who_changed_it(backend: Backend) {
     let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
-    let bia = agent(&app, "Bia Souza", "bia@padaria.example").await;
+    let bia = join_as_agent(&app, &app.client, "Bia Souza", "bia@padaria.example").await;
     let id = app
         .add(company, &[contact("Maria", Some("+5511987654321"), None)])
         .await[0];
@@ -218,27 +194,28 @@ async fn a_merge_planned_before_a_change_is_refused(backend: Backend) {
             ],
         )
         .await;
-    let (survivor, other) = (ids[0].to_string(), ids[1].to_string());
-    let (status, plan) = read(
-        app.post_as(
-            &app.client,
-            "/api/contacts/merge_plan",
-            &[
-                ("survivor_id", survivor.as_str()),
-                ("other_id", other.as_str()),
-            ],
+    // The versions of the plan the agent chooses from.
+    let planned = || async {
+        let (survivor, other) = (ids[0].to_string(), ids[1].to_string());
+        let form = [
+            ("survivor_id", survivor.as_str()),
+            ("other_id", other.as_str()),
+        ];
+        let (status, plan) = read(
+            app.post_as(&app.client, "/api/contacts/merge_plan", &form)
+                .await,
         )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 200, "{plan}");
-    let versions = (
-        plan["survivor"]["version"].clone(),
-        plan["other"]["version"].clone(),
-    );
+        .await;
+        assert_eq!(status, 200, "{plan}");
+        (
+            plan["survivor"]["version"].clone(),
+            plan["other"]["version"].clone(),
+        )
+    };
+    let versions = planned().await;
 
     // Someone edits the contact that would be deleted after the plan was read.
-    let bia = agent(&app, "Bia Souza", "bia@padaria.example").await;
+    let bia = join_as_agent(&app, &app.client, "Bia Souza", "bia@padaria.example").await;
     let (status, _) = save(&app, &bia, ids[1], "Maria Silva", versions.1.as_i64()).await;
     assert_eq!(status, 200);
     let (first, second) = (ids[0], ids[1]);
@@ -265,23 +242,7 @@ async fn a_merge_planned_before_a_change_is_refused(backend: Backend) {
     assert_eq!(get(&app, ids[0]).await["name"], "Maria");
 
     // From the plan as it is now, the merge goes through.
-    let (_, plan) = read(
-        app.post_as(
-            &app.client,
-            "/api/contacts/merge_plan",
-            &[
-                ("survivor_id", survivor.as_str()),
-                ("other_id", other.as_str()),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let (status, merged) = merge((
-        plan["survivor"]["version"].clone(),
-        plan["other"]["version"].clone(),
-    ))
-    .await;
+    let (status, merged) = merge(planned().await).await;
     assert_eq!(status, 200, "{merged}");
     assert_eq!(
         merged["name"], "Maria Silva",

@@ -411,6 +411,34 @@ pub async fn call(
     )
 }
 
+/// Invites an agent into the company of `admin` (a signed-in admin's
+/// client) and returns a client signed in as the new agent.
+pub async fn join_as_agent(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    name: &str,
+    email: &str,
+) -> reqwest::Client {
+    let (status, invite) = call(app, admin, "/api/agents/invite", &[("role", "agent")]).await;
+    assert_eq!(status, 200, "{invite}");
+    let token = invite["path"]
+        .as_str()
+        .expect("path")
+        .trim_start_matches("/invite/")
+        .to_string();
+    let agent = new_client();
+    let form = [
+        ("token", token.as_str()),
+        ("name", name),
+        ("email", email),
+        ("password", PASSWORD),
+    ];
+    let (status, me) = call(app, &agent, "/api/invites/accept", &form).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["role"], "agent");
+    agent
+}
+
 /// A contact with a name, a main phone (E.164) and an e-mail.
 pub fn contact(name: &str, phone: Option<&str>, email: Option<&str>) -> NewContact {
     NewContact {

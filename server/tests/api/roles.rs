@@ -14,7 +14,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use app::auth::access::{self, Access, Grant};
 use serde_json::{json, Value};
 
-use crate::helpers::{admin_email, contact, new_client, spawn_app, Backend, TestApp, PASSWORD};
+use crate::helpers::{
+    admin_email, contact, join_as_agent, new_client, spawn_app, Backend, TestApp, PASSWORD,
+};
 
 /// Who calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,8 +169,8 @@ impl World {
         let (a, admin) = app.sign_up("Empresa A").await;
         let (_, other) = app.sign_up("Empresa B").await;
         let agent_email = "agente@empresaa.example".to_string();
-        let agent = join_as_agent(&app, &admin, &agent_email).await;
-        let spare = join_as_agent(&app, &admin, "reserva@empresaa.example").await;
+        let agent = join_as_agent(&app, &admin, "Agente", &agent_email).await;
+        let spare = join_as_agent(&app, &admin, "Reserva", "reserva@empresaa.example").await;
         drop(spare);
         let contact = app
             .add(
@@ -523,40 +525,6 @@ impl World {
 
 fn form_ref<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     form.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
-/// Invites an agent into the company of `admin` and returns a client
-/// signed in as them.
-async fn join_as_agent(app: &TestApp, admin: &reqwest::Client, email: &str) -> reqwest::Client {
-    let (status, invite) = read(
-        app.post_as(admin, "/api/agents/invite", &[("role", "agent")])
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200, "{invite}");
-    let token = invite["path"]
-        .as_str()
-        .expect("path")
-        .trim_start_matches("/invite/")
-        .to_string();
-    let agent = new_client();
-    let (status, me) = read(
-        app.post_as(
-            &agent,
-            "/api/invites/accept",
-            &[
-                ("token", &token),
-                ("name", "Agente"),
-                ("email", email),
-                ("password", PASSWORD),
-            ],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 200, "{me}");
-    assert_eq!(me["role"], "agent");
-    agent
 }
 
 /// Whether `who` is let through by a rule (agents have no grants here).
