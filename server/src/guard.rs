@@ -64,6 +64,17 @@ pub fn same_origin(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
     }
 }
 
+/// Sends the visitor to the login page, which brings them back here.
+fn to_login(request: &Request) -> Response {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(request.uri().path(), |pq| pq.as_str());
+    let next_param: String =
+        percent_encoding::utf8_percent_encode(target, percent_encoding::NON_ALPHANUMERIC).collect();
+    Redirect::to(&format!("/login?next={next_param}")).into_response()
+}
+
 /// The status an error is answered with.
 fn status_of(error: &AppError) -> StatusCode {
     StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -129,6 +140,11 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     match rule {
         Some(rule) => {
             if let Err(error) = access::decide(rule.access, session.user.as_ref()) {
+                // A download opened in the browser without a session (it
+                // expired): sign in, then come back to it.
+                if error == AppError::Unauthorized && reads && !path.starts_with("/api/") {
+                    return to_login(&request);
+                }
                 return json_error(status_of(&error), &error);
             }
         }
@@ -143,18 +159,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     }
     if reads && rule.is_none() && !path.starts_with("/api/") {
         match (&session.user, is_public_page(&path)) {
-            (None, false) => {
-                let target = request
-                    .uri()
-                    .path_and_query()
-                    .map_or(path.as_str(), |pq| pq.as_str());
-                let next_param: String = percent_encoding::utf8_percent_encode(
-                    target,
-                    percent_encoding::NON_ALPHANUMERIC,
-                )
-                .collect();
-                return Redirect::to(&format!("/login?next={next_param}")).into_response();
-            }
+            (None, false) => return to_login(&request),
             (Some(_), true) if path == "/login" || path == "/signup" => {
                 return Redirect::to("/contacts").into_response();
             }

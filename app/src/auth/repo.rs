@@ -432,11 +432,15 @@ pub async fn touch_session(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     with_db!(db, pool => {
+        // A write transaction: on SQLite a running import lets it in
+        // between batches (`Db::yield_to_writers`).
+        let mut tx = pool.begin_write().await?;
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(token_digest)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
     });
     Ok(())
 }

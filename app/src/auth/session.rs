@@ -87,8 +87,8 @@ pub const DEFAULT_IDLE_HOURS: u64 = 12;
 pub const TOUCH_EVERY_SECS: i64 = 5 * 60;
 
 /// Resolves the request's session cookie (one indexed lookup; and, at most
-/// every [`TOUCH_EVERY_SECS`] of use, one write recording the use). A
-/// session unused for `idle` has ended.
+/// every [`TOUCH_EVERY_SECS`] of use, one write recording the use, in the
+/// background). A session unused for `idle` has ended.
 pub async fn resolve(
     db: &Db,
     headers: &HeaderMap,
@@ -109,9 +109,13 @@ pub async fn resolve(
     let user = match repo::session_user(db, &digest, now, idle_since).await {
         Ok(Some((user, last_seen))) => {
             if now - last_seen >= Duration::seconds(TOUCH_EVERY_SECS) {
-                if let Err(error) = repo::touch_session(db, &digest, now).await {
-                    tracing::warn!(%error, "could not record a session's use");
-                }
+                // Off the request's path: the request never waits for it.
+                let (db, digest) = (db.clone(), digest.clone());
+                tokio::spawn(async move {
+                    if let Err(error) = repo::touch_session(&db, &digest, now).await {
+                        tracing::warn!(%error, "could not record a session's use");
+                    }
+                });
             }
             Some(user)
         }

@@ -173,14 +173,27 @@ pub async fn delete(
             .execute(&mut *tx)
             .await?
             .rows_affected(),
-            DirectoryKind::Group => sqlx::query(
-                "DELETE FROM contact_group_members WHERE company_id = $1 AND group_id = $2",
-            )
-            .bind(company.0)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
+            DirectoryKind::Group => {
+                // Its members change (a form opened before is stale).
+                sqlx::query(
+                    "UPDATE contacts SET updated_at = $1, version = version + 1, updated_by = NULL
+                      WHERE company_id = $2 AND id IN (SELECT contact_id FROM contact_group_members
+                                                        WHERE company_id = $2 AND group_id = $3)",
+                )
+                .bind(Utc::now())
+                .bind(company.0)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "DELETE FROM contact_group_members WHERE company_id = $1 AND group_id = $2",
+                )
+                .bind(company.0)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+            }
         };
         let deleted = sqlx::query(&delete_sql)
             .bind(company.0)

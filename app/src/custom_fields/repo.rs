@@ -231,6 +231,13 @@ pub async fn update_field(
         let from = FieldType::parse(&current).ok_or(ChangeError::NotFound)?;
         let to = valid.field_type;
         if from != to {
+            // Its holders' values are converted: a form opened before is stale.
+            sqlx::query(BUMP_HOLDERS)
+                .bind(Utc::now())
+                .bind(company.0)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             if from.is_select() != to.is_select() {
                 return Err(invalid(
                     "field_type",
@@ -388,11 +395,25 @@ pub async fn move_field(db: &Db, company: CompanyId, id: i64, up: bool) -> Resul
     Ok(())
 }
 
+/// Marks the contacts that hold a value of field `$3` (company `$2`) as
+/// changed at `$1`: a new version, made by no user.
+const BUMP_HOLDERS: &str = "UPDATE contacts SET updated_at = $1, version = version + 1, updated_by = NULL
+  WHERE company_id = $2
+    AND (id IN (SELECT contact_id FROM contact_field_values WHERE company_id = $2 AND field_id = $3)
+      OR id IN (SELECT contact_id FROM contact_field_options WHERE company_id = $2 AND field_id = $3))";
+
 /// Deletes a field and every value of it, in one transaction. Returns how
 /// many contacts lost a value.
 pub async fn delete_field(db: &Db, company: CompanyId, id: i64) -> Result<u64, ChangeError> {
     let affected = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        // Its holders lose a value: a form opened before is stale.
+        sqlx::query(BUMP_HOLDERS)
+            .bind(Utc::now())
+            .bind(company.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         // Values first, explicitly, while the field still says its type (the
         // search triggers look at it to drop CPF/CNPJ digits).
         let values = sqlx::query(

@@ -769,16 +769,29 @@ pub fn heartbeat_every(stale_after: std::time::Duration) -> std::time::Duration 
     (stale_after / 6).max(std::time::Duration::from_millis(100))
 }
 
-/// Beats for a running job every `every` until aborted (or the job stops
+/// A heartbeat task that stops when this is dropped (whichever way its
+/// runner ends, a panic included: a job whose runner is gone must stop
+/// beating, to be seen as lost).
+pub struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Heartbeat {
+    /// Whether the task has stopped by itself (the job stopped running).
+    pub fn is_finished(&self) -> bool {
+        self.0.is_finished()
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Beats for a running job every `every` until dropped (or the job stops
 /// running), independently of its batches: a slow batch never makes a live
 /// job look lost.
-pub fn keep_beating(
-    db: Db,
-    company: CompanyId,
-    id: i64,
-    every: std::time::Duration,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
+pub fn keep_beating(db: Db, company: CompanyId, id: i64, every: std::time::Duration) -> Heartbeat {
+    Heartbeat(tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -789,7 +802,7 @@ pub fn keep_beating(
                 Err(error) => tracing::warn!(%error, job = id, "import heartbeat"),
             }
         }
-    })
+    }))
 }
 
 /// Runs the job's batches: how it ended, and how many contacts it wrote.
@@ -831,7 +844,7 @@ async fn run_claimed(db: &Db, company: CompanyId, id: i64) -> Result<(RunEnd, i6
     let heartbeat = keep_beating(db.clone(), company, id, every);
     let parser = tokio::task::spawn_blocking(move || parse_file(parse, sender));
     let end = write_batches(db, writer.db(), company, id, policy, &mut receiver).await;
-    heartbeat.abort();
+    drop(heartbeat);
     writer.finish().await;
     drop(receiver);
     let _ = parser.await;

@@ -169,7 +169,8 @@ where
 {
     let now = Utc::now();
     let id: i64 = with_db!(db, pool => {
-        sqlx::query_scalar(
+        let mut tx = pool.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO import_jobs (company_id, created_by, file_name, file_size, encoding, delimiter,
                                       status, total_rows, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, 'uploaded', $7, $8) RETURNING id",
@@ -182,8 +183,10 @@ where
         .bind((job.delimiter as char).to_string())
         .bind(job.total_rows)
         .bind(now)
-        .fetch_one(pool)
-        .await?
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        id
     });
     match store_pieces(db, company, id, chunks).await {
         Ok(()) => Ok(id),
@@ -222,12 +225,14 @@ where
         seq += 1;
     }
     with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
         sqlx::query("UPDATE import_jobs SET uploaded_at = $1 WHERE company_id = $2 AND id = $3")
             .bind(Utc::now())
             .bind(company.0)
             .bind(id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
     });
     Ok(())
 }
@@ -316,15 +321,22 @@ pub async fn beat(db: &Db, company: CompanyId, id: i64) -> Result<bool, sqlx::Er
 
 /// Runs an `UPDATE` of one job that takes the time now (`$1`), the company
 /// (`$2`) and the job (`$3`); whether it changed the job.
+///
+/// A write transaction (not an autocommit statement): on SQLite a running
+/// import lets those in between its batches (`Db::yield_to_writers`), so a
+/// heartbeat is never stuck behind a long import.
 async fn stamp(db: &Db, sql: &str, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
     let done = with_db!(db, pool => {
-        sqlx::query(sql)
+        let mut tx = pool.begin_write().await?;
+        let done = sqlx::query(sql)
             .bind(Utc::now())
             .bind(company.0)
             .bind(id)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
+            .rows_affected();
+        tx.commit().await?;
+        done
     });
     Ok(done == 1)
 }
@@ -374,8 +386,9 @@ async fn mark_lost(db: &Db, company: CompanyId, job: &StoredJob) -> Result<(), s
     let message = "O servidor que fazia a importação parou (reinício ou queda). \
                    As linhas contadas até aqui foram gravadas; envie o arquivo de novo \
                    com \"Ignorar duplicados\" para completar.";
-    with_db!(db, pool => {
-        sqlx::query(
+    let marked = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let marked = sqlx::query(
             "UPDATE import_jobs SET status = 'failed', error = $1, finished_at = heartbeat_at
               WHERE company_id = $2 AND id = $3 AND status IN ('queued', 'running')
                 AND heartbeat_at < $4",
@@ -384,10 +397,17 @@ async fn mark_lost(db: &Db, company: CompanyId, job: &StoredJob) -> Result<(), s
         .bind(company.0)
         .bind(job.job.id)
         .bind(Utc::now() - chrono::Duration::seconds(stale_after_seconds()))
-        .execute(pool)
-        .await?;
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        marked
     });
-    delete_chunks(db, company, job.job.id).await
+    // A beat or a batch that landed meanwhile proves it alive: its file stays.
+    if marked == 1 {
+        delete_chunks(db, company, job.job.id).await?;
+    }
+    Ok(())
 }
 
 /// The company's latest jobs, newest first.
@@ -498,7 +518,8 @@ pub async fn request_cancel(db: &Db, company: CompanyId, id: i64) -> Result<bool
         let mut tx = pool.begin_write().await?;
         let at_once = sqlx::query(
             "UPDATE import_jobs SET status = 'cancelled', cancel_requested = TRUE, finished_at = $1
-              WHERE company_id = $2 AND id = $3 AND status IN ('uploaded', 'queued')",
+              WHERE company_id = $2 AND id = $3 AND status IN ('uploaded', 'queued')
+                AND uploaded_at IS NOT NULL",
         )
         .bind(now)
         .bind(company.0)
@@ -752,9 +773,13 @@ pub async fn write_batch(
     let sqlite = matches!(db, Db::Sqlite(_));
     let outcome = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let (cancel, status): (bool, String) = sqlx::query_as(
-            "SELECT cancel_requested, status FROM import_jobs WHERE company_id = $1 AND id = $2",
-        )
+        // PostgreSQL: the job's row is locked until the commit, so another
+        // process cannot declare it lost while this batch is written (SQLite
+        // holds the write lock from BEGIN IMMEDIATE already).
+        let lock = if sqlite { "" } else { " FOR UPDATE" };
+        let (cancel, status): (bool, String) = sqlx::query_as(&format!(
+            "SELECT cancel_requested, status FROM import_jobs WHERE company_id = $1 AND id = $2{lock}"
+        ))
         .bind(company.0)
         .bind(job)
         .fetch_one(&mut *tx)

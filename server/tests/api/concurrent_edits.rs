@@ -250,7 +250,80 @@ async fn a_merge_planned_before_a_change_is_refused(backend: Backend) {
     );
 }
 
+async fn an_admins_directory_or_field_change_makes_an_open_form_stale(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let company = app.company("Padaria").await;
+    let id = app
+        .add(
+            company,
+            &[app::contacts::repo::NewContact {
+                groups: vec!["Clientes VIP".into()],
+                ..contact("Maria", Some("+5511987654321"), None)
+            }],
+        )
+        .await[0];
+
+    // The group the form shows is deleted: the form is stale.
+    let opened = get(&app, id).await;
+    let group = opened["groups"][0]["id"].to_string();
+    let (status, body) = read(
+        app.post_as(
+            &app.client,
+            "/api/directory/delete",
+            &[("kind", "group"), ("id", group.as_str())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = save(&app, &app.client, id, "Maria", opened["version"].as_i64()).await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(
+        body["Stale"]["by"],
+        Value::Null,
+        "an admin's directory change, not a save"
+    );
+
+    // The custom field it holds is deleted: stale again.
+    let (status, field) = read(
+        app.post_json(
+            &app.client,
+            "/api/custom_fields/create",
+            &json!({"draft": {"label": "Apelido", "field_type": "text"}}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{field}");
+    let version = get(&app, id).await["version"].clone();
+    let body = json!({"id": id, "version": version,
+                      "form": {"name": "Maria", "phones": ["(11) 98765-4321"], "custom": {"apelido": "Mari"}}});
+    let (status, saved) = read(
+        app.post_json(&app.client, "/api/contacts/update", &body)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    let field_id = field["id"].to_string();
+    let (status, _) = read(
+        app.post_as(
+            &app.client,
+            "/api/custom_fields/delete",
+            &[("id", field_id.as_str())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = save(&app, &app.client, id, "Maria", saved["version"].as_i64()).await;
+    assert_eq!(status, 409, "{body}");
+    let opened = get(&app, id).await;
+    let (status, _) = save(&app, &app.client, id, "Maria", opened["version"].as_i64()).await;
+    assert_eq!(status, 200, "reloaded, the save goes through");
+}
+
 crate::on_both_backends!(
+    an_admins_directory_or_field_change_makes_an_open_form_stale,
     a_save_from_a_stale_form_is_refused_and_says_who_changed_it,
     the_write_happens_only_at_the_version_its_change_was_worked_out_from,
     a_merge_planned_before_a_change_is_refused,

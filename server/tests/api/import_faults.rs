@@ -155,10 +155,40 @@ async fn a_running_job_keeps_beating_between_batches(backend: Backend) {
         id,
     )
     .await;
-    tokio::time::timeout(Duration::from_secs(5), beating)
+    let mut stopped = false;
+    for _ in 0..100 {
+        if beating.is_finished() {
+            stopped = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(stopped, "the heartbeat stops with the job");
+    // And dropping it stops it whatever the job does (a runner that panicked):
+    // the job is then seen as lost.
+    exec(
+        &app,
+        "UPDATE import_jobs SET status = 'running', heartbeat_at = $1 WHERE id = $2",
+        old,
+        id,
+    )
+    .await;
+    drop(app::import_export::import::keep_beating(
+        app.db.clone(),
+        company,
+        id,
+        Duration::from_millis(50),
+    ));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let job = repo::get_job(&app.db, company, id)
         .await
-        .expect("stopped")
-        .expect("task");
+        .expect("job")
+        .expect("exists");
+    assert_eq!(
+        job.job.status,
+        app::import_export::job::JobStatus::Failed,
+        "a runner that is gone is seen as lost"
+    );
     assert_eq!(
         app::import_export::import::heartbeat_every(Duration::from_secs(60)),
         Duration::from_secs(10)
