@@ -6,8 +6,8 @@ use leptos::server_fn::codec::Json;
 
 use crate::contacts::model::NamedRef;
 use crate::conversations::model::{
-    Conversation, ConversationFilter, ConversationPage, ConversationSummary, ConversationUpdates,
-    Message,
+    ContactConversationPage, Conversation, ConversationFilter, ConversationPage,
+    ConversationSummary, ConversationUpdates, Message,
 };
 use crate::conversations::Channel;
 use crate::error::AppError;
@@ -86,15 +86,16 @@ pub async fn list_conversations(
     crate::error::respond(server::list(filter, after).await)
 }
 
-/// A contact's conversations, newest first, 50 a page.
+/// A contact's conversations, newest first, 50 a page, with how many it
+/// has in all.
 ///
 /// `POST /api/conversations/of_contact` with `contact_id` and, for older
-/// ones, `before` (the last id shown).
+/// ones, `before` (the page's `next_before`).
 #[server(prefix = "/api", endpoint = "conversations/of_contact")]
 pub async fn contact_conversations(
     contact_id: i64,
     before: Option<i64>,
-) -> Result<Vec<ConversationSummary>, AppError> {
+) -> Result<ContactConversationPage, AppError> {
     crate::error::respond(server::of_contact(contact_id, before).await)
 }
 
@@ -134,8 +135,9 @@ mod server {
     use crate::contacts::search::{parse_requested_search, ListFilter};
     use crate::conversations::gateway::Outbound;
     use crate::conversations::model::{
-        check_message, period, Conversation, ConversationFilter, ConversationPage,
-        ConversationStatus, ConversationSummary, ConversationUpdates, Message, MESSAGES_SHOWN,
+        check_message, period, ContactConversationPage, Conversation, ConversationFilter,
+        ConversationPage, ConversationStatus, ConversationSummary, ConversationUpdates, Message,
+        MESSAGES_SHOWN,
     };
     use crate::conversations::repo::{self, ListQuery, SendRefusal};
     use crate::conversations::{channel::refusal, Channel};
@@ -310,14 +312,26 @@ mod server {
     pub async fn of_contact(
         contact: i64,
         before: Option<i64>,
-    ) -> Result<Vec<ConversationSummary>, AppError> {
+    ) -> Result<ContactConversationPage, AppError> {
         let company = require_user()?.company_id;
         let db = app_state()?.db;
         // A missing contact is told apart from one without conversations.
         repo::channel_facts(&db, company, contact)
             .await?
             .ok_or(AppError::NotFound)?;
-        Ok(repo::of_contact(&db, company, contact, before, CONVERSATION_PAGE).await?)
+        // One more than a page says whether another follows.
+        let mut conversations =
+            repo::of_contact(&db, company, contact, before, CONVERSATION_PAGE + 1).await?;
+        let next_before = (conversations.len() > CONVERSATION_PAGE as usize).then(|| {
+            conversations.truncate(CONVERSATION_PAGE as usize);
+            conversations.last().map_or(0, |c| c.id)
+        });
+        let total = repo::count_of_contact(&db, company, contact).await?;
+        Ok(ContactConversationPage {
+            conversations,
+            total,
+            next_before,
+        })
     }
 
     pub async fn agents() -> Result<Vec<NamedRef>, AppError> {

@@ -32,6 +32,17 @@ impl ConversationStatus {
     }
 }
 
+/// A page of one contact's conversations, newest first (the contact page's
+/// "Conversas" tab).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactConversationPage {
+    pub conversations: Vec<ConversationSummary>,
+    /// How many conversations the contact has in all.
+    pub total: i64,
+    /// Pass as `before` for the next (older) page; `None` on the last one.
+    pub next_before: Option<i64>,
+}
+
 /// A conversation as the lists show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationSummary {

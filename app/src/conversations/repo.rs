@@ -457,6 +457,22 @@ pub async fn of_contact(
         .collect())
 }
 
+/// How many conversations a contact has.
+pub async fn count_of_contact(
+    db: &Db,
+    company: CompanyId,
+    contact: i64,
+) -> Result<i64, sqlx::Error> {
+    let count = with_db!(db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE company_id = $1 AND contact_id = $2")
+            .bind(company.0)
+            .bind(contact)
+            .fetch_one(pool)
+            .await?
+    });
+    Ok(count)
+}
+
 /// The list's filter as the query binds it.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {

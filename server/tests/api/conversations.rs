@@ -198,7 +198,16 @@ async fn start_sends_closes_and_records_on_the_timeline(backend: Backend) {
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(
+        list["conversations"].as_array().map(Vec::len),
+        Some(1),
+        "{list}"
+    );
+    assert_eq!(
+        (list["total"].as_i64(), list["next_before"].as_i64()),
+        (Some(1), None),
+        "{list}"
+    );
     let events = timeline(&app, client, ids[0]).await;
     assert_eq!(
         kinds(&events),

@@ -6,6 +6,7 @@
 mod accounts;
 mod anonymous;
 mod concurrent_edits;
+mod contact_conversations;
 mod contact_details;
 mod contacts;
 mod conversations;

@@ -332,8 +332,8 @@ async fn merging_moves_everything_in_one_go(backend: Backend) {
         &[("contact_id", &keep.to_string())],
     )
     .await;
-    assert_eq!(conversations[0]["id"], chat["id"]);
-    assert_eq!(conversations[0]["contact_name"], "Maria");
+    assert_eq!(conversations["conversations"][0]["id"], chat["id"]);
+    assert_eq!(conversations["conversations"][0]["contact_name"], "Maria");
     let (_, page) = call(
         app,
         client,
