@@ -173,3 +173,33 @@ test('a customer who writes shows up on the conversations list without a reload'
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('the regular demo customer\'s "Conversas" tab shows 50, then the rest with "Carregar mais"', async () => {
+  const { contacts } = await agenda.api('contacts/list', { q: 'Helena Vasconcelos' });
+  const id = contacts[0].id;
+  const page = await agenda.newPage();
+  await openHydrated(page, `${agenda.base}/contacts/${id}`);
+  await page.getByRole('tab', { name: 'Conversas' }).click();
+  const panel = page.getByRole('tabpanel');
+  const rows = panel.locator('.conversation-row');
+  await panel.getByText('50 de 62 conversas').waitFor();
+  assert.equal(await rows.count(), 50);
+  const newest = await rows.first().getAttribute('data-conversation');
+  await panel.getByRole('button', { name: 'Carregar mais' }).click();
+  await panel.getByText('62 de 62 conversas').waitFor();
+  assert.equal(await rows.count(), 62);
+  assert.equal(await rows.first().getAttribute('data-conversation'), newest, 'the first rows stayed');
+  assert.equal(await panel.getByRole('button', { name: 'Carregar mais' }).count(), 0, 'nothing more');
+  const ids = await rows.evaluateAll((els) => els.map((el) => Number(el.dataset.conversation)));
+  assert.equal(new Set(ids).size, 62, 'each conversation once');
+  assert.ok(ids.every((v, i) => i === 0 || ids[i - 1] > v), 'newest first');
+
+  // The oldest conversation opens, with its messages.
+  const oldest = rows.last();
+  const conversation = await oldest.getAttribute('data-conversation');
+  await oldest.getByRole('link').click();
+  await page.waitForURL(`${agenda.base}/conversations/${conversation}`);
+  await page.getByText('Vocês entregam no sábado?', { exact: false }).first().waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

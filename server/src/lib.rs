@@ -1,5 +1,7 @@
 //! The Agenda HTTP server: configuration, router and start-up.
 
+/// The demo company's conversations, comments, edits and linked contacts.
+pub mod demo_life;
 /// The request guard: sessions, cross-site checks, the role matrix, page access.
 pub mod guard;
 /// Security headers on every response; the public URL setting.
@@ -57,9 +59,11 @@ pub async fn open_database(url: &str, settings: DbSettings) -> Result<Db, DbErro
     let db = Db::open_with(url, settings).await?;
     db.with_startup_lock(async {
         if app::tenant::has_no_company(&db).await? {
-            let (_, created) = seed::seed_demo(&db, seed::FIRST_START_CONTACTS).await?;
+            let (_, created, life) = seed::seed_first_start(&db).await?;
             tracing::info!(
                 created,
+                conversations = life.conversations,
+                messages = life.messages,
                 company = seed::DEMO_COMPANY,
                 "first start: demo company created"
             );

@@ -300,14 +300,38 @@ pub async fn create_demo_company(db: &Db) -> Result<CompanyId, sqlx::Error> {
 }
 
 pub async fn seed_demo(db: &Db, count: usize) -> Result<(CompanyId, usize), sqlx::Error> {
+    let (company, contacts) = add_demo_contacts(db, count, fastrand::u64(..)).await?;
+    Ok((company, contacts.len()))
+}
+
+/// Adds `count` generated contacts to the demo company (created if
+/// missing); returns them with their ids.
+async fn add_demo_contacts(
+    db: &Db,
+    count: usize,
+    seed: u64,
+) -> Result<(CompanyId, Vec<(i64, NewContact)>), sqlx::Error> {
     let company = match demo_company(db).await? {
         Some(company) => company,
         None => create_demo_company(db).await?,
     };
-    let seed = fastrand::u64(..);
     let contacts = generate_contacts(count, seed);
     let ids = insert_contacts(db, company, &contacts).await?;
-    Ok((company, ids.len()))
+    Ok((company, ids.into_iter().zip(contacts).collect()))
+}
+
+/// The first start of an empty database: the demo company with
+/// [`FIRST_START_CONTACTS`] contacts and its life
+/// ([`crate::demo_life`]: conversations, comments, edits, linked contacts).
+pub async fn seed_first_start(
+    db: &Db,
+) -> Result<(CompanyId, usize, crate::demo_life::Life), sqlx::Error> {
+    let seed = fastrand::u64(..);
+    let (company, contacts) = add_demo_contacts(db, FIRST_START_CONTACTS, seed).await?;
+    let life = crate::demo_life::add_life(db, company, &contacts, seed)
+        .await
+        .map_err(|error| sqlx::Error::Protocol(format!("writing the demo's life: {error}")))?;
+    Ok((company, contacts.len(), life))
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ pub async fn load_directory() -> Result<Directory, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod server {
+pub mod server {
     use chrono::{SecondsFormat, Utc};
 
     use crate::auth::session::require_user;
@@ -179,15 +179,15 @@ pub(crate) mod server {
     /// contacts whose values it replaces (their retired select options may
     /// stay).
     pub async fn stored(
+        db: &Db,
         company: CompanyId,
         holders: &[i64],
         form: &ContactForm,
     ) -> Result<(StoredContact, Vec<FieldDefinition>), AppError> {
-        let db = app_state()?.db;
-        let definitions = custom_repo::list_fields(&db, company, false).await?;
+        let definitions = custom_repo::list_fields(db, company, false).await?;
         let mut held: std::collections::HashMap<i64, Vec<i64>> = Default::default();
         for id in holders {
-            for (field, options) in custom_repo::held_options(&db, company, *id).await? {
+            for (field, options) in custom_repo::held_options(db, company, *id).await? {
                 held.entry(field).or_default().extend(options);
             }
         }
@@ -296,26 +296,33 @@ pub(crate) mod server {
         let user = require_user()?;
         let company = user.company_id;
         let db = app_state()?.db;
-        let (contact, definitions) = stored(company, id.as_slice(), &form).await?;
-        let id = match id {
-            None => repo::create_contact(&db, company, &contact, Some(user.user_id))
-                .await
-                .map_err(save_error)?,
-            Some(id) => {
-                update(
-                    &db,
-                    company,
-                    user.user_id,
-                    id,
-                    &contact,
-                    &definitions,
-                    version,
-                )
-                .await?;
-                id
+        match id {
+            None => {
+                let (contact, _) = stored(&db, company, &[], &form).await?;
+                let id = repo::create_contact(&db, company, &contact, Some(user.user_id))
+                    .await
+                    .map_err(save_error)?;
+                load(&db, company, id).await
             }
-        };
-        load(&db, company, id).await
+            Some(id) => edit_contact(&db, company, user.user_id, id, &form, version).await,
+        }
+    }
+
+    /// Replaces contact `id` with `form` as user `actor`: the form's own
+    /// checks, the edit on the timeline, the version's compare-and-set
+    /// (`version`: the one the form was read at). What "Salvar" does, for
+    /// callers outside a request too (the demo data).
+    pub async fn edit_contact(
+        db: &Db,
+        company: CompanyId,
+        actor: i64,
+        id: i64,
+        form: &ContactForm,
+        version: Option<i64>,
+    ) -> Result<ContactDetails, AppError> {
+        let (contact, definitions) = stored(db, company, &[id], form).await?;
+        update(db, company, actor, id, &contact, &definitions, version).await?;
+        load(db, company, id).await
     }
 
     pub async fn delete_contact(id: i64) -> Result<(), AppError> {

@@ -159,7 +159,8 @@ mod server {
             ));
         }
         let form = merged_form(&survivor, &other, &take);
-        let (contact, _) = stored(company, &[survivor_id, other_id], &form).await?;
+        let (contact, _) =
+            stored(&app_state()?.db, company, &[survivor_id, other_id], &form).await?;
         let fields = snapshot_of_details(&other)
             .0
             .into_iter()

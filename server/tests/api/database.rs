@@ -20,7 +20,10 @@ async fn the_first_start_creates_the_demo_company_once(backend: Backend) {
         .expect("query")
         .expect("demo company exists");
     let count = count_contacts(&db, demo).await.expect("count");
-    assert_eq!(count, seed::FIRST_START_CONTACTS as i64);
+    assert_eq!(
+        count,
+        (seed::FIRST_START_CONTACTS + server::demo_life::EXTRA_CONTACTS) as i64
+    );
     db.close().await;
 
     let db = open_database(&database.url, DbSettings::default())
@@ -51,6 +54,81 @@ async fn the_first_start_creates_the_demo_company_once(backend: Backend) {
         .expect("json");
     assert_eq!(page["contacts"].as_array().expect("array").len(), 50);
     assert!(page["next"].is_string());
+
+    // The demo has life in every tab.
+    let body = serde_json::json!({"filter": {}, "after": null});
+    let list: serde_json::Value = app
+        .post_json(&app.client, "/api/conversations/list", &body)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let channels: std::collections::BTreeSet<String> = list["conversations"]
+        .as_array()
+        .expect("conversations")
+        .iter()
+        .filter_map(|c| c["channel"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        channels.len() >= 3,
+        "several channels on the first page: {channels:?}"
+    );
+    let statuses: std::collections::BTreeSet<String> = list["conversations"]
+        .as_array()
+        .expect("conversations")
+        .iter()
+        .filter_map(|c| c["status"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(statuses.len(), 2, "open and closed: {statuses:?}");
+    let find = |name: &'static str| {
+        let app = &app;
+        async move {
+            let page: serde_json::Value = app
+                .post_form("/api/contacts/list", &[("q", name)])
+                .await
+                .json()
+                .await
+                .expect("json");
+            page["contacts"][0]["id"].as_i64().expect(name)
+        }
+    };
+    let regular = find(server::demo_life::REGULAR).await.to_string();
+    let (_, tab) = crate::helpers::call(
+        &app,
+        &app.client,
+        "/api/conversations/of_contact",
+        &[("contact_id", regular.as_str())],
+    )
+    .await;
+    assert_eq!(
+        tab["total"],
+        server::demo_life::REGULAR_CONVERSATIONS as i64
+    );
+    assert!(tab["next_before"].is_i64(), "the tab pages: {tab}");
+    let main = find(server::demo_life::LINKED_MAIN).await.to_string();
+    let (_, details) = crate::helpers::call(
+        &app,
+        &app.client,
+        "/api/contacts/get",
+        &[("id", main.as_str())],
+    )
+    .await;
+    assert_eq!(
+        details["linked"].as_array().map(Vec::len),
+        Some(2),
+        "{details}"
+    );
+    let (_, events) = crate::helpers::call(
+        &app,
+        &app.client,
+        "/api/timeline/list",
+        &[("contact_id", regular.as_str())],
+    )
+    .await;
+    assert!(
+        events.to_string().contains("Cliente desde 2019"),
+        "a comment"
+    );
 }
 
 /// Several servers starting at once on one empty database: migrations are
@@ -73,7 +151,7 @@ async fn servers_starting_at_once_migrate_and_seed_exactly_once(backend: Backend
     let demo = demo_company(db).await.expect("query").expect("demo");
     assert_eq!(
         count_contacts(db, demo).await.expect("count"),
-        seed::FIRST_START_CONTACTS as i64
+        (seed::FIRST_START_CONTACTS + server::demo_life::EXTRA_CONTACTS) as i64
     );
     for db in dbs {
         db.close().await;
