@@ -84,6 +84,8 @@ test('import a CSV: upload, mapping, progress, summary, error report', async () 
   await page.getByRole('cell', { name: 'Joana Importada da Silva', exact: true }).click();
   await page.getByRole('link', { name: 'Ver contato' }).click();
   await page.getByRole('heading', { name: 'Joana Importada da Silva' }).waitFor();
+  // The timeline loads behind the page.
+  await page.getByText(/Contato criado pela importação de/).waitFor();
   const body = await page.locator('main').innerText();
   assert.match(body, /São Paulo/);
   assert.match(body, /Contato criado pela importação de “clientes-excel\.csv” por/);

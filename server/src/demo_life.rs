@@ -178,10 +178,10 @@ pub async fn add_life(
         &[
             demo_contact(
                 LINKED_MAIN,
-                &["+5511987650101"],
+                &["+5511951110101"],
                 &["maria.aparecida@gmail.com"],
             ),
-            demo_contact("Maria A. Souza", &["+5511976540202"], &[]),
+            demo_contact("Maria A. Souza", &["+5511951110202"], &[]),
             demo_contact(
                 "Maria Souza (trabalho)",
                 &[],
@@ -191,7 +191,15 @@ pub async fn add_life(
     )
     .await?;
     for other in &marias[1..] {
-        links_repo::link(db, company, *other, marias[0], agent).await?;
+        if !matches!(
+            links_repo::link(db, company, *other, marias[0], agent).await?,
+            links_repo::LinkOutcome::Linked
+        ) {
+            tracing::warn!(
+                contact = other,
+                "a demo Maria could not be linked to her main"
+            );
+        }
     }
 
     // A regular customer, served many times (first: the others' more recent
@@ -201,12 +209,12 @@ pub async fn add_life(
         company,
         &[demo_contact(
             REGULAR,
-            &["+5521998761234"],
+            &["+5521951234567"],
             &["helena.vasconcelos@uol.com.br"],
         )],
     )
     .await?[0];
-    let address = Address::Phone("+5521998761234".to_string());
+    let address = Address::Phone("+5521951234567".to_string());
     for n in 0..REGULAR_CONVERSATIONS {
         let script = &SCRIPTS[n % SCRIPTS.len()];
         let channel = if script.channel == Channel::Email {
@@ -380,11 +388,12 @@ async fn reply_and_continue(
                 conversations::record_outbound(db, company, conversation, agent, line).await?
             {
                 conversations::set_delivery(db, company, message, Delivery::Sent.slug()).await?;
+                life.messages += 1;
             }
         } else {
             conversations::receive(db, company, script.channel, address, "", line).await?;
+            life.messages += 1;
         }
-        life.messages += 1;
     }
     Ok(())
 }

@@ -85,11 +85,16 @@ pub fn ContactConversations(
     let next_before = RwSignal::new(None::<Option<i64>>);
     let loading = RwSignal::new(false);
     let failed = RwSignal::new(None::<AppError>);
+    // Bumped when the first page is read again: a "Carregar mais" answer
+    // for an earlier reading is dropped.
+    let generation = StoredValue::new(0u32);
     let first = Resource::new(
         move || (contact_id, refresh.map(|r| r.get())),
         move |(id, _)| {
+            generation.update_value(|g| *g += 1);
             older.set(Vec::new());
             next_before.set(None);
+            failed.set(None);
             contact_conversations(id, None)
         },
     );
@@ -109,8 +114,14 @@ pub fn ContactConversations(
                         let load_more = move |_| {
                             let Some(before) = more() else { return };
                             loading.set(true);
+                            let asked_in = generation.get_value();
                             spawn_local(async move {
-                                match contact_conversations(contact_id, Some(before)).await {
+                                let answer = contact_conversations(contact_id, Some(before)).await;
+                                if generation.get_value() != asked_in {
+                                    loading.set(false);
+                                    return;
+                                }
+                                match answer {
                                     Ok(page) => {
                                         older.update(|list| list.extend(page.conversations));
                                         next_before.set(Some(page.next_before));
