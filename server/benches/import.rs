@@ -126,6 +126,33 @@ async fn run() {
         .expect("company");
     let before = common::peak_rss_mib();
 
+    // Another user saves a contact every 20 ms while the file is stored:
+    // how long each save waits (the upload takes one transaction per 1 MiB
+    // piece, so on SQLite a save waits for one piece at most).
+    let uploading = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let saves = {
+        let (db, uploading) = (db.clone(), uploading.clone());
+        tokio::spawn(async move {
+            let mut waits = Vec::new();
+            while uploading.load(std::sync::atomic::Ordering::Relaxed) {
+                let contact = app::contacts::repo::NewContact {
+                    name: format!("Salvo durante o envio {}", waits.len()),
+                    phones: Vec::new(),
+                    emails: Vec::new(),
+                    address: None,
+                    organization: None,
+                    groups: Vec::new(),
+                };
+                let asked = Instant::now();
+                app::contacts::repo::insert_contacts(&db, company, &[contact])
+                    .await
+                    .expect("a save during the upload");
+                waits.push(asked.elapsed());
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            waits
+        })
+    };
     let started = Instant::now();
     let pieces = import::file_pieces(tokio::fs::File::open(&path).await.expect("open"));
     let id = import::store_upload(&db, company, user, "contatos.csv", pieces, u64::MAX)
@@ -133,6 +160,14 @@ async fn run() {
         .map_err(|e| app::error::AppError::from(e).to_string())
         .expect("upload");
     let uploaded = started.elapsed();
+    uploading.store(false, std::sync::atomic::Ordering::Relaxed);
+    let mut waits = saves.await.expect("saves");
+    waits.sort();
+    let at = |q: f64| {
+        waits
+            .get(((waits.len() as f64 * q) as usize).min(waits.len().saturating_sub(1)))
+            .map_or(0.0, |d| d.as_secs_f64() * 1e3)
+    };
     let preview = import::preview(&db, company, id).await.expect("preview");
     let policy = std::env::var("AGENDA_BENCH_DUPLICATES")
         .ok()
@@ -173,6 +208,13 @@ async fn run() {
         "| end to end | {:.2} s | {:.0} |",
         total.as_secs_f64(),
         rows as f64 / total.as_secs_f64()
+    );
+    println!(
+        "\nsaves by another user during the upload: {} (p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms)",
+        waits.len(),
+        at(0.5),
+        at(0.95),
+        at(1.0)
     );
     println!(
         "\ncreated {}, skipped {}, failed {}; peak RSS {before:.0} MiB before the import, {:.0} MiB after",
