@@ -486,6 +486,10 @@ mod server {
 
     pub async fn revoke_invite(id: String) -> Result<(), AppError> {
         let admin = require_admin()?;
+        // An id is a SHA-256 in hex: anything else names no invitation.
+        if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AppError::NotFound);
+        }
         if repo::revoke_invite(&app_state()?.db, admin.company_id, &id, Utc::now()).await? {
             Ok(())
         } else {

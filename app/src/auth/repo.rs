@@ -406,16 +406,19 @@ pub async fn session_user(
     now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
 ) -> Result<Option<(SessionUser, DateTime<Utc>)>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {}, s.last_seen_at
-          FROM sessions s
-          JOIN users u ON u.company_id = s.company_id AND u.id = s.user_id
-          JOIN companies c ON c.id = u.company_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active",
-        SessionRow::COLUMNS
-    );
+    // Every request asks this: the text is built once.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT {}, s.last_seen_at
+              FROM sessions s
+              JOIN users u ON u.company_id = s.company_id AND u.id = s.user_id
+              JOIN companies c ON c.id = u.company_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active",
+            SessionRow::COLUMNS
+        )
+    });
     let row = with_db!(db, pool => {
-        sqlx::query_as::<_, LiveSessionRow>(&sql)
+        sqlx::query_as::<_, LiveSessionRow>(SQL.as_str())
             .bind(token_digest)
             .bind(now)
             .bind(idle_since)

@@ -237,9 +237,8 @@ where
     Ok(())
 }
 
-/// Deletes a job and its pieces.
+/// Deletes a job and its pieces (`import_chunks` cascades).
 async fn delete_job(db: &Db, company: CompanyId, id: i64) -> Result<(), sqlx::Error> {
-    delete_chunks(db, company, id).await?;
     with_db!(db, pool => {
         sqlx::query("DELETE FROM import_jobs WHERE company_id = $1 AND id = $2")
             .bind(company.0)

@@ -437,9 +437,16 @@ async fn an_admin_lists_pending_invitations_and_revokes_one(backend: Backend) {
     let (_, list) = post(&app, &app.client, "/api/agents/invites", &[]).await;
     assert_eq!(list, serde_json::json!([]));
 
-    // Nothing left to revoke: neither the same again nor an accepted one.
+    // Nothing left to revoke: neither the same again nor an accepted one,
+    // nor something that is no id at all (however long).
     let accepted_id = app::auth::secrets::token_digest(&accepted);
-    for id in [id.as_str(), accepted_id.as_str(), "not-an-id"] {
+    let long = "f".repeat(100_000);
+    for id in [
+        id.as_str(),
+        accepted_id.as_str(),
+        "not-an-id",
+        long.as_str(),
+    ] {
         let (status, body) = post(
             &app,
             &app.client,

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{call, contact, new_client, spawn_app, Backend, TestApp, PASSWORD};
+use crate::helpers::{call, contact, join_as_agent, new_client, spawn_app, Backend, TestApp};
 
 /// `POST /api/inbound` with a bearer token.
 pub async fn inbound(app: &TestApp, token: Option<&str>, body: &Value) -> (u16, Value) {
@@ -302,26 +302,7 @@ async fn comments_belong_to_their_author(backend: Backend) {
     assert_eq!(events[0]["detail"]["text"], "Prefere ligação à tarde.");
 
     // Another agent of the company sees it but cannot change it.
-    let (_, invite) = call(&app, admin, "/api/agents/invite", &[("role", "agent")]).await;
-    let token = invite["path"]
-        .as_str()
-        .expect("path")
-        .trim_start_matches("/invite/")
-        .to_string();
-    let agent = new_client();
-    let (status, _) = call(
-        &app,
-        &agent,
-        "/api/invites/accept",
-        &[
-            ("token", &token),
-            ("name", "Beto"),
-            ("email", "beto@oficina.example"),
-            ("password", PASSWORD),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200);
+    let agent = join_as_agent(&app, admin, "Beto", "beto@oficina.example").await;
     let seen = timeline(&app, &agent, id).await;
     assert_eq!(seen[0]["mine"], false);
     let (status, _) = call(
