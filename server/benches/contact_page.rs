@@ -119,13 +119,16 @@ async fn run() {
         let origin = app::import_export::repo::import_origin(&db, company, contact)
             .await
             .expect("origin");
-        let list = conversations::of_contact(&db, company, contact, None, 50)
+        let list = conversations::of_contact(&db, company, contact, None, 51)
             .await
             .expect("conversations");
+        let total = conversations::count_of_contact(&db, company, contact)
+            .await
+            .expect("count");
         let events = timeline::list_events(&db, company, contact, None, 50, 0)
             .await
             .expect("timeline");
-        (details, origin, list, events)
+        (details, origin, list, total, events)
     })
     .await;
     row(
@@ -142,11 +145,15 @@ async fn run() {
         .await,
     );
     row(
-        "  conversations tab (conversations/of_contact, 50 of 1,000)",
+        "  conversations tab (conversations/of_contact, 50 of 1,000, with the count)",
         time(|| async {
-            conversations::of_contact(&db, company, contact, None, 50)
+            let page = conversations::of_contact(&db, company, contact, None, 51)
                 .await
-                .expect("conversations")
+                .expect("conversations");
+            let total = conversations::count_of_contact(&db, company, contact)
+                .await
+                .expect("count");
+            (page, total)
         })
         .await,
     );
