@@ -135,7 +135,7 @@ async fn run() {
         tokio::spawn(async move {
             let mut waits = Vec::new();
             while uploading.load(std::sync::atomic::Ordering::Relaxed) {
-                let contact = app::contacts::repo::NewContact {
+                let contact = app::contacts::writer::NewContact {
                     name: format!("Salvo durante o envio {}", waits.len()),
                     phones: Vec::new(),
                     emails: Vec::new(),
@@ -144,7 +144,7 @@ async fn run() {
                     groups: Vec::new(),
                 };
                 let asked = Instant::now();
-                app::contacts::repo::insert_contacts(&db, company, &[contact])
+                app::contacts::writer::insert_contacts(&db, company, &[contact])
                     .await
                     .expect("a save during the upload");
                 waits.push(asked.elapsed());

@@ -12,7 +12,7 @@
 use app::auth::DEMO_EMAIL;
 use app::contacts::details_api::server::{edit_contact, load};
 use app::contacts::links_repo;
-use app::contacts::repo::{insert_contacts, NewContact};
+use app::contacts::writer::{insert_contacts, NewContact};
 use app::conversations::gateway::Delivery;
 use app::conversations::inbound::Address;
 use app::conversations::model::ConversationStatus;

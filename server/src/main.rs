@@ -338,7 +338,7 @@ async fn import_file(
     }
     let policy =
         DuplicatePolicy::parse(duplicates).ok_or("--duplicates must be skip, update or create")?;
-    let user = repo::first_admin(db, company)
+    let user = app::auth::repo::first_admin(db, company)
         .await?
         .ok_or("the company has no active admin to import as")?;
     let name = file

@@ -5,8 +5,8 @@
 use app::auth::repo::{create_company_with_admin, NewUser};
 use app::auth::{secrets, Role, DEMO_EMAIL, DEMO_PASSWORD};
 use app::contacts::phone::normalize_phone;
-use app::contacts::repo::{insert_contacts, NewContact};
 use app::contacts::search::fold;
+use app::contacts::writer::{insert_contacts, NewContact};
 use app::db::Db;
 use app::tenant::{demo_company, CompanyId};
 

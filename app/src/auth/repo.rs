@@ -794,3 +794,16 @@ pub async fn set_agent_grant(
     });
     Ok(AgentGrants { export, import })
 }
+
+/// The company's first active admin (who the command line imports as).
+pub async fn first_admin(db: &Db, company: CompanyId) -> Result<Option<i64>, sqlx::Error> {
+    let id = with_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT id FROM users WHERE company_id = $1 AND role = 'admin' AND active = TRUE ORDER BY id LIMIT 1",
+        )
+        .bind(company.0)
+        .fetch_optional(pool)
+        .await?
+    });
+    Ok(id)
+}

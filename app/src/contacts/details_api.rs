@@ -81,8 +81,9 @@ pub mod server {
         ContactDetails, Directory, Duplicate, ImportOrigin, NamedRef, PhoneView,
     };
     use crate::contacts::phone::{format_phone, normalize_phone};
-    use crate::contacts::repo::{self, ContactRecord, SaveError, StoredContact};
+    use crate::contacts::repo::{self, ContactRecord};
     use crate::contacts::store::{prepare_contact, Strictness};
+    use crate::contacts::writer::{SaveError, StoredContact};
     use crate::conversations::{available_channels, ChannelFacts};
     use crate::custom_fields::model::FieldDefinition;
     use crate::custom_fields::repo as custom_repo;

@@ -85,7 +85,7 @@ mod server {
     use crate::contacts::links_repo::{self, LinkOutcome};
     use crate::contacts::merge::{conflicts, merged_form};
     use crate::contacts::model::ContactDetails;
-    use crate::contacts::repo::SaveError;
+    use crate::contacts::writer::SaveError;
     use crate::error::AppError;
     use crate::state::app_state;
     use crate::timeline::changes::snapshot_of_details;

@@ -4,12 +4,13 @@
 use chrono::Utc;
 
 use crate::contacts::links::LinkFacts;
-use crate::contacts::repo::{SaveError, StoredContact};
-use crate::db::{BeginWrite, Db};
+use crate::contacts::writer::{self, SaveError, StoredContact};
+use crate::db::{with_conn, AsConn, BeginWrite, Conn, Db};
 use crate::tenant::CompanyId;
 use crate::timeline::model::EventKind;
+use crate::timeline::repo::append as append_event;
 use crate::timeline::repo::{EventData, NewEvent};
-use crate::{insert_timeline_event, with_db};
+use crate::with_db;
 
 /// A contact's main contact and the contacts linked to it (id, name).
 pub async fn links_of(
@@ -39,52 +40,72 @@ pub async fn links_of(
     Ok(links)
 }
 
-/// Reads what [`crate::contacts::links::check_link`] needs, inside `$tx`;
-/// evaluates to `None` when either contact is not the company's, else
-/// `(facts, contact name, main name, the contact's current main)`.
-macro_rules! link_facts {
-    ($tx:expr, $company:expr, $contact:expr, $main:expr) => {{
+/// What [`crate::contacts::links::check_link`] needs, with the two names
+/// and the contact's current main.
+struct LinkContext {
+    facts: LinkFacts,
+    contact_name: String,
+    main_name: String,
+    current: Option<i64>,
+}
+
+/// Reads the [`LinkContext`] of linking `contact` to `main`; `None` when
+/// either contact is not the company's.
+async fn link_context(
+    conn: &mut Conn<'_>,
+    company: CompanyId,
+    contact: i64,
+    main: i64,
+) -> Result<Option<LinkContext>, sqlx::Error> {
+    with_conn!(conn, c => {
         let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
             "SELECT id, name, main_contact_id FROM contacts WHERE company_id = $1 AND id IN ($2, $3)",
         )
-        .bind($company.0)
-        .bind($contact)
-        .bind($main)
-        .fetch_all(&mut *$tx)
+        .bind(company.0)
+        .bind(contact)
+        .bind(main)
+        .fetch_all(&mut *c)
         .await?;
         let find = |id: i64| rows.iter().find(|(i, _, _)| *i == id).cloned();
-        match (find($contact), find($main)) {
-            (Some((_, contact_name, current)), Some((_, main_name, main_of_main))) => {
-                let members: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM contacts WHERE company_id = $1 AND main_contact_id = $2",
-                )
-                .bind($company.0)
-                .bind($contact)
-                .fetch_one(&mut *$tx)
-                .await?;
-                Some((
-                    LinkFacts { contact: $contact, main: $main, contact_members: members, main_of_main },
-                    contact_name,
-                    main_name,
-                    current,
-                ))
-            }
-            _ => None,
-        }
-    }};
+        let (Some((_, contact_name, current)), Some((_, main_name, main_of_main))) =
+            (find(contact), find(main))
+        else {
+            return Ok(None);
+        };
+        let contact_members: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM contacts WHERE company_id = $1 AND main_contact_id = $2",
+        )
+        .bind(company.0)
+        .bind(contact)
+        .fetch_one(&mut *c)
+        .await?;
+        Ok(Some(LinkContext {
+            facts: LinkFacts { contact, main, contact_members, main_of_main },
+            contact_name,
+            main_name,
+            current,
+        }))
+    })
 }
 
-/// Records a link or unlink on both contacts' timelines.
-macro_rules! link_events {
-    ($tx:expr, $company:expr, $kind:expr, $actor:expr, ($a:expr, $a_name:expr), ($b:expr, $b_name:expr)) => {{
-        for (on, other, other_name) in [($a, $b, $b_name), ($b, $a, $a_name)] {
-            let event = NewEvent::new(on, $kind, $actor).with_data(&EventData::Contact {
-                other_id: other,
-                other_name: String::from(other_name),
-            });
-            insert_timeline_event!($tx, $company, &event);
-        }
-    }};
+/// Records a link or unlink between `a` and `b` (id, name) on both
+/// contacts' timelines.
+async fn link_events(
+    conn: &mut Conn<'_>,
+    company: CompanyId,
+    kind: EventKind,
+    actor: Option<i64>,
+    a: (i64, &str),
+    b: (i64, &str),
+) -> Result<(), sqlx::Error> {
+    for (on, (other_id, other_name)) in [(a.0, b), (b.0, a)] {
+        let event = NewEvent::new(on, kind, actor).with_data(&EventData::Contact {
+            other_id,
+            other_name: other_name.to_string(),
+        });
+        append_event(conn, company, &event).await?;
+    }
+    Ok(())
 }
 
 /// What became of a link request.
@@ -107,9 +128,9 @@ pub async fn link(
 ) -> Result<LinkOutcome, sqlx::Error> {
     let outcome = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        match link_facts!(tx, company, contact, main) {
+        match link_context(&mut tx.conn(), company, contact, main).await? {
             None => LinkOutcome::NotFound,
-            Some((facts, contact_name, main_name, current)) => {
+            Some(LinkContext { facts, contact_name, main_name, current }) => {
                 match crate::contacts::links::check_link(facts) {
                     Err(refusal) => LinkOutcome::Refused(refusal),
                     Ok(()) if current == Some(main) => LinkOutcome::Linked,
@@ -122,8 +143,8 @@ pub async fn link(
                             .bind(previous)
                             .fetch_one(&mut *tx)
                             .await?;
-                            link_events!(tx, company, EventKind::Unlinked, Some(actor),
-                                (contact, contact_name.as_str()), (previous, previous_name.as_str()));
+                            link_events(&mut tx.conn(), company, EventKind::Unlinked, Some(actor),
+                                (contact, &contact_name), (previous, &previous_name)).await?;
                         }
                         sqlx::query("UPDATE contacts SET main_contact_id = $1 WHERE company_id = $2 AND id = $3")
                             .bind(main)
@@ -131,8 +152,8 @@ pub async fn link(
                             .bind(contact)
                             .execute(&mut *tx)
                             .await?;
-                        link_events!(tx, company, EventKind::Linked, Some(actor),
-                            (contact, contact_name.as_str()), (main, main_name.as_str()));
+                        link_events(&mut tx.conn(), company, EventKind::Linked, Some(actor),
+                            (contact, &contact_name), (main, &main_name)).await?;
                         tx.commit().await?;
                         LinkOutcome::Linked
                     }
@@ -172,8 +193,8 @@ pub async fn unlink(
                     .execute(&mut *tx)
                     .await?;
                 let main_name = main_name.unwrap_or_default();
-                link_events!(tx, company, EventKind::Unlinked, Some(actor),
-                    (contact, name.as_str()), (main, main_name.as_str()));
+                link_events(&mut tx.conn(), company, EventKind::Unlinked, Some(actor),
+                    (contact, &name), (main, &main_name)).await?;
                 tx.commit().await?;
                 Some(true)
             }
@@ -184,34 +205,37 @@ pub async fn unlink(
 
 /// Unlinks the members of `main`, inside the caller's transaction, recording
 /// it on their timelines (deleting or merging away a main).
-#[macro_export]
-macro_rules! unlink_members {
-    ($tx:expr, $company:expr, $main:expr, $main_name:expr, $actor:expr) => {{
-        let members: Vec<i64> = sqlx::query_scalar(
+pub async fn unlink_members(
+    conn: &mut Conn<'_>,
+    company: CompanyId,
+    main: (i64, &str),
+    actor: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let (main_id, main_name) = main;
+    let members: Vec<i64> = with_conn!(conn, c => {
+        let members = sqlx::query_scalar(
             "SELECT id FROM contacts WHERE company_id = $1 AND main_contact_id = $2",
         )
-        .bind($company.0)
-        .bind($main)
-        .fetch_all(&mut *$tx)
+        .bind(company.0)
+        .bind(main_id)
+        .fetch_all(&mut *c)
         .await?;
         sqlx::query("UPDATE contacts SET main_contact_id = NULL WHERE company_id = $1 AND main_contact_id = $2")
-            .bind($company.0)
-            .bind($main)
-            .execute(&mut *$tx)
+            .bind(company.0)
+            .bind(main_id)
+            .execute(&mut *c)
             .await?;
-        for member in members {
-            let event = $crate::timeline::repo::NewEvent::new(
-                member,
-                $crate::timeline::model::EventKind::Unlinked,
-                $actor,
-            )
-            .with_data(&$crate::timeline::repo::EventData::Contact {
-                other_id: $main,
-                other_name: String::from($main_name),
+        members
+    });
+    for member in members {
+        let event =
+            NewEvent::new(member, EventKind::Unlinked, actor).with_data(&EventData::Contact {
+                other_id: main_id,
+                other_name: main_name.to_string(),
             });
-            $crate::insert_timeline_event!($tx, $company, &event);
-        }
-    }};
+        append_event(conn, company, &event).await?;
+    }
+    Ok(())
 }
 
 /// Merges `merged` into `survivor` in one transaction, if both are still
@@ -229,33 +253,47 @@ pub async fn merge(
     event: &NewEvent,
     actor: i64,
 ) -> Result<(), SaveError> {
-    let now = Utc::now();
-    with_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let rows: Vec<(i64, Option<i64>, Option<String>, i64)> = sqlx::query_as(
+    let mut tx = writer::begin(db).await?;
+    let conn = &mut tx.conn();
+    let rows: Vec<MergedRow> = with_conn!(conn, c => {
+        sqlx::query_as(
             "SELECT id, main_contact_id, photo, version FROM contacts
               WHERE company_id = $1 AND id IN ($2, $3)",
         )
         .bind(company.0)
         .bind(survivor)
         .bind(merged)
-        .fetch_all(&mut *tx)
-        .await?;
-        let find = |id: i64| rows.iter().find(|row| row.0 == id).cloned();
-        let (
-            Some((_, survivor_main, survivor_photo, _)),
-            Some((_, merged_main, merged_photo, merged_now)),
-        ) = (find(survivor), find(merged))
-        else {
-            return Err(SaveError::NotFound);
-        };
-        // The survivor's version is checked by its update below.
-        if merged_now != merged_version {
-            return Err(SaveError::Stale);
-        }
-        crate::write_contact_update!(tx, company, survivor, contact, now, survivor_version, actor);
-        // The survivor's main: its own, else the other's (never itself).
-        let main = survivor_main.filter(|m| *m != merged).or(merged_main.filter(|m| *m != survivor));
+        .fetch_all(&mut *c)
+        .await?
+    });
+    let find = |id: i64| rows.iter().find(|row| row.0 == id).cloned();
+    let (
+        Some((_, survivor_main, survivor_photo, _)),
+        Some((_, merged_main, merged_photo, merged_now)),
+    ) = (find(survivor), find(merged))
+    else {
+        return Err(SaveError::NotFound);
+    };
+    // The survivor's version is checked by its update below.
+    if merged_now != merged_version {
+        return Err(SaveError::Stale);
+    }
+    writer::update(
+        conn,
+        company,
+        survivor,
+        contact,
+        survivor_version,
+        actor,
+        Utc::now(),
+    )
+    .await?;
+    // The survivor's main: its own, else the other's (never itself).
+    let main = survivor_main
+        .filter(|m| *m != merged)
+        .or(merged_main.filter(|m| *m != survivor));
+    let adopt_photo = survivor_photo.is_none() && merged_photo.is_some();
+    with_conn!(conn, c => {
         // The other's members follow the survivor (or the survivor's main:
         // links stay one level deep).
         let members_main = main.unwrap_or(survivor);
@@ -267,9 +305,8 @@ pub async fn merge(
         .bind(members_main)
         .bind(company.0)
         .bind(merged)
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?;
-        let adopt_photo = survivor_photo.is_none() && merged_photo.is_some();
         sqlx::query(
             "UPDATE contacts SET main_contact_id = $1,
                     photo = CASE WHEN $2 THEN $3 ELSE photo END,
@@ -285,7 +322,7 @@ pub async fn merge(
         .bind(company.0)
         .bind(merged)
         .bind(survivor)
-        .execute(&mut *tx)
+        .execute(&mut *c)
         .await?;
         let mut moved = vec!["conversations", "timeline_events"];
         if adopt_photo {
@@ -298,17 +335,15 @@ pub async fn merge(
             .bind(survivor)
             .bind(company.0)
             .bind(merged)
-            .execute(&mut *tx)
+            .execute(&mut *c)
             .await?;
         }
-        insert_timeline_event!(tx, company, event);
-        sqlx::query("DELETE FROM contacts WHERE company_id = $1 AND id = $2")
-            .bind(company.0)
-            .bind(merged)
-            .execute(&mut *tx)
-            .await?;
-        crate::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *tx, company).await?;
-        tx.commit().await?;
     });
+    append_event(conn, company, event).await?;
+    writer::delete(conn, company, merged).await?;
+    writer::commit(tx, company).await?;
     Ok(())
 }
+
+/// A contact's row as a merge reads it: id, main, photo, version.
+type MergedRow = (i64, Option<i64>, Option<String>, i64);

@@ -2,10 +2,6 @@
 
 /// Server functions (the RPC API) of the contacts module.
 pub mod api;
-/// Writing many new contacts in a few set-based statements (import, demo
-/// data; server only).
-#[cfg(feature = "ssr")]
-pub mod bulk_repo;
 /// Components of the contacts screens.
 pub mod components;
 /// Server functions for one contact: read, create, update, delete.
@@ -57,3 +53,7 @@ pub mod search_rank_repo;
 pub mod store;
 /// The list's URL state (search and side panel): pure.
 pub mod urls;
+/// The one contact writer: every create and change of a contact's details
+/// (server only).
+#[cfg(feature = "ssr")]
+pub mod writer;

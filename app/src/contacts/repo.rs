@@ -4,13 +4,15 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
+use sqlx::query::QueryAs;
 use sqlx::FromRow;
 
-use crate::contacts::search::{fold, like_escape, Cursor, ListFilter, Narrowed, SearchTerms};
+use crate::contacts::search::{like_escape, Cursor, ListFilter, Narrowed, SearchTerms};
 use crate::contacts::search_rank::{self, RankSpace};
-use crate::contacts::search_rank_repo::SettleRanks;
-use crate::db::{BeginWrite, Db};
+use crate::contacts::writer::{self, SaveError, StoredContact};
+use crate::db::{json_ids, with_conn, AsConn, BeginWrite, Db};
 use crate::tenant::CompanyId;
+use crate::timeline::repo::{append as append_event, NewEvent};
 use crate::with_db;
 
 /// A row of the contact list as the database returns it.
@@ -501,38 +503,78 @@ async fn rank_before(
     .await
 }
 
-/// `ids` as the JSON array `json_each` (or PostgreSQL's jsonb) reads.
-pub fn json_ids(ids: &[i64]) -> String {
-    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-    format!("[{}]", ids.join(","))
+/// The list queries' shared parameters (`$1`…`$17`, see [`list_sql!`]).
+struct ListParams {
+    company: i64,
+    text_pattern: Option<String>,
+    digits_pattern: Option<String>,
+    id: Option<i64>,
+    after_key: String,
+    after_id: i64,
+    limit: i64,
+    organization: Option<i64>,
+    group: Option<i64>,
+    custom: crate::custom_fields::repo::FilterParams,
 }
 
-/// Binds the list queries' shared parameters (`$1`…`$17`, see
-/// [`list_sql!`]) to `$query`.
-macro_rules! bind_list {
-    ($query:expr, $company:expr, $terms:expr, $text:expr, $digits:expr, $after:expr, $limit:expr, $filter:expr, $custom:expr) => {
-        $query
-            .bind($company.0)
-            .bind($text)
-            .bind($digits)
-            .bind($terms.id)
+impl ListParams {
+    fn new(
+        company: CompanyId,
+        terms: &SearchTerms,
+        filter: &ListFilter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> ListParams {
+        ListParams {
+            company: company.0,
+            text_pattern: terms.text.as_ref().map(|t| format!("%{}%", like_escape(t))),
+            digits_pattern: terms.digits.as_ref().map(|d| format!("%{d}%")),
+            id: terms.id,
             // The first page starts after ("", 0), before every contact: an
             // always-present bound lets the index seek to the cursor, where
             // "$5 IS NULL OR …" would scan from the first name every time.
-            .bind($after.map_or(String::new(), |c| c.sort_key.clone()))
-            .bind($after.map_or(0, |c| c.id))
-            .bind(i64::from($limit))
-            .bind($filter.organization)
-            .bind($filter.group)
-            .bind($custom.field)
-            .bind($custom.equals.clone())
-            .bind($custom.number_min)
-            .bind($custom.number_max)
-            .bind($custom.key_min.clone())
-            .bind($custom.key_max.clone())
-            .bind($custom.month.clone())
-            .bind($custom.option)
-    };
+            after_key: after.map_or(String::new(), |c| c.sort_key.clone()),
+            after_id: after.map_or(0, |c| c.id),
+            limit: i64::from(limit),
+            organization: filter.organization,
+            group: filter.group,
+            custom: crate::custom_fields::repo::FilterParams::of(filter.custom.as_ref()),
+        }
+    }
+
+    /// Binds the parameters to `query`, in order.
+    fn bind<'q, DB, O>(
+        self,
+        query: QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>,
+    ) -> QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>
+    where
+        DB: sqlx::Database,
+        i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+        String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+        Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+        Option<f64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+        Option<String>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    {
+        let custom = self.custom;
+        query
+            .bind(self.company)
+            .bind(self.text_pattern)
+            .bind(self.digits_pattern)
+            .bind(self.id)
+            .bind(self.after_key)
+            .bind(self.after_id)
+            .bind(self.limit)
+            .bind(self.organization)
+            .bind(self.group)
+            .bind(custom.field)
+            .bind(custom.equals)
+            .bind(custom.number_min)
+            .bind(custom.number_max)
+            .bind(custom.key_min)
+            .bind(custom.key_max)
+            .bind(custom.month)
+            .bind(custom.option)
+    }
 }
 
 /// PostgreSQL's plan of the first page of a search, as run
@@ -547,25 +589,13 @@ pub async fn explain_search(
     let Db::Postgres(pool) = db else {
         return Ok(None);
     };
-    let filter = ListFilter::default();
-    let after: Option<&Cursor> = None;
-    let text_pattern = terms.text.as_ref().map(|t| format!("%{}%", like_escape(t)));
-    let digits_pattern = terms.digits.as_ref().map(|d| format!("%{d}%"));
-    let custom = crate::custom_fields::repo::FilterParams::of(None);
+    let params = ListParams::new(company, terms, &ListFilter::default(), None, limit);
     let sql = format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {LIST_BY_WALK}");
-    let lines = bind_list!(
-        sqlx::query_scalar::<_, String>(&sql),
-        company,
-        terms,
-        text_pattern,
-        digits_pattern,
-        after,
-        limit,
-        filter,
-        custom
-    )
-    .fetch_all(pool)
-    .await?;
+    let lines: Vec<(String,)> = params
+        .bind(sqlx::query_as::<_, (String,)>(&sql))
+        .fetch_all(pool)
+        .await?;
+    let lines = lines.into_iter().map(|(line,)| line).collect();
     Ok(Some(lines))
 }
 
@@ -600,14 +630,9 @@ async fn list_page(
     } else {
         (with_mains(db, sql), Some(json_ids(&mains)))
     };
-    let text_pattern = terms.text.as_ref().map(|t| format!("%{}%", like_escape(t)));
-    let digits_pattern = terms.digits.as_ref().map(|d| format!("%{d}%"));
-    let custom = crate::custom_fields::repo::FilterParams::of(filter.custom.as_ref());
+    let params = ListParams::new(company, terms, &filter, after, limit);
     let rows = with_db!(db, pool => {
-        let mut query = bind_list!(
-            sqlx::query_as::<_, ContactListRow>(sql),
-            company, terms, text_pattern, digits_pattern, after, limit, filter, custom
-        );
+        let mut query = params.bind(sqlx::query_as::<_, ContactListRow>(sql));
         match &args {
             PlanArgs::None => {}
             PlanArgs::Candidates(ids) => query = query.bind(ids),
@@ -623,117 +648,6 @@ async fn list_page(
     Ok(rows)
 }
 
-/// A contact to create, already validated and normalized.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NewContact {
-    pub name: String,
-    /// E.164 numbers; the first is the main one.
-    pub phones: Vec<String>,
-    /// Lower-case addresses; the first is the main one.
-    pub emails: Vec<String>,
-    pub address: Option<String>,
-    /// Organization name; created in the company if new.
-    pub organization: Option<String>,
-    /// Group names; created in the company if new.
-    pub groups: Vec<String>,
-}
-
-/// Finds or creates an organization by name, returning its id.
-pub const CREATE_ORGANIZATION: &str =
-    "INSERT INTO organizations (company_id, name, created_at) VALUES ($1, $2, $3)
-     ON CONFLICT (company_id, name) DO UPDATE SET name = excluded.name
-     RETURNING id";
-
-/// Finds or creates a group by name, returning its id.
-pub const CREATE_GROUP: &str =
-    "INSERT INTO contact_groups (company_id, name, created_at) VALUES ($1, $2, $3)
-     ON CONFLICT (company_id, name) DO UPDATE SET name = excluded.name
-     RETURNING id";
-
-/// The id of a named row (organization, group) of the company, from `cache`
-/// or by running the find-or-create statement `sql` on `executor`. A macro
-/// rather than a function so the same code serves every backend's connection
-/// type inside `with_db!`.
-#[macro_export]
-macro_rules! find_or_create {
-    ($executor:expr, $cache:ident, $sql:expr, $company:expr, $name:expr, $now:expr) => {
-        match $cache.get($name.as_str()) {
-            Some(id) => *id,
-            None => {
-                let id: i64 = sqlx::query_scalar($sql)
-                    .bind($company.0)
-                    .bind($name)
-                    .bind($now)
-                    .fetch_one($executor)
-                    .await?;
-                $cache.insert($name.clone(), id);
-                id
-            }
-        }
-    };
-}
-
-/// How many contacts one write transaction holds when creating many.
-const BATCH: usize = 1_000;
-
-/// Creates contacts in batched write transactions of [`BATCH`] rows; returns
-/// their ids in input order. Organizations and groups are found or created by
-/// name within the company.
-pub async fn insert_contacts(
-    db: &Db,
-    company: CompanyId,
-    contacts: &[NewContact],
-) -> Result<Vec<i64>, sqlx::Error> {
-    let mut ids = Vec::with_capacity(contacts.len());
-    let mut organizations: HashMap<String, i64> = HashMap::new();
-    let mut groups: HashMap<String, i64> = HashMap::new();
-    let sqlite = matches!(db, Db::Sqlite(_));
-    for batch in contacts.chunks(BATCH) {
-        with_db!(db, pool => {
-            let mut tx = pool.begin_write().await?;
-            let now = Utc::now();
-            let mut batch_ids: Vec<i64> = if sqlite {
-                // Foreign keys wait for the commit: the lists go first (see
-                // bulk_repo). The write lock is held: the ids are ours.
-                sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await?;
-                let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM contacts")
-                    .fetch_one(&mut *tx)
-                    .await?;
-                (last + 1..=last + batch.len() as i64).collect()
-            } else {
-                sqlx::query_scalar(crate::contacts::bulk_repo::POSTGRES_RESERVE_IDS)
-                    .bind(batch.len() as i64)
-                    .fetch_all(&mut *tx)
-                    .await?
-            };
-            let mut rows = crate::contacts::bulk_repo::NewRows::default();
-            for (contact, id) in batch.iter().zip(&batch_ids) {
-                let organization_id = match &contact.organization {
-                    Some(name) => Some(find_or_create!(&mut *tx, organizations, CREATE_ORGANIZATION, company, name, now)),
-                    None => None,
-                };
-                let mut group_ids = Vec::with_capacity(contact.groups.len());
-                for group in &contact.groups {
-                    group_ids.push(find_or_create!(&mut *tx, groups, CREATE_GROUP, company, group, now));
-                }
-                let stored = StoredContact {
-                    name: contact.name.clone(),
-                    phones: contact.phones.clone(),
-                    emails: contact.emails.clone(),
-                    address: contact.address.clone(),
-                    ..StoredContact::default()
-                };
-                rows.push(*id, organization_id, &group_ids, &stored, &[]);
-            }
-            crate::write_new_contacts!(tx, sqlite, company, rows, None::<i64>, now);
-            tx.settle_ranks(company).await?;
-            tx.commit().await?;
-            ids.append(&mut batch_ids);
-        });
-    }
-    Ok(ids)
-}
-
 /// Counts a company's contacts (for the CLI and tests; the UI never counts).
 pub async fn count_contacts(db: &Db, company: CompanyId) -> Result<i64, sqlx::Error> {
     let count = with_db!(db, pool => {
@@ -743,43 +657,6 @@ pub async fn count_contacts(db: &Db, company: CompanyId) -> Result<i64, sqlx::Er
             .await?
     });
     Ok(count)
-}
-
-/// A contact as the form saves it: validated, phones in E.164.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct StoredContact {
-    pub name: String,
-    pub phones: Vec<String>,
-    pub emails: Vec<String>,
-    pub address: Option<String>,
-    pub birth_date: Option<chrono::NaiveDate>,
-    pub document: Option<String>,
-    pub gender: Option<String>,
-    pub organization_id: Option<i64>,
-    pub group_ids: Vec<i64>,
-    pub facebook: Option<String>,
-    pub instagram: Option<String>,
-    pub telegram: Option<String>,
-    pub website: Option<String>,
-    pub notes: Option<String>,
-    /// Checked custom values by field id (phones already in E.164).
-    pub custom: Vec<(i64, crate::custom_fields::values::FieldValue)>,
-}
-
-/// Why a contact could not be saved.
-#[derive(Debug, thiserror::Error)]
-pub enum SaveError {
-    #[error("the contact does not exist in this company")]
-    NotFound,
-    /// The contact changed since the version the write was based on.
-    #[error("the contact changed since it was read")]
-    Stale,
-    #[error("organization {0} does not exist in this company")]
-    UnknownOrganization(i64),
-    #[error("group {0} does not exist in this company")]
-    UnknownGroup(i64),
-    #[error(transparent)]
-    Sqlx(#[from] sqlx::Error),
 }
 
 /// One contact's row, without its lists.
@@ -878,69 +755,6 @@ pub async fn get_contact(
     Ok(Some(ContactRecord { custom, ..record }))
 }
 
-/// Checks that the organization and groups a contact points at belong to
-/// the company, then writes the contact's lists. Runs inside the caller's
-/// transaction.
-#[macro_export]
-macro_rules! write_contact_lists {
-    ($tx:expr, $company:expr, $id:expr, $contact:expr) => {{
-        if let Some(org) = $contact.organization_id {
-            let found: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM organizations WHERE company_id = $1 AND id = $2")
-                    .bind($company.0)
-                    .bind(org)
-                    .fetch_optional(&mut *$tx)
-                    .await?;
-            if found.is_none() {
-                return Err($crate::contacts::repo::SaveError::UnknownOrganization(org));
-            }
-        }
-        for group in &$contact.group_ids {
-            let found: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM contact_groups WHERE company_id = $1 AND id = $2")
-                    .bind($company.0)
-                    .bind(*group)
-                    .fetch_optional(&mut *$tx)
-                    .await?;
-            if found.is_none() {
-                return Err($crate::contacts::repo::SaveError::UnknownGroup(*group));
-            }
-        }
-        for (position, e164) in $contact.phones.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO contact_phones (company_id, contact_id, e164, position) VALUES ($1, $2, $3, $4)",
-            )
-            .bind($company.0)
-            .bind($id)
-            .bind(e164)
-            .bind(position as i64)
-            .execute(&mut *$tx)
-            .await?;
-        }
-        for (position, email) in $contact.emails.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO contact_emails (company_id, contact_id, email, position) VALUES ($1, $2, $3, $4)",
-            )
-            .bind($company.0)
-            .bind($id)
-            .bind(email)
-            .bind(position as i64)
-            .execute(&mut *$tx)
-            .await?;
-        }
-        for group in &$contact.group_ids {
-            sqlx::query(
-                "INSERT INTO contact_group_members (company_id, contact_id, group_id) VALUES ($1, $2, $3)",
-            )
-            .bind($company.0)
-            .bind($id)
-            .bind(*group)
-            .execute(&mut *$tx)
-            .await?;
-        }
-    }};
-}
-
 /// Creates a contact added through the form by `created_by`; returns its
 /// id. (Its timeline's "created" entry is read from the row.)
 pub async fn create_contact(
@@ -949,106 +763,10 @@ pub async fn create_contact(
     contact: &StoredContact,
     created_by: Option<i64>,
 ) -> Result<i64, SaveError> {
-    let now = Utc::now();
-    let id = with_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO contacts (company_id, name, sort_key, address, organization_id, birth_date,
-                                   document, gender, facebook, instagram, telegram, website, notes,
-                                   created_at, updated_at, created_by)
-             VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id",
-        )
-        .bind(company.0)
-        .bind(&contact.name)
-        .bind(fold(&contact.name))
-        .bind(&contact.address)
-        .bind(contact.birth_date)
-        .bind(&contact.document)
-        .bind(&contact.gender)
-        .bind(&contact.facebook)
-        .bind(&contact.instagram)
-        .bind(&contact.telegram)
-        .bind(&contact.website)
-        .bind(&contact.notes)
-        .bind(now)
-        .bind(created_by)
-        .fetch_one(&mut *tx)
-        .await?;
-        crate::write_contact_lists!(tx, company, id, contact);
-        crate::write_custom_values!(tx, company, id, &contact.custom);
-        sqlx::query("UPDATE contacts SET organization_id = $1 WHERE company_id = $2 AND id = $3")
-            .bind(contact.organization_id)
-            .bind(company.0)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.settle_ranks(company).await?;
-        tx.commit().await?;
-        id
-    });
+    let mut tx = writer::begin(db).await?;
+    let id = writer::create(&mut tx.conn(), company, contact, created_by, Utc::now()).await?;
+    writer::commit(tx, company).await?;
     Ok(id)
-}
-
-/// Replaces a contact's details and lists inside the caller's transaction
-/// (`$tx`), as `$actor`, if it is still at `$version`; `return`s
-/// `SaveError::NotFound` when it is not the company's and
-/// `SaveError::Stale` when it changed since that version.
-#[macro_export]
-macro_rules! write_contact_update {
-    ($tx:expr, $company:expr, $id:expr, $contact:expr, $now:expr, $version:expr, $actor:expr) => {{
-        let changed = sqlx::query(
-            "UPDATE contacts SET name = $1, sort_key = $2, address = $3, birth_date = $4, document = $5,
-                    gender = $6, facebook = $7, instagram = $8, telegram = $9, website = $10,
-                    notes = $11, updated_at = $12, organization_id = NULL,
-                    version = version + 1, updated_by = $15
-              WHERE company_id = $13 AND id = $14 AND version = $16",
-        )
-        .bind(&$contact.name)
-        .bind($crate::contacts::search::fold(&$contact.name))
-        .bind(&$contact.address)
-        .bind($contact.birth_date)
-        .bind(&$contact.document)
-        .bind(&$contact.gender)
-        .bind(&$contact.facebook)
-        .bind(&$contact.instagram)
-        .bind(&$contact.telegram)
-        .bind(&$contact.website)
-        .bind(&$contact.notes)
-        .bind($now)
-        .bind($company.0)
-        .bind($id)
-        .bind($actor)
-        .bind($version)
-        .execute(&mut *$tx)
-        .await?;
-        if changed.rows_affected() == 0 {
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM contacts WHERE company_id = $1 AND id = $2")
-                    .bind($company.0)
-                    .bind($id)
-                    .fetch_optional(&mut *$tx)
-                    .await?;
-            return Err(match exists {
-                Some(_) => $crate::contacts::repo::SaveError::Stale,
-                None => $crate::contacts::repo::SaveError::NotFound,
-            });
-        }
-        for table in ["contact_phones", "contact_emails", "contact_group_members"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE company_id = $1 AND contact_id = $2"))
-                .bind($company.0)
-                .bind($id)
-                .execute(&mut *$tx)
-                .await?;
-        }
-        $crate::write_contact_lists!($tx, $company, $id, $contact);
-        $crate::write_custom_values!($tx, $company, $id, &$contact.custom);
-        sqlx::query("UPDATE contacts SET organization_id = $1 WHERE company_id = $2 AND id = $3")
-            .bind($contact.organization_id)
-            .bind($company.0)
-            .bind($id)
-            .execute(&mut *$tx)
-            .await?;
-    }};
 }
 
 /// Replaces a contact's details and lists as `actor`, and appends `event`
@@ -1060,20 +778,17 @@ pub async fn update_contact(
     company: CompanyId,
     id: i64,
     contact: &StoredContact,
-    event: Option<&crate::timeline::repo::NewEvent>,
+    event: Option<&NewEvent>,
     version: i64,
     actor: i64,
 ) -> Result<(), SaveError> {
-    let now = Utc::now();
-    with_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        crate::write_contact_update!(tx, company, id, contact, now, version, actor);
-        if let Some(event) = event {
-            crate::insert_timeline_event!(tx, company, event);
-        }
-        tx.settle_ranks(company).await?;
-        tx.commit().await?;
-    });
+    let mut tx = writer::begin(db).await?;
+    let conn = &mut tx.conn();
+    writer::update(conn, company, id, contact, version, actor, Utc::now()).await?;
+    if let Some(event) = event {
+        append_event(conn, company, event).await?;
+    }
+    writer::commit(tx, company).await?;
     Ok(())
 }
 
@@ -1089,31 +804,22 @@ pub async fn delete_contact(
     id: i64,
     actor: Option<i64>,
 ) -> Result<Option<Option<String>>, sqlx::Error> {
-    let deleted = with_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let name: Option<String> =
-            sqlx::query_scalar("SELECT name FROM contacts WHERE company_id = $1 AND id = $2")
-                .bind(company.0)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        match name {
-            None => None,
-            Some(name) => {
-                crate::unlink_members!(tx, company, id, name.as_str(), actor);
-                let photo = sqlx::query_scalar::<_, Option<String>>(
-                    "DELETE FROM contacts WHERE company_id = $1 AND id = $2 RETURNING photo",
-                )
-                .bind(company.0)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                photo
-            }
-        }
+    let mut tx = writer::begin(db).await?;
+    let conn = &mut tx.conn();
+    let name: Option<String> = with_conn!(conn, c => {
+        sqlx::query_scalar("SELECT name FROM contacts WHERE company_id = $1 AND id = $2")
+            .bind(company.0)
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?
     });
-    Ok(deleted)
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    crate::contacts::links_repo::unlink_members(conn, company, (id, &name), actor).await?;
+    let photo = writer::delete(conn, company, id).await?;
+    tx.commit().await?;
+    Ok(photo)
 }
 
 /// Contacts of the company (other than `except`) that share one of these
@@ -1274,18 +980,4 @@ pub async fn get_photo(
         .await?
     });
     Ok(photo)
-}
-
-/// The start of a join driven by the ids of a JSON array bound as `$2`
-/// (`s.value`), to be followed by `table ON … = s.value`. Driving from the
-/// ids makes each a key lookup; `x IN (SELECT … json_each)` let SQLite scan
-/// the whole table instead (45 ms per 1,000 ids at 100,000 contacts).
-/// CROSS JOIN fixes SQLite's join order; PostgreSQL plans a plain join.
-pub fn join_on_ids(db: &Db) -> &'static str {
-    match db {
-        Db::Sqlite(_) => "json_each($2) AS s CROSS JOIN",
-        Db::Postgres(_) => {
-            "(SELECT jsonb_array_elements_text(CAST($2 AS jsonb))::bigint AS value) AS s JOIN"
-        }
-    }
 }

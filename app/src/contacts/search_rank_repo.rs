@@ -6,41 +6,23 @@
 //! has no ranks (its own planner orders a search), so settling there does
 //! nothing.
 
-use std::future::Future;
+use sqlx::SqliteConnection;
 
-use sqlx::{PgConnection, SqliteConnection};
-
-use crate::contacts::repo::json_ids;
 use crate::contacts::search_rank::{
     aligned_window, between, first_level, fits, runs, space, spread, RankSpace, Run, Waiting,
     POSITION_BITS,
 };
-use crate::db::{BeginWrite, Db};
+use crate::db::{json_ids, BeginWrite, Conn, Db};
 use crate::tenant::CompanyId;
 
-/// A connection that can settle a company's search ranks inside its
-/// transaction.
-pub trait SettleRanks {
-    /// Gives every contact of `company` that has no rank one that keeps
-    /// ranks in name order.
-    fn settle_ranks(
-        &mut self,
-        company: CompanyId,
-    ) -> impl Future<Output = Result<(), sqlx::Error>> + Send;
-}
-
-impl SettleRanks for SqliteConnection {
-    fn settle_ranks(
-        &mut self,
-        company: CompanyId,
-    ) -> impl Future<Output = Result<(), sqlx::Error>> + Send {
-        settle(self, company)
-    }
-}
-
-impl SettleRanks for PgConnection {
-    async fn settle_ranks(&mut self, _company: CompanyId) -> Result<(), sqlx::Error> {
-        Ok(())
+/// Gives every contact of `company` that has no rank one that keeps ranks
+/// in name order, inside the caller's transaction (nothing to do on
+/// PostgreSQL). The contact writer calls it before every commit
+/// ([`crate::contacts::writer::commit`]).
+pub async fn settle_ranks(conn: &mut Conn<'_>, company: CompanyId) -> Result<(), sqlx::Error> {
+    match conn {
+        Conn::Sqlite(c) => settle(c, company).await,
+        Conn::Postgres(_) => Ok(()),
     }
 }
 

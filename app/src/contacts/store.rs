@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::contacts::form::{validate_contact, ContactForm};
 use crate::contacts::phone::normalize_phone;
-use crate::contacts::repo::StoredContact;
+use crate::contacts::writer::StoredContact;
 use crate::custom_fields::model::FieldDefinition;
 use crate::custom_fields::repo::finish_value;
 use crate::custom_fields::values::{form_field, validate_custom_values};

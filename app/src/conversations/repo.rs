@@ -7,17 +7,18 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::FromRow;
 
 use crate::contacts::phone::format_phone;
-use crate::contacts::search::fold;
+use crate::contacts::writer::{self, InboundContact};
 use crate::conversations::inbound::Address;
 use crate::conversations::model::{
     preview, ConversationStatus, ConversationSummary, Direction, Message,
 };
 use crate::conversations::{Channel, ChannelFacts};
-use crate::db::{BeginWrite, Db};
+use crate::db::{with_conn, AsConn, BeginWrite, Conn, Db};
 use crate::tenant::CompanyId;
 use crate::timeline::model::EventKind;
+use crate::timeline::repo::append as append_event;
 use crate::timeline::repo::{EventData, NewEvent};
-use crate::{insert_timeline_event, with_db};
+use crate::with_db;
 
 /// The summary's columns: the conversation, its contact's name and
 /// addresses, the agents' names.
@@ -136,21 +137,26 @@ pub async fn channel_facts(
 }
 
 /// The contact's open conversation on a channel (the newest, should there
-/// be several), inside `$tx`. Fetched by equality and reduced here: an
+/// be several). Fetched by equality and reduced here: an
 /// `ORDER BY … LIMIT 1` may walk an index in id order instead.
-macro_rules! open_conversation {
-    ($tx:expr, $company:expr, $contact:expr, $channel:expr) => {{
-        let open: Vec<i64> = sqlx::query_scalar(
+async fn open_conversation(
+    conn: &mut Conn<'_>,
+    company: CompanyId,
+    contact: i64,
+    channel: Channel,
+) -> Result<Option<i64>, sqlx::Error> {
+    let open: Vec<i64> = with_conn!(conn, c => {
+        sqlx::query_scalar(
             "SELECT id FROM conversations
               WHERE company_id = $1 AND contact_id = $2 AND channel = $3 AND status = 'open'",
         )
-        .bind($company.0)
-        .bind($contact)
-        .bind($channel.slug())
-        .fetch_all(&mut *$tx)
-        .await?;
-        open.into_iter().max()
-    }};
+        .bind(company.0)
+        .bind(contact)
+        .bind(channel.slug())
+        .fetch_all(&mut *c)
+        .await?
+    });
+    Ok(open.into_iter().max())
 }
 
 /// Starts a conversation with a contact on a channel, assigned to the agent
@@ -167,7 +173,7 @@ pub async fn start(
     let now = Utc::now();
     let outcome = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        if let Some(id) = open_conversation!(tx, company, contact, channel) {
+        if let Some(id) = open_conversation(&mut tx.conn(), company, contact, channel).await? {
             (id, false)
         } else {
             let id: i64 = sqlx::query_scalar(
@@ -185,7 +191,7 @@ pub async fn start(
             let event = NewEvent::new(contact, EventKind::ConversationStarted, Some(agent))
                 .about(id)
                 .with_data(&EventData::Conversation { channel, by_customer: false });
-            insert_timeline_event!(tx, company, &event);
+            append_event(&mut tx.conn(), company, &event).await?;
             tx.commit().await?;
             (id, true)
         }
@@ -286,36 +292,53 @@ impl MessageRow {
     }
 }
 
+/// A message to store ([`append_message`]).
+struct NewMessage<'a> {
+    conversation: i64,
+    /// `in` or `out`.
+    direction: &'static str,
+    author: Option<i64>,
+    body: &'a str,
+    at: DateTime<Utc>,
+    /// `pending`, `received`, …
+    delivery: &'static str,
+}
+
 /// Inserts a message and moves the conversation's last activity, inside the
-/// caller's transaction; evaluates to the message's id.
-macro_rules! append_message {
-    ($tx:expr, $company:expr, $conversation:expr, $direction:expr, $author:expr, $body:expr, $now:expr, $delivery:expr) => {{
+/// caller's transaction; the message's id.
+async fn append_message(
+    conn: &mut Conn<'_>,
+    company: CompanyId,
+    message: NewMessage<'_>,
+) -> Result<i64, sqlx::Error> {
+    let id = with_conn!(conn, c => {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO messages (company_id, conversation_id, direction, author_id, body, sent_at, delivery)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
-        .bind($company.0)
-        .bind($conversation)
-        .bind($direction)
-        .bind($author)
-        .bind($body)
-        .bind($now)
-        .bind($delivery)
-        .fetch_one(&mut *$tx)
+        .bind(company.0)
+        .bind(message.conversation)
+        .bind(message.direction)
+        .bind(message.author)
+        .bind(message.body)
+        .bind(message.at)
+        .bind(message.delivery)
+        .fetch_one(&mut *c)
         .await?;
         sqlx::query(
             "UPDATE conversations SET last_message_at = $1, last_message = $2,
                     message_count = message_count + 1
               WHERE company_id = $3 AND id = $4",
         )
-        .bind($now)
-        .bind(preview($body))
-        .bind($company.0)
-        .bind($conversation)
-        .execute(&mut *$tx)
+        .bind(message.at)
+        .bind(preview(message.body))
+        .bind(company.0)
+        .bind(message.conversation)
+        .execute(&mut *c)
         .await?;
         id
-    }};
+    });
+    Ok(id)
 }
 
 /// Why an agent's message was not stored.
@@ -348,7 +371,15 @@ pub async fn record_outbound(
             None => Err(SendRefusal::NotFound),
             Some("closed") => Err(SendRefusal::Closed),
             Some(_) => {
-                let id = append_message!(tx, company, conversation, "out", Some(agent), body, now, "pending");
+                let message = NewMessage {
+                    conversation,
+                    direction: "out",
+                    author: Some(agent),
+                    body,
+                    at: now,
+                    delivery: "pending",
+                };
+                let id = append_message(&mut tx.conn(), company, message).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -420,7 +451,7 @@ pub async fn set_status(
                 let event = NewEvent::new(contact, kind, Some(agent))
                     .about(conversation)
                     .with_data(&EventData::Conversation { channel, by_customer: false });
-                insert_timeline_event!(tx, company, &event);
+                append_event(&mut tx.conn(), company, &event).await?;
                 tx.commit().await?;
                 Some(true)
             }
@@ -512,10 +543,7 @@ pub async fn list(
           LIMIT $10"
     );
     let (after_at, after_id) = (after.map(|a| a.0), after.map_or(0, |a| a.1));
-    let contacts = query
-        .contacts
-        .as_deref()
-        .map(crate::contacts::repo::json_ids);
+    let contacts = query.contacts.as_deref().map(crate::db::json_ids);
     let rows: Vec<SummaryRow> = with_db!(db, pool => {
         sqlx::query_as(&sql)
             .bind(company.0)
@@ -552,45 +580,45 @@ pub struct Received {
 }
 
 /// The contact an address belongs to (the lowest id when several share it).
-macro_rules! find_by_address {
-    ($tx:expr, $company:expr, $address:expr) => {{
-        let found: Vec<i64> =
-            match $address {
-                Address::Phone(e164) => {
-                    sqlx::query_scalar(
-                        "SELECT contact_id FROM contact_phones WHERE company_id = $1 AND e164 = $2",
-                    )
-                    .bind($company.0)
-                    .bind(e164)
-                    .fetch_all(&mut *$tx)
-                    .await?
-                }
-                Address::Email(email) => sqlx::query_scalar(
-                    "SELECT contact_id FROM contact_emails WHERE company_id = $1 AND email = $2",
-                )
-                .bind($company.0)
-                .bind(email)
-                .fetch_all(&mut *$tx)
-                .await?,
-                Address::Handle(channel, handle) => {
-                    let column = match channel {
-                        Channel::Telegram => "telegram",
-                        Channel::Instagram => "instagram",
-                        _ => "facebook",
-                    };
-                    sqlx::query_scalar(&format!(
-                        "SELECT id FROM contacts
-                      WHERE company_id = $1 AND {column} IS NOT NULL AND lower({column}) = $2"
-                    ))
-                    .bind($company.0)
-                    .bind(handle.to_lowercase())
-                    .fetch_all(&mut *$tx)
-                    .await?
-                }
-                Address::Anonymous => Vec::new(),
-            };
-        found.into_iter().min()
-    }};
+async fn find_by_address(
+    conn: &mut Conn<'_>,
+    company: CompanyId,
+    address: &Address,
+) -> Result<Option<i64>, sqlx::Error> {
+    let (sql, key) = match address {
+        Address::Phone(e164) => (
+            "SELECT contact_id FROM contact_phones WHERE company_id = $1 AND e164 = $2",
+            e164.clone(),
+        ),
+        Address::Email(email) => (
+            "SELECT contact_id FROM contact_emails WHERE company_id = $1 AND email = $2",
+            email.clone(),
+        ),
+        Address::Handle(Channel::Telegram, handle) => (
+            "SELECT id FROM contacts
+              WHERE company_id = $1 AND telegram IS NOT NULL AND lower(telegram) = $2",
+            handle.to_lowercase(),
+        ),
+        Address::Handle(Channel::Instagram, handle) => (
+            "SELECT id FROM contacts
+              WHERE company_id = $1 AND instagram IS NOT NULL AND lower(instagram) = $2",
+            handle.to_lowercase(),
+        ),
+        Address::Handle(_, handle) => (
+            "SELECT id FROM contacts
+              WHERE company_id = $1 AND facebook IS NOT NULL AND lower(facebook) = $2",
+            handle.to_lowercase(),
+        ),
+        Address::Anonymous => return Ok(None),
+    };
+    let found: Vec<i64> = with_conn!(conn, c => {
+        sqlx::query_scalar(sql)
+            .bind(company.0)
+            .bind(&key)
+            .fetch_all(&mut *c)
+            .await?
+    });
+    Ok(found.into_iter().min())
 }
 
 /// Files a customer's message: finds the contact by its address (or creates
@@ -606,60 +634,40 @@ pub async fn receive(
     body: &str,
 ) -> Result<Received, sqlx::Error> {
     let now = Utc::now();
-    let received = with_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let existing: Option<i64> = find_by_address!(tx, company, address);
-        let (contact_id, new_contact) = match existing {
-            Some(id) => (id, false),
-            None => {
-                let handle = |wanted: Channel| match address {
-                    Address::Handle(c, h) if *c == wanted => Some(h.clone()),
-                    _ => None,
-                };
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO contacts (company_id, name, sort_key, telegram, instagram, facebook,
-                                           created_via, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-                )
-                .bind(company.0)
-                .bind(name)
-                .bind(fold(name))
-                .bind(handle(Channel::Telegram))
-                .bind(handle(Channel::Instagram))
-                .bind(handle(Channel::Facebook))
-                .bind(channel.slug())
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                match address {
-                    Address::Phone(e164) => {
-                        sqlx::query("INSERT INTO contact_phones (company_id, contact_id, e164, position) VALUES ($1, $2, $3, 0)")
-                            .bind(company.0).bind(id).bind(e164).execute(&mut *tx).await?;
-                    }
-                    Address::Email(email) => {
-                        sqlx::query("INSERT INTO contact_emails (company_id, contact_id, email, position) VALUES ($1, $2, $3, 0)")
-                            .bind(company.0).bind(id).bind(email).execute(&mut *tx).await?;
-                    }
-                    _ => {}
-                }
-                (id, true)
-            }
-        };
-        if channel.customer_opens() {
-            let column = if channel == Channel::Facebook { "facebook_opened_at" } else { "widget_opened_at" };
-            sqlx::query(&format!(
-                "UPDATE contacts SET {column} = COALESCE({column}, $1) WHERE company_id = $2 AND id = $3"
-            ))
-            .bind(now)
-            .bind(company.0)
-            .bind(contact_id)
-            .execute(&mut *tx)
-            .await?;
+    let mut tx = writer::begin(db).await?;
+    let conn = &mut tx.conn();
+    let (contact_id, new_contact) = match find_by_address(conn, company, address).await? {
+        Some(id) => (id, false),
+        None => {
+            let (phone, email, handle) = match address {
+                Address::Phone(e164) => (Some(e164.as_str()), None, None),
+                Address::Email(email) => (None, Some(email.as_str()), None),
+                Address::Handle(on, handle) => (None, None, Some((*on, handle.as_str()))),
+                Address::Anonymous => (None, None, None),
+            };
+            let contact = InboundContact {
+                name,
+                via: channel,
+                phone,
+                email,
+                handle,
+            };
+            (
+                writer::create_inbound(conn, company, contact, now).await?,
+                true,
+            )
         }
-        let (conversation_id, new_conversation) = match open_conversation!(tx, company, contact_id, channel) {
-            Some(id) => (id, false),
-            None => {
-                let id: i64 = sqlx::query_scalar(
+    };
+    writer::note_customer_wrote(conn, company, contact_id, channel, now).await?;
+    let (conversation_id, new_conversation) = match open_conversation(
+        conn, company, contact_id, channel,
+    )
+    .await?
+    {
+        Some(id) => (id, false),
+        None => {
+            let id: i64 = with_conn!(conn, c => {
+                sqlx::query_scalar(
                     "INSERT INTO conversations (company_id, contact_id, channel, status, started_at, last_message_at)
                      VALUES ($1, $2, $3, 'open', $4, $4) RETURNING id",
                 )
@@ -667,21 +675,36 @@ pub async fn receive(
                 .bind(contact_id)
                 .bind(channel.slug())
                 .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                let event = NewEvent::new(contact_id, EventKind::ConversationStarted, None)
-                    .about(id)
-                    .with_data(&EventData::Conversation { channel, by_customer: true });
-                insert_timeline_event!(tx, company, &event);
-                (id, true)
-            }
-        };
-        let message_id = append_message!(tx, company, conversation_id, "in", None::<i64>, body, now, "received");
-        crate::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *tx, company).await?;
-        tx.commit().await?;
-        Received { contact_id, conversation_id, message_id, new_contact, new_conversation }
-    });
-    Ok(received)
+                .fetch_one(&mut *c)
+                .await?
+            });
+            let event = NewEvent::new(contact_id, EventKind::ConversationStarted, None)
+                .about(id)
+                .with_data(&EventData::Conversation {
+                    channel,
+                    by_customer: true,
+                });
+            append_event(conn, company, &event).await?;
+            (id, true)
+        }
+    };
+    let message = NewMessage {
+        conversation: conversation_id,
+        direction: "in",
+        author: None,
+        body,
+        at: now,
+        delivery: "received",
+    };
+    let message_id = append_message(conn, company, message).await?;
+    writer::commit(tx, company).await?;
+    Ok(Received {
+        contact_id,
+        conversation_id,
+        message_id,
+        new_contact,
+        new_conversation,
+    })
 }
 
 /// Replaces the company's inbound token (its SHA-256 digest).

@@ -11,8 +11,8 @@ use crate::custom_fields::definition::{validate_draft, validate_option};
 use crate::custom_fields::model::{
     CustomFilter, CustomValue, FieldDefinition, FieldDraft, FieldFilter, FieldType, SelectOption,
 };
-use crate::custom_fields::values::{convert_value, FieldValue};
-use crate::db::{BeginWrite, Db};
+use crate::custom_fields::values::{convert_value, value_columns, FieldValue};
+use crate::db::{with_conn, AsConn, BeginWrite, Conn, Db};
 use crate::error::FieldError;
 use crate::tenant::CompanyId;
 use crate::with_db;
@@ -354,15 +354,6 @@ fn refresh_search_sql(db: &Db) -> &'static str {
     }
 }
 
-/// The stored columns of a non-select value: text, key, number.
-pub fn value_columns(value: &FieldValue) -> (&str, &str, Option<f64>) {
-    match value {
-        FieldValue::Text { text, key } => (text, key, None),
-        FieldValue::Number { text, number } => (text, text, Some(*number)),
-        FieldValue::Options(_) => ("", "", None),
-    }
-}
-
 /// Moves a field one place up or down the form.
 pub async fn move_field(db: &Db, company: CompanyId, id: i64, up: bool) -> Result<(), ChangeError> {
     with_db!(db, pool => {
@@ -447,15 +438,20 @@ pub async fn delete_field(db: &Db, company: CompanyId, id: i64) -> Result<u64, C
     Ok(affected)
 }
 
-/// The labels of a select field's options (`None`: no such select field).
-macro_rules! option_labels {
-    ($tx:expr, $company:expr, $field:expr) => {{
+/// The options of a select field (id, label); [`ChangeError::NotFound`]
+/// when the company has no such select field.
+async fn option_labels(
+    conn: &mut Conn<'_>,
+    company: CompanyId,
+    field: i64,
+) -> Result<Vec<(i64, String)>, ChangeError> {
+    with_conn!(conn, c => {
         let field_type: Option<String> = sqlx::query_scalar(
             "SELECT field_type FROM custom_fields WHERE company_id = $1 AND id = $2",
         )
-        .bind($company.0)
-        .bind($field)
-        .fetch_optional(&mut *$tx)
+        .bind(company.0)
+        .bind(field)
+        .fetch_optional(&mut *c)
         .await?;
         if !field_type
             .as_deref()
@@ -464,15 +460,15 @@ macro_rules! option_labels {
         {
             return Err(ChangeError::NotFound);
         }
-        let labels: Vec<(i64, String)> = sqlx::query_as(
+        let labels = sqlx::query_as(
             "SELECT id, label FROM custom_field_options WHERE company_id = $1 AND field_id = $2",
         )
-        .bind($company.0)
-        .bind($field)
-        .fetch_all(&mut *$tx)
+        .bind(company.0)
+        .bind(field)
+        .fetch_all(&mut *c)
         .await?;
-        labels
-    }};
+        Ok(labels)
+    })
 }
 
 /// Adds an option at the end of a select field; returns its id.
@@ -484,7 +480,7 @@ pub async fn add_option(
 ) -> Result<i64, ChangeError> {
     let id = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let labels = option_labels!(tx, company, field);
+        let labels = option_labels(&mut tx.conn(), company, field).await?;
         if labels.len() >= crate::custom_fields::definition::MAX_OPTIONS {
             return Err(invalid("label", "Este campo já tem o máximo de opções."));
         }
@@ -517,7 +513,7 @@ pub async fn rename_option(
 ) -> Result<(), ChangeError> {
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let labels = option_labels!(tx, company, field);
+        let labels = option_labels(&mut tx.conn(), company, field).await?;
         if !labels.iter().any(|(id, _)| *id == option) {
             return Err(ChangeError::NotFound);
         }
@@ -597,66 +593,6 @@ pub async fn contact_values(
         .await?
         .remove(&contact)
         .unwrap_or_default())
-}
-
-/// Writes a contact's custom values inside the caller's transaction,
-/// replacing what it had.
-#[macro_export]
-macro_rules! write_custom_values {
-    ($tx:expr, $company:expr, $id:expr, $values:expr) => {{
-        for table in ["contact_field_values", "contact_field_options"] {
-            sqlx::query(&format!(
-                "DELETE FROM {table} WHERE company_id = $1 AND contact_id = $2"
-            ))
-            .bind($company.0)
-            .bind($id)
-            .execute(&mut *$tx)
-            .await?;
-        }
-        $crate::insert_custom_values!($tx, $company, $id, $values);
-    }};
-}
-
-/// Adds custom values to a contact inside the caller's transaction (the
-/// contact has none of these fields yet).
-#[macro_export]
-macro_rules! insert_custom_values {
-    ($tx:expr, $company:expr, $id:expr, $values:expr) => {{
-        for (field, value) in $values {
-            match value {
-                $crate::custom_fields::values::FieldValue::Options(options) => {
-                    for option in options {
-                        sqlx::query(
-                            "INSERT INTO contact_field_options (company_id, contact_id, field_id, option_id)
-                             VALUES ($1, $2, $3, $4)",
-                        )
-                        .bind($company.0)
-                        .bind($id)
-                        .bind(*field)
-                        .bind(*option)
-                        .execute(&mut *$tx)
-                        .await?;
-                    }
-                }
-                value => {
-                    let (text, key, number) = $crate::custom_fields::repo::value_columns(value);
-                    sqlx::query(
-                        "INSERT INTO contact_field_values
-                                (company_id, contact_id, field_id, value_text, value_key, value_number)
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind($company.0)
-                    .bind($id)
-                    .bind(*field)
-                    .bind(text)
-                    .bind(key)
-                    .bind(number)
-                    .execute(&mut *$tx)
-                    .await?;
-                }
-            }
-        }
-    }};
 }
 
 /// The SQL parameters of a list filter by a custom field, in the order the
@@ -786,8 +722,8 @@ pub async fn values_of_contacts(
     if fields.is_empty() || ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let join = crate::contacts::repo::join_on_ids(db);
-    let json = crate::contacts::repo::json_ids(ids);
+    let join = crate::db::join_on_ids(db);
+    let json = crate::db::json_ids(ids);
     let values_sql = format!(
         "SELECT v.contact_id, v.field_id, v.value_text
            FROM {join} contact_field_values v ON v.contact_id = s.value

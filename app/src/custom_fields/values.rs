@@ -583,6 +583,16 @@ pub fn convert_value(
     }
 }
 
+/// The stored columns of a non-select value: text, key, number (see
+/// `contact_field_values`).
+pub fn value_columns(value: &FieldValue) -> (&str, &str, Option<f64>) {
+    match value {
+        FieldValue::Text { text, key } => (text, key, None),
+        FieldValue::Number { text, number } => (text, text, Some(*number)),
+        FieldValue::Options(_) => ("", "", None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

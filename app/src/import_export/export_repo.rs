@@ -160,7 +160,7 @@ pub async fn read_batch(
         let query = sqlx::query_as::<_, ExportBatch>(&sql).bind(company.0);
         let query = match of {
             BatchOf::After { after, limit } => query.bind(after).bind(i64::from(limit)),
-            BatchOf::Ids(ids) => query.bind(crate::contacts::repo::json_ids(ids)),
+            BatchOf::Ids(ids) => query.bind(crate::db::json_ids(ids)),
         };
         query.fetch_one(pool).await?
     });

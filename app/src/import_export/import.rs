@@ -28,13 +28,12 @@ use crate::custom_fields::model::FieldDefinition;
 use crate::custom_fields::repo::list_fields;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::import_export::batch_repo::{self, BatchOutcome, PreparedContact, PreparedRow};
 use crate::import_export::csv_format::{neutralize, CsvFlavor};
 use crate::import_export::detect::{sniff_delimiter, sniff_encoding, TextEncoding};
 use crate::import_export::job::{DuplicatePolicy, ImportPreview, JobStatus, RowFailure};
 use crate::import_export::mapping::{guess_columns, ColumnTarget};
-use crate::import_export::repo::{
-    self, BatchOutcome, NewJob, PreparedContact, PreparedRow, StoredJob, CHUNK_BYTES,
-};
+use crate::import_export::repo::{self, NewJob, StoredJob, CHUNK_BYTES};
 use crate::import_export::rows::{pick_header, FileError, FileScan, RowRead, RowReader};
 use crate::state::AppState;
 use crate::tenant::CompanyId;
@@ -868,7 +867,7 @@ async fn write_batches(
             Ok(rows) => rows,
             Err(end) => return Ok((end, written)),
         };
-        match repo::write_batch(writer, company, id, policy, &rows).await? {
+        match batch_repo::write_batch(writer, company, id, policy, &rows).await? {
             BatchOutcome::Written(counts) => {
                 written += counts.created + counts.updated;
                 db.yield_to_writers().await

@@ -1,5 +1,9 @@
 //! CSV import and export of contacts.
 
+/// Writing one batch of an import's rows through the contact writer
+/// (server only).
+#[cfg(feature = "ssr")]
+pub mod batch_repo;
 /// The list's "⋮" menu and the import page's parts.
 pub mod components;
 /// The exported file's flavor, columns and cells: pure.

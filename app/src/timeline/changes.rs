@@ -153,7 +153,7 @@ fn handles(snapshot: &mut Snapshot, values: [&Option<String>; 5]) {
 /// `definitions`: its custom fields).
 #[cfg(feature = "ssr")]
 pub fn snapshot_of_stored(
-    contact: &crate::contacts::repo::StoredContact,
+    contact: &crate::contacts::writer::StoredContact,
     organizations: &std::collections::HashMap<i64, String>,
     groups: &std::collections::HashMap<i64, String>,
     definitions: &[crate::custom_fields::model::FieldDefinition],

@@ -1,5 +1,5 @@
 //! All SQL of the timeline. Events are appended inside the transaction of
-//! the change they record ([`insert_timeline_event!`]); only comments are
+//! the change they record ([`append`]); only comments are
 //! ever changed afterwards (edited, or marked deleted with their text
 //! removed).
 
@@ -7,7 +7,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::FromRow;
 
 use crate::conversations::Channel;
-use crate::db::{BeginWrite, Db};
+use crate::db::{with_conn, BeginWrite, Conn, Db};
 use crate::tenant::CompanyId;
 use crate::timeline::model::{
     CreatedOrigin, EventDetail, EventKind, FieldChange, ShownField, TimelineEvent, TimelinePage,
@@ -78,17 +78,18 @@ impl NewEvent {
     }
 }
 
-/// Appends an event inside the caller's transaction (`$tx`), scoped by the
-/// company.
-#[macro_export]
-macro_rules! insert_timeline_event {
-    ($tx:expr, $company:expr, $event:expr) => {{
-        let event: &$crate::timeline::repo::NewEvent = $event;
+/// Appends an event inside the caller's transaction, scoped by the company.
+pub async fn append(
+    conn: &mut Conn<'_>,
+    company: CompanyId,
+    event: &NewEvent,
+) -> Result<(), sqlx::Error> {
+    with_conn!(conn, c => {
         sqlx::query(
             "INSERT INTO timeline_events (company_id, contact_id, kind, actor_id, conversation_id, data, body, at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind($company.0)
+        .bind(company.0)
         .bind(event.contact_id)
         .bind(event.kind.slug())
         .bind(event.actor_id)
@@ -96,9 +97,10 @@ macro_rules! insert_timeline_event {
         .bind(&event.data)
         .bind(&event.body)
         .bind(event.at)
-        .execute(&mut *$tx)
+        .execute(&mut *c)
         .await?;
-    }};
+    });
+    Ok(())
 }
 
 #[derive(Debug, FromRow)]

@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use app::contacts::repo::{count_contacts, insert_contacts};
+use app::contacts::repo::count_contacts;
+use app::contacts::writer::insert_contacts;
 use app::db::Db;
 use app::tenant::CompanyId;
 use server::seed;

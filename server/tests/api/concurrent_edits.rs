@@ -156,7 +156,7 @@ async fn the_write_happens_only_at_the_version_its_change_was_worked_out_from(ba
     )
     .await;
     assert!(
-        matches!(outcome, Err(app::contacts::repo::SaveError::Stale)),
+        matches!(outcome, Err(app::contacts::writer::SaveError::Stale)),
         "{outcome:?}"
     );
     let now = get(&app, id).await;
@@ -178,7 +178,7 @@ async fn the_write_happens_only_at_the_version_its_change_was_worked_out_from(ba
             .await;
     assert!(matches!(
         missing,
-        Err(app::contacts::repo::SaveError::NotFound)
+        Err(app::contacts::writer::SaveError::NotFound)
     ));
 }
 
@@ -256,7 +256,7 @@ async fn an_admins_directory_or_field_change_makes_an_open_form_stale(backend: B
     let id = app
         .add(
             company,
-            &[app::contacts::repo::NewContact {
+            &[app::contacts::writer::NewContact {
                 groups: vec!["Clientes VIP".into()],
                 ..contact("Maria", Some("+5511987654321"), None)
             }],

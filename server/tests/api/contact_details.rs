@@ -1,7 +1,7 @@
 //! One contact over HTTP: create, read, update, delete, the duplicate
 //! warning, the organizations/groups pickers, and their errors.
 
-use app::contacts::repo::NewContact;
+use app::contacts::writer::NewContact;
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, Backend, TestApp};

@@ -1,10 +1,10 @@
 //! Organizations and groups over HTTP: the admin's management functions
 //! (create, rename, delete) and the contact list's filters by them.
 
-use app::contacts::repo::NewContact;
+use app::contacts::writer::NewContact;
 use serde_json::Value;
 
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::helpers::{contact_names, spawn_app, Backend, TestApp};
 
 async fn call(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
     let response = app.post_form(path, form).await;
@@ -26,15 +26,6 @@ fn names(list: &Value) -> Vec<(String, i64)> {
                 e["contacts"].as_i64().expect("count"),
             )
         })
-        .collect()
-}
-
-fn contact_names(page: &Value) -> Vec<String> {
-    page["contacts"]
-        .as_array()
-        .expect("contacts")
-        .iter()
-        .map(|c| c["name"].as_str().expect("name").to_string())
         .collect()
 }
 

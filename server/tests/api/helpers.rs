@@ -2,7 +2,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use app::contacts::repo::{insert_contacts, NewContact};
+use app::contacts::writer::{insert_contacts, NewContact};
 use app::db::{Db, DbSettings};
 use app::state::{AppState, LimitSettings};
 use app::tenant::CompanyId;
@@ -320,6 +320,15 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The names on the first page of a search of the list (as the signed-in
+    /// client).
+    pub async fn search_names(&self, query: &str) -> Vec<String> {
+        let response = self.post_form("/api/contacts/list", &[("q", query)]).await;
+        assert_eq!(response.status(), 200);
+        let page: serde_json::Value = response.json().await.expect("json");
+        contact_names(&page)
+    }
+
     pub async fn add(&self, company: CompanyId, contacts: &[NewContact]) -> Vec<i64> {
         insert_contacts(&self.db, company, contacts)
             .await
@@ -440,6 +449,16 @@ pub async fn join_as_agent(
 }
 
 /// A contact with a name, a main phone (E.164) and an e-mail.
+/// The contacts' names of a list page.
+pub fn contact_names(page: &serde_json::Value) -> Vec<String> {
+    page["contacts"]
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .map(|c| c["name"].as_str().expect("name").to_string())
+        .collect()
+}
+
 pub fn contact(name: &str, phone: Option<&str>, email: Option<&str>) -> NewContact {
     NewContact {
         name: name.to_string(),

@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 
-use app::import_export::repo::{self, BatchOutcome, NewJob};
+use app::import_export::batch_repo::{self, BatchOutcome};
+use app::import_export::repo::{self, NewJob};
 use app::tenant::CompanyId;
 use chrono::Utc;
 use serde_json::json;
@@ -100,8 +101,8 @@ async fn a_job_that_is_no_longer_running_writes_nothing(backend: Backend) {
         id,
     )
     .await;
-    let row = app::import_export::repo::PreparedRow::Blank;
-    let outcome = repo::write_batch(&app.db, company, id, Default::default(), &[row])
+    let row = batch_repo::PreparedRow::Blank;
+    let outcome = batch_repo::write_batch(&app.db, company, id, Default::default(), &[row])
         .await
         .expect("batch");
     assert!(matches!(outcome, BatchOutcome::NotRunning));

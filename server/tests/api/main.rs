@@ -25,3 +25,4 @@ mod round_trip;
 mod search;
 mod site;
 mod tenancy;
+mod writer;

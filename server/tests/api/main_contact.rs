@@ -187,11 +187,11 @@ async fn merging_moves_everything_in_one_go(backend: Backend) {
         .add(
             company,
             &[
-                app::contacts::repo::NewContact {
+                app::contacts::writer::NewContact {
                     groups: vec!["VIP".into()],
                     ..contact("Maria", Some("+5511911110001"), Some("maria@x.example"))
                 },
-                app::contacts::repo::NewContact {
+                app::contacts::writer::NewContact {
                     groups: vec!["Atacado".into()],
                     address: Some("Rua B, 2".into()),
                     ..contact("Maria Souza", Some("+5511922220002"), Some("m2@x.example"))

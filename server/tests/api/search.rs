@@ -209,7 +209,7 @@ async fn a_contact_without_a_rank_is_still_found(backend: Backend) {
         .contains(&contacts[3].name));
     // The next write that settles ranks gives it one again.
     let mut conn = pool.acquire().await.expect("connection");
-    app::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *conn, company)
+    app::contacts::search_rank_repo::settle_ranks(&mut app::db::AsConn::conn(&mut *conn), company)
         .await
         .expect("settle");
     crate::helpers::assert_search_index_in_step(&app.db).await;
@@ -221,7 +221,7 @@ async fn a_contact_without_a_rank_is_still_found(backend: Backend) {
 /// neighbours' new places: placed between their old ranks, it would land
 /// before contacts that sort ahead of it.
 async fn a_run_whose_neighbours_were_spread_again_takes_their_new_ranks(backend: Backend) {
-    use app::contacts::repo::insert_contacts;
+    use app::contacts::writer::insert_contacts;
     let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
     let names = [
@@ -292,7 +292,7 @@ async fn a_run_whose_neighbours_were_spread_again_takes_their_new_ranks(backend:
 /// window and inside the first, so its old rank is stale.
 #[tokio::test]
 async fn a_window_spread_inside_an_earlier_one_does_not_hide_its_stale_ranks() {
-    use app::contacts::repo::insert_contacts;
+    use app::contacts::writer::insert_contacts;
     let app = spawn_app(Backend::Sqlite).await;
     let company = app.company("Padaria").await;
     let app::db::Db::Sqlite(pool) = &app.db else {
@@ -387,7 +387,7 @@ async fn rank_by_hand(pool: &sqlx::SqlitePool, company: CompanyId, ranked: &[(i6
 /// and checks the index is in step with them.
 async fn settle_ranks(app: &TestApp, pool: &sqlx::SqlitePool, company: CompanyId) {
     let mut conn = pool.acquire().await.expect("connection");
-    app::contacts::search_rank_repo::SettleRanks::settle_ranks(&mut *conn, company)
+    app::contacts::search_rank_repo::settle_ranks(&mut app::db::AsConn::conn(&mut *conn), company)
         .await
         .expect("settle");
     drop(conn);
@@ -404,7 +404,7 @@ async fn names_in_order(app: &TestApp, company: CompanyId) -> Vec<(i64, String)>
 /// strictly in name order, so a search read from the index in rank order
 /// pages exactly like the walk.
 async fn ranks_stay_in_name_order_when_names_crowd_one_place(backend: Backend) {
-    use app::contacts::repo::insert_contacts;
+    use app::contacts::writer::insert_contacts;
     let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
     let add = |names: Vec<String>| {
@@ -485,15 +485,7 @@ async fn ranks_stay_in_name_order_when_names_crowd_one_place(backend: Backend) {
 }
 
 async fn search(app: &TestApp, query: &str) -> Vec<String> {
-    let response = app.post_form("/api/contacts/list", &[("q", query)]).await;
-    assert_eq!(response.status(), 200);
-    let page: Value = response.json().await.expect("json");
-    page["contacts"]
-        .as_array()
-        .expect("contacts")
-        .iter()
-        .map(|c| c["name"].as_str().expect("name").to_string())
-        .collect()
+    app.search_names(query).await
 }
 
 async fn call(app: &TestApp, path: &str, body: Value) -> Value {

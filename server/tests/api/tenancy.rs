@@ -25,7 +25,7 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
     let a_ids = app
         .add(
             a,
-            &[app::contacts::repo::NewContact {
+            &[app::contacts::writer::NewContact {
                 organization: Some("Org A".into()),
                 groups: vec!["Grupo A".into()],
                 ..contact(

@@ -18,14 +18,19 @@
 //! 0011 lets SQLite's insert trigger pass such rows), so each contact row
 //! and its search index entries are written once.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
-use crate::contacts::repo::StoredContact;
+use chrono::{DateTime, Utc};
+
 use crate::contacts::search::{fold, search_columns};
-use crate::custom_fields::values::FieldValue;
+use crate::custom_fields::values::{value_columns, FieldValue};
+use crate::db::{AsConn, Conn, Db};
+use crate::tenant::CompanyId;
+
+use super::{Names, NewContact, StoredContact};
 
 /// New contacts of a batch, kept as JSON arrays to be written by
-/// [`write_new_contacts!`] in seven statements at most.
+/// [`write_new`] in seven statements at most.
 #[derive(Debug, Default)]
 pub struct NewRows {
     ids: HashSet<i64>,
@@ -104,7 +109,7 @@ impl NewRows {
                     }
                 }
                 value => {
-                    let (text, key, number) = crate::custom_fields::repo::value_columns(value);
+                    let (text, key, number) = value_columns(value);
                     self.values.push(json!([id, field, text, key, number]));
                 }
             }
@@ -211,59 +216,166 @@ pub const POSTGRES_NEW_ROWS: NewRowsSql = NewRowsSql {
 pub const POSTGRES_RESERVE_IDS: &str =
     "SELECT nextval(pg_get_serial_sequence('contacts', 'id')) FROM generate_series(1, $1::bigint)";
 
-/// Writes and empties a [`NewRows`](crate::contacts::bulk_repo::NewRows)
-/// inside the caller's write transaction (`$sqlite`: which backend it is
-/// on; on SQLite the transaction must defer foreign keys).
-#[macro_export]
-macro_rules! write_new_contacts {
-    ($tx:expr, $sqlite:expr, $company:expr, $rows:expr, $job:expr, $now:expr) => {{
-        if !$rows.is_empty() {
-            use $crate::contacts::bulk_repo::{POSTGRES_NEW_ROWS, SQLITE_NEW_ROWS};
-            let sql = if $sqlite {
-                &SQLITE_NEW_ROWS
-            } else {
-                &POSTGRES_NEW_ROWS
-            };
-            let [contacts, phones, emails, members, values, options] = $rows.take();
-            macro_rules! insert_contacts_json {
-                () => {
-                    sqlx::query(sql.contacts)
-                        .bind($company.0)
-                        .bind(&contacts)
-                        .bind($job)
-                        .bind($now)
-                        .execute(&mut *$tx)
-                        .await?;
-                };
-            }
-            if !$sqlite {
-                sqlx::query("SELECT set_config('agenda.search_refresh', 'deferred', true)")
-                    .execute(&mut *$tx)
+/// Ids for the new contacts of one write transaction ([`NewIds::take`]).
+#[derive(Debug)]
+pub enum NewIds {
+    /// SQLite: the ids after the highest, free while the transaction holds
+    /// the write lock (`BEGIN IMMEDIATE`); found inside the transaction so
+    /// a rolled-back batch leaves none behind.
+    After(i64),
+    /// PostgreSQL: ids taken from the sequence (never handed out again).
+    Reserved(VecDeque<i64>),
+}
+
+impl NewIds {
+    /// Prepares the transaction for [`write_new`] and gets ids for up to
+    /// `wanted` new contacts. On SQLite foreign keys wait for the commit
+    /// (the lists are written before their contacts, see the module's
+    /// notes).
+    pub async fn reserve(conn: &mut Conn<'_>, wanted: usize) -> Result<NewIds, sqlx::Error> {
+        match conn {
+            Conn::Sqlite(c) => {
+                sqlx::query("PRAGMA defer_foreign_keys = ON")
+                    .execute(&mut **c)
                     .await?;
-                insert_contacts_json!();
+                let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM contacts")
+                    .fetch_one(&mut **c)
+                    .await?;
+                Ok(NewIds::After(last))
             }
-            for (sql, rows) in sql
-                .lists
-                .iter()
-                .zip([phones, emails, members, values, options])
-            {
+            Conn::Postgres(c) => {
+                if wanted == 0 {
+                    return Ok(NewIds::Reserved(VecDeque::new()));
+                }
+                let ids: Vec<i64> = sqlx::query_scalar(POSTGRES_RESERVE_IDS)
+                    .bind(wanted as i64)
+                    .fetch_all(&mut **c)
+                    .await?;
+                Ok(NewIds::Reserved(ids.into()))
+            }
+        }
+    }
+
+    /// The next id; an error when more are taken than were reserved.
+    pub fn take(&mut self) -> Result<i64, sqlx::Error> {
+        match self {
+            NewIds::After(last) => {
+                *last += 1;
+                Ok(*last)
+            }
+            NewIds::Reserved(ids) => ids
+                .pop_front()
+                .ok_or_else(|| sqlx::Error::Protocol("no new contact id left reserved".into())),
+        }
+    }
+}
+
+/// Writes and empties `rows` inside the caller's write transaction, which
+/// took their ids from [`NewIds::reserve`]; `job` is the import that
+/// creates them, if any.
+pub async fn write_new(
+    conn: &mut Conn<'_>,
+    company: CompanyId,
+    rows: &mut NewRows,
+    job: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let [contacts, phones, emails, members, values, options] = rows.take();
+    let lists = [phones, emails, members, values, options];
+    match conn {
+        Conn::Sqlite(c) => {
+            // Lists first: foreign keys are deferred, and the lists'
+            // triggers find no contact to refresh.
+            for (sql, rows) in SQLITE_NEW_ROWS.lists.iter().zip(&lists) {
                 if rows != "[]" {
                     sqlx::query(sql)
-                        .bind($company.0)
+                        .bind(company.0)
                         .bind(rows)
-                        .execute(&mut *$tx)
+                        .execute(&mut **c)
                         .await?;
                 }
             }
-            if $sqlite {
-                insert_contacts_json!();
-            } else {
-                sqlx::query("SELECT set_config('agenda.search_refresh', '', true)")
-                    .execute(&mut *$tx)
-                    .await?;
-            }
+            sqlx::query(SQLITE_NEW_ROWS.contacts)
+                .bind(company.0)
+                .bind(&contacts)
+                .bind(job)
+                .bind(now)
+                .execute(&mut **c)
+                .await?;
         }
-    }};
+        Conn::Postgres(c) => {
+            // Contacts first (foreign keys are checked per statement), the
+            // triggers standing aside while the lists go in.
+            sqlx::query("SELECT set_config('agenda.search_refresh', 'deferred', true)")
+                .execute(&mut **c)
+                .await?;
+            sqlx::query(POSTGRES_NEW_ROWS.contacts)
+                .bind(company.0)
+                .bind(&contacts)
+                .bind(job)
+                .bind(now)
+                .execute(&mut **c)
+                .await?;
+            for (sql, rows) in POSTGRES_NEW_ROWS.lists.iter().zip(&lists) {
+                if rows != "[]" {
+                    sqlx::query(sql)
+                        .bind(company.0)
+                        .bind(rows)
+                        .execute(&mut **c)
+                        .await?;
+                }
+            }
+            sqlx::query("SELECT set_config('agenda.search_refresh', '', true)")
+                .execute(&mut **c)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// How many contacts one write transaction of [`insert_contacts`] holds.
+const BATCH: usize = 1_000;
+
+/// Creates contacts (demo data, tests, benches) in write transactions of
+/// [`BATCH`] rows; their ids in input order. Organizations and groups are
+/// found or created by name within the company.
+pub async fn insert_contacts(
+    db: &Db,
+    company: CompanyId,
+    contacts: &[NewContact],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut ids = Vec::with_capacity(contacts.len());
+    let mut names = Names::default();
+    for batch in contacts.chunks(BATCH) {
+        let mut tx = super::begin(db).await?;
+        let conn = &mut tx.conn();
+        let now = Utc::now();
+        let mut new_ids = NewIds::reserve(conn, batch.len()).await?;
+        let mut rows = NewRows::default();
+        for contact in batch {
+            let id = new_ids.take()?;
+            let organization_id = match &contact.organization {
+                Some(name) => Some(names.organization(conn, company, name, now).await?),
+                None => None,
+            };
+            let group_ids = names.groups(conn, company, &contact.groups, now).await?;
+            let stored = StoredContact {
+                name: contact.name.clone(),
+                phones: contact.phones.clone(),
+                emails: contact.emails.clone(),
+                address: contact.address.clone(),
+                ..StoredContact::default()
+            };
+            rows.push(id, organization_id, &group_ids, &stored, &[]);
+            ids.push(id);
+        }
+        write_new(conn, company, &mut rows, None, now).await?;
+        super::commit(tx, company).await?;
+    }
+    Ok(ids)
 }
 
 #[cfg(test)]

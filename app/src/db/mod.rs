@@ -20,6 +20,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Postgres, Sqlite, SqlitePool, Transaction};
 
+mod conn;
+pub(crate) use conn::with_conn;
+pub use conn::{join_on_ids, json_ids, AsConn, Conn, Tx};
+
 /// The embedded default database.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/agenda.db";
 

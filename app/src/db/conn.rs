@@ -1,0 +1,201 @@
+//! Typed transactions: the handles the data layer's write steps take.
+//!
+//! A step inside a transaction (append a timeline event, write a contact's
+//! phones, find or create a group…) is an ordinary `async fn` taking a
+//! [`Conn`], a borrowed connection of either backend, so it has a real
+//! signature, returns its errors with `?` and can be traced. Its body is
+//! written once inside [`with_conn!`](crate::db::with_conn), which expands
+//! to one `match` arm per backend, exactly as [`with_db!`](crate::with_db)
+//! does for pools.
+//!
+//! A transaction is begun with [`Db::begin_write`] (a [`Tx`]); code that
+//! still holds a backend's own transaction (inside `with_db!`) reaches the
+//! same steps through [`AsConn::conn`].
+//!
+//! ```text
+//! let mut tx = db.begin_write().await?;
+//! timeline::repo::append(&mut tx.conn(), company, &event).await?;
+//! tx.commit().await?;
+//! ```
+
+use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
+
+use super::{BeginWrite, Db};
+
+/// A connection of either backend, borrowed for the length of a step
+/// (usually from a transaction).
+#[derive(Debug)]
+pub enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Conn<'_> {
+    /// Whether this is the embedded SQLite backend (a few statements
+    /// differ: JSON arrays, id reservation, deferred foreign keys).
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Conn::Sqlite(_))
+    }
+}
+
+/// Runs `$body` with `$conn` (a `&mut Conn`) bound as `$c` to the
+/// backend's own `&mut` connection: the body is compiled once per backend.
+/// Use it as `.execute(&mut *c)` / `.fetch_one(&mut *c)`.
+macro_rules! with_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match &mut *$conn {
+            $crate::db::Conn::Sqlite(connection) => {
+                let $c: &mut sqlx::SqliteConnection = &mut **connection;
+                $body
+            }
+            $crate::db::Conn::Postgres(connection) => {
+                let $c: &mut sqlx::PgConnection = &mut **connection;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_conn;
+
+/// A write transaction on either backend ([`Db::begin_write`]). Dropped
+/// without [`Tx::commit`], it rolls back.
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+
+    /// Rolls the transaction back.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await,
+            Tx::Postgres(tx) => tx.rollback().await,
+        }
+    }
+}
+
+impl Db {
+    /// Begins a write transaction (on SQLite `BEGIN IMMEDIATE`, see
+    /// [`BeginWrite`]).
+    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_write().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin_write().await?),
+        })
+    }
+}
+
+/// What a step can run on: a [`Tx`], a backend's transaction or connection.
+pub trait AsConn {
+    /// The connection, borrowed as a [`Conn`].
+    fn conn(&mut self) -> Conn<'_>;
+}
+
+impl AsConn for Tx {
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(tx) => Conn::Sqlite(tx),
+            Tx::Postgres(tx) => Conn::Postgres(tx),
+        }
+    }
+}
+
+impl AsConn for Transaction<'_, Sqlite> {
+    fn conn(&mut self) -> Conn<'_> {
+        Conn::Sqlite(self)
+    }
+}
+
+impl AsConn for Transaction<'_, Postgres> {
+    fn conn(&mut self) -> Conn<'_> {
+        Conn::Postgres(self)
+    }
+}
+
+impl AsConn for SqliteConnection {
+    fn conn(&mut self) -> Conn<'_> {
+        Conn::Sqlite(self)
+    }
+}
+
+impl AsConn for PgConnection {
+    fn conn(&mut self) -> Conn<'_> {
+        Conn::Postgres(self)
+    }
+}
+
+/// `ids` as the JSON array `json_each` (or PostgreSQL's jsonb) reads.
+pub fn json_ids(ids: &[i64]) -> String {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("[{}]", ids.join(","))
+}
+
+/// The start of a join driven by the ids of a JSON array bound as `$2`
+/// (`s.value`), to be followed by `table ON … = s.value`. Driving from the
+/// ids makes each a key lookup; `x IN (SELECT … json_each)` let SQLite scan
+/// the whole table instead (45 ms per 1,000 ids at 100,000 contacts).
+/// CROSS JOIN fixes SQLite's join order; PostgreSQL plans a plain join.
+pub fn join_on_ids(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite(_) => "json_each($2) AS s CROSS JOIN",
+        Db::Postgres(_) => {
+            "(SELECT jsonb_array_elements_text(CAST($2 AS jsonb))::bigint AS value) AS s JOIN"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_written_as_a_json_array() {
+        assert_eq!(json_ids(&[]), "[]");
+        assert_eq!(json_ids(&[3, 1, 2]), "[3,1,2]");
+    }
+
+    #[tokio::test]
+    async fn a_step_runs_inside_the_transaction_and_a_dropped_one_rolls_back() {
+        let dir = std::env::temp_dir().join(format!("agenda-conn-test-{}", std::process::id()));
+        let db = Db::open(&format!("sqlite:{}/conn.db", dir.display()))
+            .await
+            .expect("opens");
+        async fn add_company(conn: &mut Conn<'_>, name: &str) -> Result<(), sqlx::Error> {
+            with_conn!(conn, c => {
+                sqlx::query("INSERT INTO companies (name, created_at) VALUES ($1, '2026-12-07')")
+                    .bind(name)
+                    .execute(&mut *c)
+                    .await?;
+            });
+            Ok(())
+        }
+        let mut tx = db.begin_write().await.expect("begins");
+        assert!(tx.conn().is_sqlite());
+        add_company(&mut tx.conn(), "Kept").await.expect("insert");
+        tx.commit().await.expect("commits");
+        let mut tx = db.begin_write().await.expect("begins");
+        add_company(&mut tx.conn(), "Dropped")
+            .await
+            .expect("insert");
+        drop(tx);
+        let Db::Sqlite(pool) = &db else {
+            unreachable!()
+        };
+        let names: Vec<String> = sqlx::query_scalar("SELECT name FROM companies ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .expect("read");
+        assert_eq!(names, ["Kept"]);
+        db.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
