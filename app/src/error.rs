@@ -8,13 +8,51 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-/// A message attached to one input field.
+use crate::i18n::Locale;
+
+pub use crate::problem::Problem;
+
+/// What is wrong with one input field: `{"field", "code", "params",
+/// "message"}` in JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
-    /// The field's key, as the API names it (`name`, `phone`, …).
+    /// The field's key, as the API names it (`name`, `phones.1`, …).
     pub field: String,
-    /// What is wrong with it, in words a user understands.
+    /// What is wrong, as a code with parameters.
+    #[serde(flatten)]
+    pub problem: Problem,
+    /// The problem in words: in the request's language in API answers
+    /// ([`respond`]), else in the default one. The UI words
+    /// [`FieldError::problem`] in the user's language instead
+    /// ([`FieldError::text`]).
     pub message: String,
+}
+
+impl FieldError {
+    /// A problem with `field`, worded in the default language.
+    pub fn new(field: impl Into<String>, problem: Problem) -> FieldError {
+        let message = problem.text(Locale::default());
+        FieldError {
+            field: field.into(),
+            problem,
+            message,
+        }
+    }
+
+    /// A problem not yet given a code ([`Problem::Other`]).
+    pub fn other(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError::new(
+            field,
+            Problem::Other {
+                message: message.into(),
+            },
+        )
+    }
+
+    /// The problem in `locale`'s words.
+    pub fn text(&self, locale: Locale) -> String {
+        self.problem.text(locale)
+    }
 }
 
 /// What a [`AppError::TooManyRequests`] counted.
@@ -88,12 +126,30 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// A validation error on a single field.
+    /// A validation error on a single field, not yet given a code.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        AppError::Validation(vec![FieldError {
-            field: field.to_string(),
-            message: message.into(),
-        }])
+        AppError::Validation(vec![FieldError::other(field, message)])
+    }
+
+    /// A validation error on a single field.
+    pub fn invalid(field: &str, problem: Problem) -> Self {
+        AppError::Validation(vec![FieldError::new(field, problem)])
+    }
+
+    /// The same error with its field messages worded in `locale`.
+    pub fn worded_in(self, locale: Locale) -> Self {
+        match self {
+            AppError::Validation(fields) => AppError::Validation(
+                fields
+                    .into_iter()
+                    .map(|field| FieldError {
+                        message: field.problem.text(locale),
+                        ..field
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
     }
 
     /// The HTTP status code this error is answered with.
@@ -184,9 +240,17 @@ impl axum::response::IntoResponse for AppError {
 }
 
 /// Sets the HTTP status of the current response from a server function's
-/// result, so API clients see 404/422/… and not a blanket 500.
+/// result, so API clients see 404/422/… and not a blanket 500, and words
+/// its field messages in the request's language
+/// ([`crate::i18n::request_locale`]).
 #[cfg(feature = "ssr")]
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    let result = result.map_err(|error| {
+        let locale = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .map(|parts| crate::i18n::request_locale(&parts.headers))
+            .unwrap_or_default();
+        error.worded_in(locale)
+    });
     if let Err(error) = &result {
         if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(status) = axum::http::StatusCode::from_u16(error.status_code()) {
@@ -209,10 +273,35 @@ mod tests {
 
     #[test]
     fn errors_round_trip_through_json() {
-        let error = AppError::field("phone", "Telefone inválido");
-        let json = serde_json::to_string(&error).expect("serializes");
-        let back: AppError = serde_json::from_str(&json).expect("deserializes");
-        assert_eq!(back, error);
+        for error in [
+            AppError::field("phone", "Telefone inválido"),
+            AppError::invalid("name", Problem::ContactNameRequired),
+            AppError::invalid("notes", Problem::TooLong { max: 5000 }),
+        ] {
+            let json = serde_json::to_string(&error).expect("serializes");
+            let back: AppError = serde_json::from_str(&json).expect("deserializes");
+            assert_eq!(back, error);
+        }
+    }
+
+    #[test]
+    fn a_field_error_is_a_code_with_parameters_and_words() {
+        let error = FieldError::new("phones.0", Problem::TooManyPhones { max: 10 });
+        assert_eq!(
+            serde_json::to_value(&error).expect("json"),
+            serde_json::json!({
+                "field": "phones.0",
+                "code": "too_many_phones",
+                "params": {"max": 10},
+                "message": "No máximo 10 telefones."
+            })
+        );
+        let english = AppError::Validation(vec![error]).worded_in(Locale::En);
+        let AppError::Validation(fields) = english else {
+            unreachable!()
+        };
+        assert_eq!(fields[0].message, "At most 10 phones.");
+        assert_eq!(fields[0].problem, Problem::TooManyPhones { max: 10 });
     }
 
     #[test]

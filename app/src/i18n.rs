@@ -7,6 +7,11 @@
 //! server renders it into `<html lang>`, and the browser reads it back from there
 //! while hydrating, so both sides always render the same text.
 //!
+//! Two tests keep the tables honest: every key has a translation (the same
+//! words in both only for names and symbols), and every key is read
+//! somewhere in the code. Validation messages are not here but in
+//! [`crate::problem::Problem`], worded per locale from a code.
+//!
 //! Why not `leptos_i18n`: it generates code from locale files through a
 //! proc-macro and pulls ICU data and `leptos-use` into both builds. For a UI
 //! with two locales and no plural rules yet, a typed table gives the same
@@ -20,7 +25,7 @@ use crate::conversations::Channel;
 pub const LOCALE_COOKIE: &str = "agenda_locale";
 
 /// A UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub enum Locale {
     /// Português (Brasil): the default.
     #[default]
@@ -59,6 +64,32 @@ impl Locale {
         })
     }
 
+    /// The supported locale an `Accept-Language` header prefers most:
+    /// highest quality first, then the header's order; `None` when it
+    /// names none of them.
+    pub fn from_accept_language(header: &str) -> Option<Locale> {
+        header
+            .split(',')
+            .enumerate()
+            .filter_map(|(index, item)| {
+                let mut parts = item.split(';');
+                let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+                let quality = parts
+                    .filter_map(|part| part.trim().strip_prefix("q="))
+                    .find_map(|q| q.trim().parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                let language = tag.split('-').next().unwrap_or("");
+                let locale = match language {
+                    "en" => Locale::En,
+                    "pt" => Locale::PtBr,
+                    _ => return None,
+                };
+                (quality > 0.0).then_some((quality, index, locale))
+            })
+            .min_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)))
+            .map(|(_, _, locale)| locale)
+    }
+
     /// The strings of this locale.
     pub fn messages(self) -> &'static Messages {
         match self {
@@ -69,8 +100,10 @@ impl Locale {
 }
 
 /// Every string of the UI, for one locale.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize)]
 pub struct Messages {
+    /// The locale these strings are in (to word [`crate::problem::Problem`]s).
+    pub locale: Locale,
     pub app_name: &'static str,
     pub app_description: &'static str,
     pub language_label: &'static str,
@@ -86,7 +119,6 @@ pub struct Messages {
     pub col_start_via: &'static str,
     pub col_contact_id: &'static str,
     pub col_phone: &'static str,
-    pub start_via_button: &'static str,
     pub no_channels: &'static str,
     pub load_more: &'static str,
     pub loading: &'static str,
@@ -232,7 +264,6 @@ pub struct Messages {
     pub tab_timeline: &'static str,
     pub tab_conversations: &'static str,
     pub timeline_created: &'static str,
-    pub timeline_updated: &'static str,
     pub conversations_none: &'static str,
     pub conversations_shown: &'static str,
     pub delete_confirm_title: &'static str,
@@ -357,7 +388,6 @@ pub struct Messages {
     pub conversation_started_at: &'static str,
     pub conversation_assigned: &'static str,
     pub conversation_unassigned: &'static str,
-    pub conversation_last: &'static str,
     pub filter_channel: &'static str,
     pub filter_status: &'static str,
     pub filter_agent: &'static str,
@@ -442,7 +472,7 @@ impl Messages {
         match error {
             AppError::NotFound => self.error_not_found.to_string(),
             AppError::Validation(fields) => {
-                let details: Vec<String> = fields.iter().map(|f| f.message.clone()).collect();
+                let details: Vec<String> = fields.iter().map(|f| f.text(self.locale)).collect();
                 format!("{} {}", self.error_invalid, details.join(" "))
             }
             AppError::Conflict(_) => self.error_conflict.to_string(),
@@ -504,6 +534,7 @@ fn size(bytes: u64) -> String {
 
 /// Português (Brasil). Labels follow the product's help article.
 pub const PT_BR: Messages = Messages {
+    locale: Locale::PtBr,
     app_name: "Agenda",
     app_description: "A agenda de negócios da sua empresa: contatos, conversas e histórico.",
     language_label: "Idioma",
@@ -519,7 +550,6 @@ pub const PT_BR: Messages = Messages {
     col_start_via: "Iniciar conversa via",
     col_contact_id: "ID do contato",
     col_phone: "Contato",
-    start_via_button: "Canais",
     no_channels: "Nenhum canal disponível",
     load_more: "Carregar mais",
     loading: "Carregando…",
@@ -664,7 +694,6 @@ pub const PT_BR: Messages = Messages {
     tab_timeline: "Linha do tempo",
     tab_conversations: "Conversas",
     timeline_created: "Contato criado",
-    timeline_updated: "Dados do contato atualizados",
     conversations_none: "Nenhuma conversa com este contato ainda.",
     conversations_shown: "{shown} de {total} conversas",
     delete_confirm_title: "Excluir contato?",
@@ -789,7 +818,6 @@ pub const PT_BR: Messages = Messages {
     conversation_started_at: "Iniciada em",
     conversation_assigned: "Responsável",
     conversation_unassigned: "Sem responsável",
-    conversation_last: "Última mensagem",
     filter_channel: "Canal",
     filter_status: "Status",
     filter_agent: "Responsável",
@@ -825,6 +853,7 @@ pub const PT_BR: Messages = Messages {
 
 /// English.
 pub const EN: Messages = Messages {
+    locale: Locale::En,
     app_name: "Agenda",
     app_description: "Your company's business address book: contacts, conversations and history.",
     language_label: "Language",
@@ -840,7 +869,6 @@ pub const EN: Messages = Messages {
     col_start_via: "Start conversation via",
     col_contact_id: "Contact ID",
     col_phone: "Phone",
-    start_via_button: "Channels",
     no_channels: "No channel available",
     load_more: "Load more",
     loading: "Loading…",
@@ -986,7 +1014,6 @@ pub const EN: Messages = Messages {
     tab_timeline: "Timeline",
     tab_conversations: "Conversations",
     timeline_created: "Contact created",
-    timeline_updated: "Contact details updated",
     conversations_none: "No conversations with this contact yet.",
     conversations_shown: "{shown} of {total} conversations",
     delete_confirm_title: "Delete contact?",
@@ -1111,7 +1138,6 @@ pub const EN: Messages = Messages {
     conversation_started_at: "Started",
     conversation_assigned: "Assigned to",
     conversation_unassigned: "Unassigned",
-    conversation_last: "Last message",
     filter_channel: "Channel",
     filter_status: "Status",
     filter_agent: "Agent",
@@ -1255,6 +1281,28 @@ pub fn initial_locale() -> Locale {
     }
 }
 
+/// The language of a request's answers for API clients: the UI's choice
+/// (the [`LOCALE_COOKIE`]) first, else the `Accept-Language` header, else
+/// the default. (Pages follow the cookie only: Portuguese unless the user
+/// switches.)
+#[cfg(feature = "ssr")]
+pub fn request_locale(headers: &axum::http::HeaderMap) -> Locale {
+    let header = |name| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect::<Vec<_>>()
+    };
+    header(axum::http::header::COOKIE)
+        .into_iter()
+        .find_map(Locale::from_cookie_header)
+        .or_else(|| {
+            Locale::from_accept_language(&header(axum::http::header::ACCEPT_LANGUAGE).join(","))
+        })
+        .unwrap_or_default()
+}
+
 /// Provides the [`I18n`] context; called once by [`crate::App`].
 pub fn provide_i18n() {
     provide_context(I18n(RwSignal::new(initial_locale())));
@@ -1268,6 +1316,112 @@ pub fn use_i18n() -> I18n {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_language_picks_the_preferred_supported_locale() {
+        let pick = Locale::from_accept_language;
+        assert_eq!(pick("en"), Some(Locale::En));
+        assert_eq!(pick("en-US,en;q=0.9,pt-BR;q=0.8"), Some(Locale::En));
+        assert_eq!(pick("pt-BR,pt;q=0.9,en;q=0.8"), Some(Locale::PtBr));
+        assert_eq!(pick("pt;q=0.5, en;q=0.8"), Some(Locale::En));
+        assert_eq!(pick("fr-FR, de;q=0.5, en;q=0.1"), Some(Locale::En));
+        assert_eq!(
+            pick("en;q=0, pt"),
+            Some(Locale::PtBr),
+            "q=0: not acceptable"
+        );
+        assert_eq!(pick("fr, *"), None);
+        assert_eq!(pick(""), None);
+    }
+
+    /// Every key of [`Messages`] with its text (or list of texts) in each
+    /// locale.
+    fn keys() -> Vec<(String, serde_json::Value, serde_json::Value)> {
+        let table = |locale: Locale| match serde_json::to_value(locale.messages()) {
+            Ok(serde_json::Value::Object(map)) => map,
+            other => panic!("messages are a JSON object: {other:?}"),
+        };
+        let (pt, en) = (table(Locale::PtBr), table(Locale::En));
+        pt.into_iter()
+            .filter(|(key, _)| key != "locale")
+            .map(|(key, text)| {
+                let english = en[&key].clone();
+                (key, text, english)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_key_is_translated() {
+        // The same words in both languages, on purpose: names, symbols.
+        const SAME: &[&str] = &[
+            "Agenda",
+            "E-mail",
+            "+ E-mail",
+            "CPF/CNPJ",
+            "—",
+            "Facebook",
+            "Instagram",
+            "SMS",
+            "Telegram",
+            "WhatsApp",
+            "Status",
+        ];
+        let empty = |value: &serde_json::Value| match value {
+            serde_json::Value::String(text) => text.trim().is_empty(),
+            serde_json::Value::Array(items) => items.is_empty(),
+            _ => true,
+        };
+        let untranslated: Vec<String> = keys()
+            .into_iter()
+            .filter(|(_, pt, en)| {
+                empty(pt)
+                    || empty(en)
+                    || (pt == en && !pt.as_str().is_some_and(|text| SAME.contains(&text)))
+            })
+            .map(|(key, pt, _)| format!("{key} = {pt}"))
+            .collect();
+        assert!(untranslated.is_empty(), "not translated: {untranslated:#?}");
+    }
+
+    #[test]
+    fn every_key_is_used() {
+        let mut source = String::new();
+        let mut folders = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("source folder").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    source.push_str(&std::fs::read_to_string(&path).expect("source file"));
+                }
+            }
+        }
+        // A key is read as `.key` (`t().key`, `self.key`); the tables
+        // themselves write `key:`.
+        let unused: Vec<String> = keys()
+            .into_iter()
+            .map(|(key, _, _)| key)
+            .filter(|key| {
+                !source.match_indices(&format!(".{key}")).any(|(at, found)| {
+                    !source[at + found.len()..]
+                        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+            })
+            .collect();
+        assert!(unused.is_empty(), "keys no code reads: {unused:?}");
+    }
+
+    #[test]
+    fn every_locale_knows_its_own_name() {
+        for locale in Locale::ALL {
+            assert_eq!(locale.messages().locale, locale);
+        }
+    }
 
     #[test]
     fn portuguese_is_the_default_language() {

@@ -31,6 +31,9 @@ pub mod import_export;
 /// The Content-Security-Policy of HTML pages (server only).
 #[cfg(feature = "ssr")]
 pub mod page_policy;
+/// What is wrong with an input field: codes with parameters, worded per
+/// language.
+pub mod problem;
 /// The server-side state shared by routes and server functions.
 #[cfg(feature = "ssr")]
 pub mod state;

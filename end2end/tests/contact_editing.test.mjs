@@ -121,6 +121,29 @@ test('add a contact with "Mostrar mais", fix an invalid CPF, edit it, open its p
   await page.context().close();
 });
 
+test('in the English UI, a refused phone is explained in English (the browser\'s check and the server\'s)', async () => {
+  const page = await agenda.newPage();
+  await page.context().addCookies([{ name: 'agenda_locale', value: 'en', url: agenda.base }]);
+  await openHydrated(page, `${agenda.base}/contacts`);
+  await page.getByRole('button', { name: 'Add contact' }).click();
+  const form = panel(page);
+  await form.getByRole('heading', { name: 'Add contact' }).waitFor();
+  await form.getByLabel('Name', { exact: true }).fill('Ana English');
+  const phone = form.getByLabel('Phone', { exact: true });
+  const error = form.locator('#contact-phones-0-error');
+  // Refused by the shared rules, in the browser.
+  await phone.fill('12');
+  await form.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('#contact-phones-0-error')?.textContent.includes('does not look like a phone'));
+  // Right shape, but no such number: refused by the server's phone metadata.
+  await phone.fill('(11) 1234-5678');
+  await form.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('#contact-phones-0-error')?.textContent.includes('is not a valid phone number'));
+  assert.equal((await error.textContent()).trim(), '"(11) 1234-5678" is not a valid phone number.');
+  assert.equal(new URL(page.url()).searchParams.get('new'), '1', 'still on the form');
+  await page.context().close();
+});
+
 test('a phone that already exists warns and links to its contact', async () => {
   const { contacts } = await agenda.api('contacts/list', { limit: '50' });
   const existing = contacts.find((c) => c.phone);

@@ -355,7 +355,7 @@ mod server {
     pub async fn login(email: String, password: String) -> Result<SessionUser, AppError> {
         let state = app_state()?;
         let db = state.db.clone();
-        let email = normalize_email(&email).map_err(|m| AppError::field("email", m))?;
+        let email = normalize_email(&email).map_err(|p| AppError::invalid("email", p))?;
         // Admitted before any database work: a flood is refused in memory.
         let client = throttle::client_key(request_session().client);
         let admission = state.limits.password_checks.admit(&client)?;

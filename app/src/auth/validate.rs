@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Problem};
 
 /// Shortest accepted password, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -32,11 +32,8 @@ pub struct ValidAccount {
     pub password: String,
 }
 
-fn error(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.to_string(),
-        message: message.into(),
-    }
+fn error(field: &str, problem: Problem) -> FieldError {
+    FieldError::new(field, problem)
 }
 
 /// Trims and collapses inner runs of whitespace.
@@ -45,44 +42,48 @@ pub fn clean_name(text: &str) -> String {
 }
 
 /// Checks a name-like field: required, bounded.
-fn check_name(field: &str, label: &str, text: &str, errors: &mut Vec<FieldError>) -> String {
+fn check_name(field: &str, empty: Problem, text: &str, errors: &mut Vec<FieldError>) -> String {
     let name = clean_name(text);
     if name.is_empty() {
-        errors.push(error(field, format!("Informe {label}.")));
+        errors.push(error(field, empty));
     } else if name.chars().count() > MAX_NAME_CHARS {
         errors.push(error(
             field,
-            format!("Use no máximo {MAX_NAME_CHARS} caracteres."),
+            Problem::TooLong {
+                max: MAX_NAME_CHARS,
+            },
         ));
     }
     name
 }
 
 /// Normalizes an e-mail address (trimmed, lower-case) and checks its shape.
-pub fn normalize_email(text: &str) -> Result<String, String> {
+pub fn normalize_email(text: &str) -> Result<String, Problem> {
     let email = text.trim().to_lowercase();
     if email.is_empty() {
-        return Err("Informe o e-mail.".to_string());
+        return Err(Problem::EmailRequired);
     }
     match email_address::EmailAddress::from_str(&email) {
         // A domain without a dot ("ana@localhost") is valid by the RFC but
         // never what an agent means in a business address book.
         Ok(address) if address.domain().contains('.') => Ok(email),
-        _ => Err(format!("\"{}\" não é um e-mail válido.", text.trim())),
+        _ => Err(Problem::InvalidEmail {
+            text: text.trim().to_string(),
+        }),
     }
 }
 
 /// Checks a new password's length.
-pub fn check_password(password: &str) -> Result<(), String> {
+pub fn check_password(password: &str) -> Result<(), Problem> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        Err(format!(
-            "A senha precisa de pelo menos {MIN_PASSWORD_CHARS} caracteres."
-        ))
+        Err(Problem::PasswordTooShort {
+            min: MIN_PASSWORD_CHARS,
+        })
     } else if chars > MAX_PASSWORD_CHARS {
-        Err(format!(
-            "A senha pode ter no máximo {MAX_PASSWORD_CHARS} caracteres."
-        ))
+        Err(Problem::PasswordTooLong {
+            max: MAX_PASSWORD_CHARS,
+        })
     } else {
         Ok(())
     }
@@ -94,17 +95,17 @@ pub fn validate_account(form: AccountForm) -> Result<ValidAccount, Vec<FieldErro
     let company = form
         .company
         .as_deref()
-        .map(|c| check_name("company", "o nome da empresa", c, &mut errors));
-    let name = check_name("name", "seu nome", &form.name, &mut errors);
+        .map(|c| check_name("company", Problem::CompanyNameRequired, c, &mut errors));
+    let name = check_name("name", Problem::YourNameRequired, &form.name, &mut errors);
     let email = match normalize_email(&form.email) {
         Ok(email) => email,
-        Err(message) => {
-            errors.push(error("email", message));
+        Err(problem) => {
+            errors.push(error("email", problem));
             String::new()
         }
     };
-    if let Err(message) = check_password(&form.password) {
-        errors.push(error("password", message));
+    if let Err(problem) = check_password(&form.password) {
+        errors.push(error("password", problem));
     }
     if errors.is_empty() {
         Ok(ValidAccount {

@@ -54,11 +54,12 @@ pub enum DocumentError {
 
 impl DocumentError {
     /// What to tell the user.
-    pub fn message(self) -> &'static str {
+    pub fn problem(self) -> crate::error::Problem {
+        use crate::error::Problem;
         match self {
-            DocumentError::Length => "Informe um CPF (11 dígitos) ou CNPJ (14 dígitos).",
-            DocumentError::CpfCheck => "CPF inválido: os dígitos verificadores não conferem.",
-            DocumentError::CnpjCheck => "CNPJ inválido: os dígitos verificadores não conferem.",
+            DocumentError::Length => Problem::DocumentLength,
+            DocumentError::CpfCheck => Problem::CpfCheckDigits,
+            DocumentError::CnpjCheck => Problem::CnpjCheckDigits,
         }
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::validate::{clean_name, normalize_email};
 use crate::contacts::document::parse_document;
-use crate::error::FieldError;
+use crate::error::{FieldError, Problem};
 
 /// Most phones or e-mails one contact holds.
 pub const MAX_ENTRIES: usize = 10;
@@ -93,11 +93,8 @@ pub struct ValidContact {
     pub notes: Option<String>,
 }
 
-fn error(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message: message.into(),
-    }
+fn error(field: impl Into<String>, problem: Problem) -> FieldError {
+    FieldError::new(field, problem)
 }
 
 /// Trimmed text, `None` when empty; an error when longer than `max` characters.
@@ -107,7 +104,7 @@ fn optional(field: &str, text: &str, max: usize, errors: &mut Vec<FieldError>) -
         return None;
     }
     if text.chars().count() > max {
-        errors.push(error(field, format!("Use no máximo {max} caracteres.")));
+        errors.push(error(field, Problem::TooLong { max }));
     }
     Some(text.to_string())
 }
@@ -117,22 +114,21 @@ fn handle(field: &str, text: &str, errors: &mut Vec<FieldError>) -> Option<Strin
     let value = optional(field, text, 100, errors)?;
     let value = value.trim_start_matches('@').to_string();
     if value.is_empty() || value.chars().any(char::is_whitespace) {
-        errors.push(error(
-            field,
-            "Informe o usuário sem espaços (ex.: @loja.exemplo).",
-        ));
+        errors.push(error(field, Problem::BadHandle));
     }
     Some(value)
 }
 
 /// Checks what a phone looks like, before the server's full check: the
 /// characters people type in phone numbers, and a plausible digit count.
-pub fn check_phone_shape(text: &str) -> Result<(), String> {
+pub fn check_phone_shape(text: &str) -> Result<(), Problem> {
     if text
         .chars()
         .any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '(' | ')' | '-' | '+' | '.')))
     {
-        return Err(format!("\"{text}\" não é um número de telefone."));
+        return Err(Problem::NotAPhone {
+            text: text.to_string(),
+        });
     }
     let digits = text.chars().filter(char::is_ascii_digit).count();
     let international = text.trim_start().starts_with('+');
@@ -145,23 +141,25 @@ pub fn check_phone_shape(text: &str) -> Result<(), String> {
     if plausible {
         Ok(())
     } else {
-        Err(format!(
-            "\"{text}\" não parece um telefone: use DDD + número, ex.: (11) 98765-4321."
-        ))
+        Err(Problem::ImplausiblePhone {
+            text: text.to_string(),
+        })
     }
 }
 
 /// Parses a birth date typed as `YYYY-MM-DD` or `DD/MM/YYYY`.
-pub fn parse_birth_date(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+pub fn parse_birth_date(text: &str, today: NaiveDate) -> Result<NaiveDate, Problem> {
     let text = text.trim();
     let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .map_err(|_| format!("\"{text}\" não é uma data (use DD/MM/AAAA)."))?;
+        .map_err(|_| Problem::NotADate {
+            text: text.to_string(),
+        })?;
     let oldest = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
     if date > today {
-        Err("A data de nascimento não pode estar no futuro.".to_string())
+        Err(Problem::BirthDateInFuture)
     } else if date < oldest {
-        Err("A data de nascimento deve ser depois de 1900.".to_string())
+        Err(Problem::BirthDateTooOld)
     } else {
         Ok(date)
     }
@@ -176,9 +174,9 @@ pub fn validate_contact(
     let mut errors = Vec::new();
     let name = clean_name(&form.name);
     if name.is_empty() {
-        errors.push(error("name", "Informe o nome do contato."));
+        errors.push(error("name", Problem::ContactNameRequired));
     } else if name.chars().count() > 120 {
-        errors.push(error("name", "Use no máximo 120 caracteres."));
+        errors.push(error("name", Problem::TooLong { max: 120 }));
     }
 
     let mut phones = Vec::new();
@@ -189,14 +187,11 @@ pub fn validate_contact(
         }
         match check_phone_shape(phone) {
             Ok(()) => phones.push(phone.to_string()),
-            Err(message) => errors.push(error(format!("phones.{i}"), message)),
+            Err(problem) => errors.push(error(format!("phones.{i}"), problem)),
         }
     }
     if phones.len() > MAX_ENTRIES {
-        errors.push(error(
-            "phones",
-            format!("No máximo {MAX_ENTRIES} telefones."),
-        ));
+        errors.push(error("phones", Problem::TooManyPhones { max: MAX_ENTRIES }));
     }
 
     let mut emails: Vec<String> = Vec::new();
@@ -206,17 +201,14 @@ pub fn validate_contact(
         }
         match normalize_email(email) {
             Ok(email) if emails.contains(&email) => {
-                errors.push(error(
-                    format!("emails.{i}"),
-                    "Este e-mail já está na lista.",
-                ));
+                errors.push(error(format!("emails.{i}"), Problem::DuplicateEmail));
             }
             Ok(email) => emails.push(email),
-            Err(message) => errors.push(error(format!("emails.{i}"), message)),
+            Err(problem) => errors.push(error(format!("emails.{i}"), problem)),
         }
     }
     if emails.len() > MAX_ENTRIES {
-        errors.push(error("emails", format!("No máximo {MAX_ENTRIES} e-mails.")));
+        errors.push(error("emails", Problem::TooManyEmails { max: MAX_ENTRIES }));
     }
 
     let address = optional("address", &form.address, 300, &mut errors);
@@ -225,8 +217,8 @@ pub fn validate_contact(
     } else {
         match parse_birth_date(&form.birth_date, today) {
             Ok(date) => Some(date),
-            Err(message) => {
-                errors.push(error("birth_date", message));
+            Err(problem) => {
+                errors.push(error("birth_date", problem));
                 None
             }
         }
@@ -237,7 +229,7 @@ pub fn validate_contact(
         match parse_document(&form.document) {
             Ok(document) => Some(document.digits().to_string()),
             Err(e) => {
-                errors.push(error("document", e.message()));
+                errors.push(error("document", e.problem()));
                 None
             }
         }
@@ -247,7 +239,7 @@ pub fn validate_contact(
         text => {
             let gender = Gender::parse(text);
             if gender.is_none() {
-                errors.push(error("gender", "Escolha uma das opções."));
+                errors.push(error("gender", Problem::ChooseOption));
             }
             gender
         }
@@ -268,7 +260,7 @@ pub fn validate_contact(
             || !host.contains('.')
             || host.chars().any(char::is_whitespace)
         {
-            errors.push(error("website", "Informe um endereço como loja.com.br."));
+            errors.push(error("website", Problem::BadWebsite));
         }
     }
     let notes = optional("notes", &form.notes, 5000, &mut errors);

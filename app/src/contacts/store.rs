@@ -11,7 +11,7 @@ use crate::contacts::writer::StoredContact;
 use crate::custom_fields::model::FieldDefinition;
 use crate::custom_fields::repo::finish_value;
 use crate::custom_fields::values::{form_field, validate_custom_values};
-use crate::error::FieldError;
+use crate::error::{FieldError, Problem};
 
 /// How strict to be with what a person would fix by hand in the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,10 +51,7 @@ pub fn prepare_contact(
         };
         match finish_value(definition.field_type, value) {
             Ok(value) => custom_values.push((field, value)),
-            Err(message) => errors.push(FieldError {
-                field: form_field(&definition.key),
-                message,
-            }),
+            Err(message) => errors.push(FieldError::other(form_field(&definition.key), message)),
         }
     }
     let mut phones: Vec<String> = Vec::new();
@@ -68,17 +65,19 @@ pub fn prepare_contact(
         match normalize_phone(raw) {
             Ok(e164) if phones.contains(&e164) => {
                 if strictness == Strictness::Form {
-                    errors.push(FieldError {
-                        field: format!("phones.{index}"),
-                        message: "Este telefone já está na lista.".to_string(),
-                    })
+                    errors.push(FieldError::new(
+                        format!("phones.{index}"),
+                        Problem::DuplicatePhone,
+                    ))
                 }
             }
             Ok(e164) => phones.push(e164),
-            Err(_) => errors.push(FieldError {
-                field: format!("phones.{index}"),
-                message: format!("\"{}\" não é um telefone válido.", raw.trim()),
-            }),
+            Err(_) => errors.push(FieldError::new(
+                format!("phones.{index}"),
+                Problem::InvalidPhone {
+                    text: raw.trim().to_string(),
+                },
+            )),
         }
     }
     if !errors.is_empty() {

@@ -70,10 +70,7 @@ pub struct InboundMessage {
 }
 
 fn error(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message: message.into(),
-    }
+    FieldError::other(field, message)
 }
 
 /// Reads `from` as the channel's kind of address.

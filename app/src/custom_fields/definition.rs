@@ -72,10 +72,7 @@ pub fn key_from_label(label: &str) -> String {
 }
 
 fn error(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.to_string(),
-        message: message.into(),
-    }
+    FieldError::other(field, message)
 }
 
 /// A label (field or option) collapsed and checked; `Err` is the message.

@@ -34,10 +34,7 @@ impl From<sqlx::Error> for ChangeError {
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> ChangeError {
-    ChangeError::Invalid(vec![FieldError {
-        field: field.to_string(),
-        message: message.into(),
-    }])
+    ChangeError::Invalid(vec![FieldError::other(field, message)])
 }
 
 #[derive(Debug, FromRow)]

@@ -14,6 +14,7 @@ use crate::contacts::form::check_phone_shape;
 use crate::contacts::search::fold;
 use crate::custom_fields::model::{FieldDefinition, FieldFilter, FieldType, SelectOption};
 use crate::error::FieldError;
+use crate::i18n::Locale;
 
 /// Longest single-line text value, in characters.
 pub const MAX_TEXT_CHARS: usize = 500;
@@ -306,9 +307,11 @@ pub fn parse_value(
             }
             value
         }
-        FieldType::Email => FieldValue::text(normalize_email(trimmed)?),
+        FieldType::Email => {
+            FieldValue::text(normalize_email(trimmed).map_err(|p| p.text(Locale::default()))?)
+        }
         FieldType::Phone => {
-            check_phone_shape(trimmed)?;
+            check_phone_shape(trimmed).map_err(|p| p.text(Locale::default()))?;
             FieldValue::text(trimmed.to_string())
         }
         FieldType::Url => FieldValue::text(parse_url(trimmed)?),
@@ -321,7 +324,7 @@ pub fn parse_value(
                 return Err(if e == crate::contacts::document::DocumentError::Length {
                     "Informe um CPF com 11 dígitos.".to_string()
                 } else {
-                    e.message().to_string()
+                    e.problem().text(Locale::default())
                 })
             }
             Err(_) => return Err("O campo pede um CPF (11 dígitos).".to_string()),
@@ -335,7 +338,7 @@ pub fn parse_value(
                 return Err(if e == crate::contacts::document::DocumentError::Length {
                     "Informe um CNPJ com 14 dígitos.".to_string()
                 } else {
-                    e.message().to_string()
+                    e.problem().text(Locale::default())
                 })
             }
             Err(_) => return Err("O campo pede um CNPJ (14 dígitos).".to_string()),
@@ -363,10 +366,10 @@ pub fn validate_custom_values(
     let mut valid = Vec::new();
     for key in values.keys() {
         if !definitions.iter().any(|d| &d.key == key) {
-            errors.push(FieldError {
-                field: form_field(key),
-                message: format!("O campo \"{key}\" não existe."),
-            });
+            errors.push(FieldError::other(
+                form_field(key),
+                format!("O campo \"{key}\" não existe."),
+            ));
         }
     }
     for definition in definitions {
@@ -376,15 +379,12 @@ pub fn validate_custom_values(
             .unwrap_or("");
         match parse_value(definition, text, &held(definition.id)) {
             Ok(Some(value)) => valid.push((definition.id, value)),
-            Ok(None) if definition.required => errors.push(FieldError {
-                field: form_field(&definition.key),
-                message: format!("Preencha \"{}\": é obrigatório.", definition.label),
-            }),
+            Ok(None) if definition.required => errors.push(FieldError::other(
+                form_field(&definition.key),
+                format!("Preencha \"{}\": é obrigatório.", definition.label),
+            )),
             Ok(None) => {}
-            Err(message) => errors.push(FieldError {
-                field: form_field(&definition.key),
-                message,
-            }),
+            Err(message) => errors.push(FieldError::other(form_field(&definition.key), message)),
         }
     }
     if errors.is_empty() {
@@ -490,10 +490,7 @@ pub fn build_filter(
     max: &str,
     month: Option<u32>,
 ) -> Result<FieldFilter, FieldError> {
-    let refuse = |field: &str, message: String| FieldError {
-        field: field.to_string(),
-        message,
-    };
+    let refuse = |field: &str, message: String| FieldError::other(field, message);
     let field_type = definition.field_type;
     if let Some(month) = month {
         if !field_type.is_date() {

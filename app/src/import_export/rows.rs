@@ -683,13 +683,7 @@ mod tests {
             phone_columns: vec![4],
             ..ImportedRow::default()
         };
-        let described = reader.describe(
-            &row,
-            &[FieldError {
-                field: "phones.0".into(),
-                message: "inválido.".into(),
-            }],
-        );
+        let described = reader.describe(&row, &[FieldError::other("phones.0", "inválido.")]);
         assert_eq!(described, "coluna E: inválido.");
     }
 

@@ -4,7 +4,7 @@
 use app::contacts::writer::NewContact;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::helpers::{sign_up_with, spawn_app, Backend, TestApp};
 
 async fn call(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
     let response = app.post_json(&app.client, path, &body).await;
@@ -127,10 +127,14 @@ async fn bad_input_gets_one_exact_message_per_field(backend: Backend) {
     assert_eq!(
         body,
         json!({"Validation": [
-            {"field": "name", "message": "Informe o nome do contato."},
-            {"field": "phones.1", "message": "\"(11) 9876-543\" não parece um telefone: use DDD + número, ex.: (11) 98765-4321."},
-            {"field": "birth_date", "message": "\"31/02/1990\" não é uma data (use DD/MM/AAAA)."},
-            {"field": "document", "message": "CPF inválido: os dígitos verificadores não conferem."}
+            {"field": "name", "code": "contact_name_required",
+             "message": "Informe o nome do contato."},
+            {"field": "phones.1", "code": "implausible_phone", "params": {"text": "(11) 9876-543"},
+             "message": "\"(11) 9876-543\" não parece um telefone: use DDD + número, ex.: (11) 98765-4321."},
+            {"field": "birth_date", "code": "not_a_date", "params": {"text": "31/02/1990"},
+             "message": "\"31/02/1990\" não é uma data (use DD/MM/AAAA)."},
+            {"field": "document", "code": "cpf_check_digits",
+             "message": "CPF inválido: os dígitos verificadores não conferem."}
         ]})
     );
     // Shape passes in the shared rules; the server's phone metadata refuses it.
@@ -142,10 +146,79 @@ async fn bad_input_gets_one_exact_message_per_field(backend: Backend) {
     .await;
     assert_eq!(status, 422);
     assert_eq!(body["Validation"][0]["field"], "phones.1");
+    assert_eq!(body["Validation"][0]["code"], "invalid_phone");
     assert_eq!(
         body["Validation"][0]["message"],
         "\"(11) 1234-5678\" não é um telefone válido."
     );
+}
+
+/// The same refusal in the request's language: the `agenda_locale` cookie
+/// (the UI's language switch) first, else `Accept-Language`; the code and
+/// its parameters stay the same.
+async fn errors_are_worded_in_the_requests_language(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    let bad_phone = json!({"form": {"name": "Ana", "phones": ["(11) 1234-5678"]}});
+    let send = |client: reqwest::Client, language: Option<&'static str>| {
+        let mut request = client
+            .post(format!("{}/api/contacts/create", app.base))
+            .json(&bad_phone);
+        if let Some(language) = language {
+            request = request.header("Accept-Language", language);
+        }
+        async move {
+            let response = request.send().await.expect("request");
+            assert_eq!(response.status(), 422);
+            let body: Value = response.json().await.expect("json");
+            let error = &body["Validation"][0];
+            assert_eq!(error["code"], "invalid_phone", "{body}");
+            assert_eq!(error["params"], json!({"text": "(11) 1234-5678"}), "{body}");
+            error["message"].as_str().expect("message").to_string()
+        }
+    };
+    // A browser whose user chose a language in the UI (the cookie the
+    // language switch sets).
+    let ui_in = |locale: &'static str| {
+        let base = app.base.clone();
+        async move {
+            let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+            let client = reqwest::Client::builder()
+                .cookie_provider(jar.clone())
+                .build()
+                .expect("client");
+            sign_up_with(&client, &base, &format!("Loja {locale}")).await;
+            let url: reqwest::Url = base.parse().expect("url");
+            jar.add_cookie_str(&format!("agenda_locale={locale}; Path=/"), &url);
+            client
+        }
+    };
+    let english = "\"(11) 1234-5678\" is not a valid phone number.";
+    let portuguese = "\"(11) 1234-5678\" não é um telefone válido.";
+    let api = app.client.clone();
+    assert_eq!(send(api.clone(), Some("en")).await, english);
+    assert_eq!(
+        send(api.clone(), Some("en-US,en;q=0.9,pt-BR;q=0.8")).await,
+        english
+    );
+    assert_eq!(
+        send(api.clone(), Some("pt-BR,pt;q=0.9,en;q=0.8")).await,
+        portuguese
+    );
+    assert_eq!(
+        send(api.clone(), Some("fr-FR, de;q=0.5")).await,
+        portuguese,
+        "unsupported: the default"
+    );
+    assert_eq!(
+        send(api.clone(), Some("pt;q=0.5, en;q=0.8")).await,
+        english,
+        "by quality"
+    );
+    assert_eq!(send(api, None).await, portuguese);
+    // The UI's choice wins over the browser's.
+    assert_eq!(send(ui_in("en").await, Some("pt-BR")).await, english);
+    assert_eq!(send(ui_in("pt-BR").await, Some("en")).await, portuguese);
 }
 
 async fn a_shared_phone_or_email_is_reported_as_a_possible_duplicate(backend: Backend) {
@@ -240,6 +313,7 @@ async fn another_companys_contact_organization_and_groups_are_out_of_reach(backe
 crate::on_both_backends!(
     a_contact_is_created_read_updated_and_deleted,
     bad_input_gets_one_exact_message_per_field,
+    errors_are_worded_in_the_requests_language,
     a_shared_phone_or_email_is_reported_as_a_possible_duplicate,
     another_companys_contact_organization_and_groups_are_out_of_reach,
 );

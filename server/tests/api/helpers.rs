@@ -211,7 +211,7 @@ pub fn admin_email(company: &str) -> String {
     format!("admin@{slug}.example")
 }
 
-async fn sign_up_with(client: &reqwest::Client, base: &str, company: &str) -> CompanyId {
+pub async fn sign_up_with(client: &reqwest::Client, base: &str, company: &str) -> CompanyId {
     let email = admin_email(company);
     let response = client
         .post(format!("{base}/api/auth/sign_up"))

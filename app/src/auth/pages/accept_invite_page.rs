@@ -24,8 +24,9 @@ pub fn AcceptInvitePage() -> impl IntoView {
         }
     });
     let t = move || i18n.t();
-    let error =
-        move |field: &'static str| Signal::derive(move || field_message(&result.get(), field));
+    let error = move |field: &'static str| {
+        Signal::derive(move || field_message(&result.get(), field, i18n.locale()))
+    };
 
     view! {
         <section class="auth-page">
@@ -60,7 +61,7 @@ pub fn AcceptInvitePage() -> impl IntoView {
                                         />
                                         <FormError error=Signal::derive(move || general_message(&result.get())) />
                                         // The link itself went stale while the form was open.
-                                        {move || field_message(&result.get(), "token").map(|message| view! {
+                                        {move || field_message(&result.get(), "token", i18n.locale()).map(|message| view! {
                                             <p class="form-error" role="alert">{message}</p>
                                         })}
                                         <button class="button button--primary" type="submit" disabled=move || accept.pending().get()>

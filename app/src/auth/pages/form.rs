@@ -3,15 +3,20 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, Locale};
 
-/// The message for `field` in a failed submission, if the server named it.
-pub fn field_message<T>(result: &Option<Result<T, AppError>>, field: &str) -> Option<String> {
+/// The message for `field` in a failed submission, if the server named it,
+/// in `locale`.
+pub fn field_message<T>(
+    result: &Option<Result<T, AppError>>,
+    field: &str,
+    locale: Locale,
+) -> Option<String> {
     match result {
         Some(Err(AppError::Validation(errors))) => errors
             .iter()
             .find(|e| e.field == field)
-            .map(|e| e.message.clone()),
+            .map(|e| e.text(locale)),
         _ => None,
     }
 }
@@ -172,8 +177,24 @@ mod tests {
     #[test]
     fn field_messages_are_picked_by_field() {
         let result: Option<Result<(), AppError>> = Some(Err(AppError::field("email", "bad")));
-        assert_eq!(field_message(&result, "email").as_deref(), Some("bad"));
-        assert_eq!(field_message(&result, "password"), None);
+        assert_eq!(
+            field_message(&result, "email", Locale::En).as_deref(),
+            Some("bad")
+        );
+        assert_eq!(field_message(&result, "password", Locale::En), None);
+        // Words from the code, in the language asked for.
+        let coded: Option<Result<(), AppError>> = Some(Err(AppError::invalid(
+            "email",
+            crate::error::Problem::EmailRequired,
+        )));
+        assert_eq!(
+            field_message(&coded, "email", Locale::En).as_deref(),
+            Some("Enter the e-mail.")
+        );
+        assert_eq!(
+            field_message(&coded, "email", Locale::PtBr).as_deref(),
+            Some("Informe o e-mail.")
+        );
         assert!(general_message(&result).is_none());
         let limited: Option<Result<(), AppError>> = Some(Err(AppError::TooManyRequests {
             limit: crate::error::Limit::Login,

@@ -35,14 +35,14 @@ pub fn LoginPage() -> impl IntoView {
                         kind="email"
                         autocomplete="username"
                         label=Signal::derive(move || t().email_label)
-                        error=Signal::derive(move || field_message(&result.get(), "email"))
+                        error=Signal::derive(move || field_message(&result.get(), "email", i18n.locale()))
                     />
                     <Field
                         name="password"
                         kind="password"
                         autocomplete="current-password"
                         label=Signal::derive(move || t().password_label)
-                        error=Signal::derive(move || field_message(&result.get(), "password"))
+                        error=Signal::derive(move || field_message(&result.get(), "password", i18n.locale()))
                     />
                     <FormError error=Signal::derive(move || general_message(&result.get())) />
                     <button class="button button--primary" type="submit" disabled=move || login.pending().get()>

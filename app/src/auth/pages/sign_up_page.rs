@@ -18,8 +18,9 @@ pub fn SignUpPage() -> impl IntoView {
         }
     });
     let t = move || i18n.t();
-    let error =
-        move |field: &'static str| Signal::derive(move || field_message(&result.get(), field));
+    let error = move |field: &'static str| {
+        Signal::derive(move || field_message(&result.get(), field, i18n.locale()))
+    };
 
     view! {
         <section class="auth-page">

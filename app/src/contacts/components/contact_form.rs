@@ -164,7 +164,7 @@ pub fn ContactFormPanel(
             errors.with(|list| {
                 list.iter()
                     .find(|e| e.field == field)
-                    .map(|e| e.message.clone())
+                    .map(|e| e.text(i18n.locale()))
             })
         })
     };

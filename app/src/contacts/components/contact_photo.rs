@@ -105,7 +105,7 @@ pub fn ContactPhoto(id: i64, name: String, photo_url: Option<String>) -> impl In
             AppError::Validation(fields) => {
                 let text = fields
                     .into_iter()
-                    .map(|f| f.message)
+                    .map(|f| f.text(i18n.locale()))
                     .collect::<Vec<_>>()
                     .join(" ");
                 view! { <p class="field__error" role="alert">{text}</p> }.into_any()

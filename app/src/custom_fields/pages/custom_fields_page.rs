@@ -13,7 +13,7 @@ use crate::custom_fields::api::{
 use crate::custom_fields::definition::validate_draft;
 use crate::custom_fields::model::{FieldDefinition, FieldDraft, FieldType, SelectOption};
 use crate::error::{AppError, FieldError};
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, Locale};
 use crate::ui::{ConfirmDelete, ErrorMessage};
 
 /// The page; agents see that it is for admins only.
@@ -43,12 +43,12 @@ pub fn CustomFieldsPage() -> impl IntoView {
     .into_any()
 }
 
-/// The message of `field` among validation errors.
-fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
+/// The message of `field` among validation errors, in `locale`.
+fn message_for(errors: &[FieldError], field: &str, locale: Locale) -> Option<String> {
     errors
         .iter()
         .find(|e| e.field == field || e.field.starts_with(&format!("{field}.")))
-        .map(|e| e.message.clone())
+        .map(|e| e.text(locale))
 }
 
 /// A validation error's messages, or `None` for other errors.
@@ -127,7 +127,8 @@ fn NewFieldForm(changed: Callback<()>) -> impl IntoView {
     let general = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
     let is_select = move || FieldType::parse(&field_type.get()).is_some_and(FieldType::is_select);
-    let error = move |field: &'static str| move || errors.with(|e| message_for(e, field));
+    let error =
+        move |field: &'static str| move || errors.with(|e| message_for(e, field, i18n.locale()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let draft = FieldDraft {
@@ -309,7 +310,8 @@ fn EditField(
     let help = RwSignal::new(field.help.clone());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let general = RwSignal::new(None::<AppError>);
-    let error = move |name: &'static str| move || errors.with(|e| message_for(e, name));
+    let error =
+        move |name: &'static str| move || errors.with(|e| message_for(e, name, i18n.locale()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let draft = FieldDraft {
@@ -381,7 +383,7 @@ fn OptionsEditor(
     let shown_error = move || {
         error.get().map(|e| match field_errors(&e) {
             Some(found) => {
-                view! { <p class="field__error" role="alert">{message_for(&found, "label")}</p> }
+                view! { <p class="field__error" role="alert">{message_for(&found, "label", i18n.locale())}</p> }
                     .into_any()
             }
             None => view! { <ErrorMessage error=e /> }.into_any(),
