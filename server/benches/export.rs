@@ -33,7 +33,7 @@ async fn run() {
     // The whole list in both flavors, then the largest group and a search
     // (the list's name order, its lists read by id).
     use app::contacts::directory::DirectoryKind;
-    let groups = app::contacts::directory_repo::list(&db, company, DirectoryKind::Group)
+    let groups = app::contacts::directory::repo::list(&db, company, DirectoryKind::Group)
         .await
         .expect("groups");
     let largest = groups.iter().max_by_key(|g| g.contacts).expect("a group");

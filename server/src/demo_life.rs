@@ -11,7 +11,7 @@
 
 use app::auth::DEMO_EMAIL;
 use app::contacts::details_api::server::{edit_contact, load};
-use app::contacts::links_repo;
+use app::contacts::links::repo as links_repo;
 use app::contacts::writer::{insert_contacts, NewContact};
 use app::conversations::gateway::Delivery;
 use app::conversations::inbound::Address;

@@ -102,7 +102,7 @@ pub fn plain_routes() -> Vec<PlainRoute> {
         route(
             Method::GET,
             "/contacts/{id}/photo",
-            get(app::contacts::photo_api::serve_photo),
+            get(app::contacts::photo::api::serve_photo),
         ),
         route(
             Method::GET,

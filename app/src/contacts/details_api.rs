@@ -160,7 +160,7 @@ pub mod server {
         contact.imported_from = crate::import_export::repo::import_origin(db, company, id)
             .await?
             .map(|(file_name, by, _)| ImportOrigin { file_name, by });
-        let (main, linked) = crate::contacts::links_repo::links_of(db, company, id).await?;
+        let (main, linked) = crate::contacts::links::repo::links_of(db, company, id).await?;
         contact.main_contact = main.map(|(id, name)| NamedRef { id, name });
         contact.linked = linked
             .into_iter()

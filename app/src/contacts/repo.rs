@@ -7,8 +7,8 @@ use chrono::Utc;
 use sqlx::query::QueryAs;
 use sqlx::FromRow;
 
+use crate::contacts::search::rank::{self as search_rank, RankSpace};
 use crate::contacts::search::{like_escape, Cursor, ListFilter, Narrowed, SearchTerms};
-use crate::contacts::search_rank::{self, RankSpace};
 use crate::contacts::writer::{self, SaveError, StoredContact};
 use crate::db::{json_ids, with_conn, AsConn, BeginWrite, Db};
 use crate::tenant::CompanyId;
@@ -816,7 +816,7 @@ pub async fn delete_contact(
     let Some(name) = name else {
         return Ok(None);
     };
-    crate::contacts::links_repo::unlink_members(conn, company, (id, &name), actor).await?;
+    crate::contacts::links::repo::unlink_members(conn, company, (id, &name), actor).await?;
     let photo = writer::delete(conn, company, id).await?;
     tx.commit().await?;
     Ok(photo)

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::access::Grant;
 use crate::auth::session::RequestSession;
-use crate::contacts::search_rank_repo::compact_index;
+use crate::contacts::search::rank_repo::compact_index;
 use crate::contacts::store::{prepare_contact, Strictness};
 use crate::custom_fields::model::FieldDefinition;
 use crate::custom_fields::repo::list_fields;
@@ -745,7 +745,7 @@ pub async fn run_job(db: Db, company: CompanyId, id: i64) -> Result<bool, AppErr
 }
 
 /// An import that wrote at least this many contacts compacts the search
-/// index after it (`search_rank_repo::compact_index`): its batches leave
+/// index after it (`search::rank_repo::compact_index`): its batches leave
 /// large index segments that every search would otherwise read one by one
 /// (at 1,000,000 contacts, 13 segments made a phone search 3-5 times
 /// slower; BENCHMARKS.md). Smaller writes leave small segments, which

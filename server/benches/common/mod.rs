@@ -143,7 +143,7 @@ async fn prepare(db: &Db, contacts: usize) -> CompanyId {
     eprintln!("generated in {:.0?}", started.elapsed());
     // As an import of this size does when it ends (import::COMPACT_AFTER_ROWS).
     let started = Instant::now();
-    let steps = app::contacts::search_rank_repo::compact_index(db)
+    let steps = app::contacts::search::rank_repo::compact_index(db)
         .await
         .expect("compact the search index");
     eprintln!(

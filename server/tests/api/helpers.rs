@@ -373,7 +373,7 @@ pub async fn assert_search_index_in_step(db: &Db) {
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
     };
-    let positions = app::contacts::search_rank::POSITIONS;
+    let positions = app::contacts::search::rank::POSITIONS;
     let outside: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM contacts
           WHERE search_rank IS NULL OR search_rank <= company_id * $1

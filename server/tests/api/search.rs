@@ -209,7 +209,7 @@ async fn a_contact_without_a_rank_is_still_found(backend: Backend) {
         .contains(&contacts[3].name));
     // The next write that settles ranks gives it one again.
     let mut conn = pool.acquire().await.expect("connection");
-    app::contacts::search_rank_repo::settle_ranks(&mut app::db::AsConn::conn(&mut *conn), company)
+    app::contacts::search::rank_repo::settle_ranks(&mut app::db::AsConn::conn(&mut *conn), company)
         .await
         .expect("settle");
     crate::helpers::assert_search_index_in_step(&app.db).await;
@@ -239,7 +239,7 @@ async fn a_run_whose_neighbours_were_spread_again_takes_their_new_ranks(backend:
     };
     // N03 and N05 wait for ranks; N02 and N04 sit on adjacent ranks (no
     // room for N03), N04 and N06 leave room for N05 at their old ranks.
-    let start = company.0 * app::contacts::search_rank::POSITIONS;
+    let start = company.0 * app::contacts::search::rank::POSITIONS;
     let by_hand: Vec<(i64, i64)> = [(0, 1_000), (2, 1_001), (4, 3_000), (5, 5_000)]
         .into_iter()
         .map(|(at, position)| (ids[at], position))
@@ -326,7 +326,7 @@ async fn a_window_spread_inside_an_earlier_one_does_not_hide_its_stale_ranks() {
     by_hand.extend((1..).zip(&ids[z..]).map(|(n, id)| (*id, y + 16 * n)));
     rank_by_hand(pool, company, &by_hand).await;
     settle_ranks(&app, pool, company).await;
-    let start = company.0 * app::contacts::search_rank::POSITIONS;
+    let start = company.0 * app::contacts::search::rank::POSITIONS;
     let rank_of = |name: &'static str| async move {
         sqlx::query_scalar::<_, i64>(
             "SELECT search_rank - $1 FROM contacts WHERE company_id = $2 AND name = $3",
@@ -359,7 +359,7 @@ async fn rank_by_hand(pool: &sqlx::SqlitePool, company: CompanyId, ranked: &[(i6
         .execute(pool)
         .await
         .expect("take the ranks");
-    let start = company.0 * app::contacts::search_rank::POSITIONS;
+    let start = company.0 * app::contacts::search::rank::POSITIONS;
     let ranked: Vec<[i64; 2]> = ranked
         .iter()
         .map(|(id, position)| [*id, start + position])
@@ -387,7 +387,7 @@ async fn rank_by_hand(pool: &sqlx::SqlitePool, company: CompanyId, ranked: &[(i6
 /// and checks the index is in step with them.
 async fn settle_ranks(app: &TestApp, pool: &sqlx::SqlitePool, company: CompanyId) {
     let mut conn = pool.acquire().await.expect("connection");
-    app::contacts::search_rank_repo::settle_ranks(&mut app::db::AsConn::conn(&mut *conn), company)
+    app::contacts::search::rank_repo::settle_ranks(&mut app::db::AsConn::conn(&mut *conn), company)
         .await
         .expect("settle");
     drop(conn);
@@ -540,7 +540,7 @@ async fn the_search_follows_every_write(backend: Backend) {
 /// Batches leave the index in several segments; compacting merges them
 /// into one, step by step, and searches give the same pages after.
 async fn compacting_the_index_merges_its_segments(backend: Backend) {
-    use app::contacts::search_rank_repo::compact_index;
+    use app::contacts::search::rank_repo::compact_index;
     let app = spawn_app(backend).await;
     let company = app.company("Padaria").await;
     let contacts = server::seed::generate_contacts(3_000, 21);

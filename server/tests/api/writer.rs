@@ -405,7 +405,7 @@ async fn a_merge_keeps_one_contact_with_both_histories(backend: Backend) {
     let combined = stored("Eva Martins", &["+5511987650030"], &["eva@example.com"]);
     let event = NewEvent::new(survivor, EventKind::Merged, Some(admin));
     // Planned from an older version of the other contact: refused.
-    let stale = app::contacts::links_repo::merge(
+    let stale = app::contacts::links::repo::merge(
         &app.db,
         company,
         (survivor, merged),
@@ -417,7 +417,7 @@ async fn a_merge_keeps_one_contact_with_both_histories(backend: Backend) {
     .await
     .expect_err("stale");
     assert!(matches!(stale, SaveError::Stale), "{stale:?}");
-    app::contacts::links_repo::merge(
+    app::contacts::links::repo::merge(
         &app.db,
         company,
         (survivor, merged),

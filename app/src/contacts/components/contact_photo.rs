@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 
 use crate::contacts::components::initials;
+use crate::contacts::photo::api::remove_photo;
 use crate::contacts::photo::ACCEPT;
-use crate::contacts::photo_api::remove_photo;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::ErrorMessage;
@@ -42,8 +42,8 @@ pub fn ContactPhoto(id: i64, name: String, photo_url: Option<String>) -> impl In
     let on_change = move |_ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
+            use crate::contacts::photo::api::upload_photo;
             use crate::contacts::photo::precheck;
-            use crate::contacts::photo_api::upload_photo;
             use leptos::wasm_bindgen::JsCast;
 
             let Some(form) = form.get_untracked() else {

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::contacts::api::list_contacts;
 use crate::contacts::components::MergeDialog;
-use crate::contacts::links_api::{link_contact, unlink_contact};
+use crate::contacts::links::api::{link_contact, unlink_contact};
 use crate::contacts::model::{ContactDetails, NamedRef};
 use crate::error::AppError;
 use crate::i18n::use_i18n;

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::contacts::links_api::{load_merge_plan, merge_contacts};
+use crate::contacts::links::api::{load_merge_plan, merge_contacts};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::ErrorMessage;

@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::auth::use_current_user;
-use crate::contacts::directory::{validate_name, DirectoryKind};
-use crate::contacts::directory_api::{
+use crate::contacts::directory::api::{
     create_directory_entry, delete_directory_entry, load_directory_overview,
     rename_directory_entry, DirectoryEntry,
 };
+use crate::contacts::directory::{validate_name, DirectoryKind};
 use crate::contacts::urls::ListQuery;
 use crate::error::AppError;
 use crate::i18n::use_i18n;

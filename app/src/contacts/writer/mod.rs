@@ -94,7 +94,7 @@ pub async fn begin(db: &Db) -> Result<Tx, sqlx::Error> {
 /// `company`, then commits it. Every transaction that writes contacts ends
 /// here.
 pub async fn commit(mut tx: Tx, company: CompanyId) -> Result<(), sqlx::Error> {
-    crate::contacts::search_rank_repo::settle_ranks(&mut tx.conn(), company).await?;
+    crate::contacts::search::rank_repo::settle_ranks(&mut tx.conn(), company).await?;
     tx.commit().await
 }
 

@@ -1,6 +1,6 @@
 //! A contact's place in the search index: an integer that follows the list's
 //! name order, so the index gives matches already sorted. Pure arithmetic;
-//! the SQL is in `search_rank_repo`.
+//! the SQL is in `rank_repo`.
 //!
 //! SQLite's trigram index (FTS5) returns matches in row-id order. With the
 //! contact id as row id, a page of "sonia" had to collect every Sônia

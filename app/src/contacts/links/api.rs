@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::contacts::merge::Conflict;
+use crate::contacts::links::merge::Conflict;
 use crate::contacts::model::ContactDetails;
 use crate::error::AppError;
 
@@ -82,8 +82,8 @@ mod server {
     use super::MergePlan;
     use crate::auth::session::require_user;
     use crate::contacts::details_api::server::{load, save_error, stale, stored};
-    use crate::contacts::links_repo::{self, LinkOutcome};
-    use crate::contacts::merge::{conflicts, merged_form};
+    use crate::contacts::links::merge::{conflicts, merged_form};
+    use crate::contacts::links::repo::{self as links_repo, LinkOutcome};
     use crate::contacts::model::ContactDetails;
     use crate::contacts::writer::SaveError;
     use crate::error::AppError;

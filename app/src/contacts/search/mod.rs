@@ -1,6 +1,12 @@
 //! Turning what an agent types into search terms, and list paging cursors.
 //! Pure functions: no SQL, no Leptos.
 
+/// A contact's place in the search index, in name order (pure).
+pub mod rank;
+/// Giving contacts their search ranks (SQLite; server only).
+#[cfg(feature = "ssr")]
+pub mod rank_repo;
+
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 

@@ -3,6 +3,9 @@
 //! stored photo is served at. Pure, shared with the browser (which checks
 //! size and declared type before uploading).
 
+/// Upload and removal server functions, the image route.
+pub mod api;
+
 /// Largest accepted photo, in bytes.
 pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
 

@@ -1,5 +1,5 @@
 //! Giving contacts their search ranks (SQLite; the arithmetic and why are
-//! in [`search_rank`](crate::contacts::search_rank)), and keeping the index
+//! in [`search_rank`](crate::contacts::search::rank)), and keeping the index
 //! they order compact. Every transaction that creates or renames contacts
 //! settles their ranks before it commits: migration 0012's triggers take a
 //! renamed contact's rank, and new contacts arrive without one. PostgreSQL
@@ -8,7 +8,7 @@
 
 use sqlx::SqliteConnection;
 
-use crate::contacts::search_rank::{
+use crate::contacts::search::rank::{
     aligned_window, between, first_level, fits, runs, space, spread, RankSpace, Run, Waiting,
     POSITION_BITS,
 };

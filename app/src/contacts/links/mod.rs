@@ -4,6 +4,14 @@
 //! agents link those contacts to one main contact. Links are one level deep:
 //! a main is never linked itself, so there are no chains and no cycles.
 
+/// Link, unlink and merge server functions.
+pub mod api;
+/// Merging two contacts: conflicts and the merged form (pure).
+pub mod merge;
+/// SQL of links and merges (server only).
+#[cfg(feature = "ssr")]
+pub mod repo;
+
 /// What the rules need to know about the two contacts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LinkFacts {

@@ -1,6 +1,12 @@
 //! Organizations and groups (the company's "directory"): which kind is
 //! which, and the rules for their names. Pure, shared with the browser.
 
+/// Server functions that manage organizations and groups (admins).
+pub mod api;
+/// SQL of organizations and groups (server only).
+#[cfg(feature = "ssr")]
+pub mod repo;
+
 use serde::{Deserialize, Serialize};
 
 use crate::contacts::search::fold;

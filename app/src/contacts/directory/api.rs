@@ -67,8 +67,8 @@ pub async fn delete_directory_entry(kind: DirectoryKind, id: i64) -> Result<(), 
 mod server {
     use super::{DirectoryEntry, DirectoryOverview};
     use crate::auth::session::require_admin;
+    use crate::contacts::directory::repo::{self as repo, ChangeError, EntryRow};
     use crate::contacts::directory::{sort_by_name, DirectoryKind};
-    use crate::contacts::directory_repo::{self as repo, ChangeError, EntryRow};
     use crate::error::AppError;
     use crate::state::app_state;
 
