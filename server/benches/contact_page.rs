@@ -70,9 +70,16 @@ async fn list_and_search(db: &Db, company: CompanyId, when: &str) {
     ] {
         let terms = parse_search(query);
         let timing = time(|| async {
-            app::contacts::repo::list_contacts(db, company, &terms, ListFilter::default(), None, 51)
-                .await
-                .expect("list")
+            app::contacts::search::list_repo::list_contacts(
+                db,
+                company,
+                &terms,
+                ListFilter::default(),
+                None,
+                51,
+            )
+            .await
+            .expect("list")
         })
         .await;
         row(&format!("{label} ({when})"), timing);

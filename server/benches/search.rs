@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use app::contacts::repo::{list_contacts, plan_search, SearchPlan};
+use app::contacts::search::list_repo::{list_contacts, plan_search, SearchPlan};
 use app::contacts::search::{fold, parse_search, Cursor, ListFilter, DEFAULT_PAGE_SIZE};
 use app::db::Db;
 use app::tenant::CompanyId;
@@ -110,10 +110,14 @@ async fn run() {
     for (kind, queries) in &kinds {
         let query = &queries[0];
         let terms = parse_search(query);
-        if let Some(plan) =
-            app::contacts::repo::explain_search(&db, company, &terms, DEFAULT_PAGE_SIZE)
-                .await
-                .expect("explain")
+        if let Some(plan) = app::contacts::search::list_repo::explain_search(
+            &db,
+            company,
+            &terms,
+            DEFAULT_PAGE_SIZE,
+        )
+        .await
+        .expect("explain")
         {
             println!("\nEXPLAIN ANALYZE, {kind}: \"{query}\"\n```");
             for line in plan {

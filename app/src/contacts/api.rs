@@ -68,7 +68,7 @@ mod server {
     use crate::auth::session::require_user;
     use crate::contacts::model::{ContactPage, ContactSummary};
     use crate::contacts::phone::format_phone;
-    use crate::contacts::repo;
+    use crate::contacts::search::list_repo;
     use crate::contacts::search::{page_size, parse_requested_search, Cursor, ListFilter};
     use crate::conversations::{available_channels, ChannelFacts};
     use crate::custom_fields::api::{resolve_filter, FieldQuery};
@@ -100,7 +100,7 @@ mod server {
         };
         let limit = page_size(limit);
         // One extra row tells whether there is a next page.
-        let mut rows = repo::list_contacts(
+        let mut rows = list_repo::list_contacts(
             &state.db,
             company,
             &terms,

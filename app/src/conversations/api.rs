@@ -275,7 +275,7 @@ mod server {
         let contacts = if query.is_empty() {
             None
         } else {
-            let rows = crate::contacts::repo::list_contacts(
+            let rows = crate::contacts::search::list_repo::list_contacts(
                 &db,
                 company,
                 &terms,

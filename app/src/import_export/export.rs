@@ -20,7 +20,7 @@ use tokio::sync::mpsc;
 
 use crate::auth::access::Grant;
 use crate::auth::session::RequestSession;
-use crate::contacts::repo::{self, SearchPlan};
+use crate::contacts::search::list_repo::{self, SearchPlan};
 use crate::contacts::search::{parse_requested_search, Cursor, ListFilter, SearchTerms};
 use crate::custom_fields::api::{resolve_filter, FieldQuery};
 use crate::custom_fields::model::FieldDefinition;
@@ -96,9 +96,9 @@ impl Reader {
         // contacts by id.
         let plan = match self.plan.take() {
             Some(plan) => plan,
-            None => repo::plan_list(&self.db, self.company, &self.terms, &self.filter).await?,
+            None => list_repo::plan_list(&self.db, self.company, &self.terms, &self.filter).await?,
         };
-        let rows = repo::list_contacts_with(
+        let rows = list_repo::list_contacts_with(
             &self.db,
             self.company,
             &self.terms,

@@ -224,7 +224,7 @@ async fn both_backends_build_the_same_tables_and_columns() {
 async fn migration_0012_ranks_the_contacts_that_exist() {
     use std::str::FromStr;
 
-    use app::contacts::repo::{list_contacts_with, plan_search, SearchPlan};
+    use app::contacts::search::list_repo::{list_contacts_with, plan_search, SearchPlan};
     use app::contacts::search::{parse_search, ListFilter};
     use app::contacts::writer::insert_contacts;
     use app::tenant::CompanyId;

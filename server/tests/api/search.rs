@@ -3,7 +3,9 @@
 //! write: ranks stay in name order through crowded inserts, renames and
 //! deletes.
 
-use app::contacts::repo::{list_contacts_with, plan_search, ContactListRow, SearchPlan};
+use app::contacts::search::list_repo::{
+    list_contacts_with, plan_search, ContactListRow, SearchPlan,
+};
 use app::contacts::search::{parse_search, Cursor, ListFilter};
 use app::tenant::CompanyId;
 use serde_json::{json, Value};

@@ -39,8 +39,8 @@ mod server {
 
     use crate::auth::secrets::new_token;
     use crate::auth::session::{require_user, RequestSession};
+    use crate::contacts::photo::repo;
     use crate::contacts::photo::{photo_url, sniff, PhotoError, MAX_PHOTO_BYTES};
-    use crate::contacts::repo;
     use crate::error::AppError;
     use crate::state::{app_state, AppState};
 

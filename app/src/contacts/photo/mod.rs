@@ -5,6 +5,9 @@
 
 /// Upload and removal server functions, the image route.
 pub mod api;
+/// SQL of contact photos (server only).
+#[cfg(feature = "ssr")]
+pub mod repo;
 
 /// Largest accepted photo, in bytes.
 pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;

@@ -1,6 +1,9 @@
 //! Turning what an agent types into search terms, and list paging cursors.
 //! Pure functions: no SQL, no Leptos.
 
+/// The list's SQL and search planner (server only).
+#[cfg(feature = "ssr")]
+pub mod list_repo;
 /// A contact's place in the search index, in name order (pure).
 pub mod rank;
 /// Giving contacts their search ranks (SQLite; server only).
