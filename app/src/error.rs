@@ -21,8 +21,8 @@ pub struct FieldError {
     /// What is wrong, as a code with parameters.
     #[serde(flatten)]
     pub problem: Problem,
-    /// The problem in words: in the request's language in API answers
-    /// ([`respond`]), else in the default one. The UI words
+    /// The problem in words: in the request's language in API answers (the
+    /// server words 422 answers on their way out), else in the default one. The UI words
     /// [`FieldError::problem`] in the user's language instead
     /// ([`FieldError::text`]).
     pub message: String,
@@ -240,17 +240,9 @@ impl axum::response::IntoResponse for AppError {
 }
 
 /// Sets the HTTP status of the current response from a server function's
-/// result, so API clients see 404/422/… and not a blanket 500, and words
-/// its field messages in the request's language
-/// ([`crate::i18n::request_locale`]).
+/// result, so API clients see 404/422/… and not a blanket 500.
 #[cfg(feature = "ssr")]
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    let result = result.map_err(|error| {
-        let locale = leptos::prelude::use_context::<axum::http::request::Parts>()
-            .map(|parts| crate::i18n::request_locale(&parts.headers))
-            .unwrap_or_default();
-        error.worded_in(locale)
-    });
     if let Err(error) = &result {
         if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(status) = axum::http::StatusCode::from_u16(error.status_code()) {

@@ -15,7 +15,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use axum::body::{to_bytes, Body};
-use axum::http::{Method, Response, StatusCode};
+use axum::http::{Method, Request, Response, StatusCode};
+use axum::middleware::Next;
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use leptos::config::{Env, LeptosOptions};
@@ -167,6 +168,7 @@ pub fn build_router(state: AppState) -> Router {
             headers::security_headers,
         ))
         .layer(axum::middleware::map_response(bad_request_status))
+        .layer(axum::middleware::from_fn(word_validation_errors))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -207,6 +209,35 @@ async fn bad_request_status(response: Response<Body>) -> Response<Body> {
         parts.status = StatusCode::BAD_REQUEST;
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Words a refusal's field messages (`AppError::Validation`, status 422)
+/// in the request's language: the UI's cookie, else `Accept-Language`
+/// (`app::i18n::request_locale`). Done here, on the way out, so server
+/// functions and server rendering stay free of it; the codes and their
+/// parameters are unchanged.
+async fn word_validation_errors(request: Request<Body>, next: Next) -> Response<Body> {
+    let locale = app::i18n::request_locale(request.headers());
+    let response = next.run(request).await;
+    if response.status() != StatusCode::UNPROCESSABLE_ENTITY || locale == Default::default() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match to_bytes(body, MAX_ERROR_BODY).await {
+        Ok(bytes) => bytes,
+        Err(_) => return Response::from_parts(parts, Body::empty()),
+    };
+    let worded = match serde_json::from_slice::<app::error::AppError>(&bytes) {
+        Ok(error) => serde_json::to_vec(&error.worded_in(locale)).ok(),
+        Err(_) => None,
+    };
+    match worded {
+        Some(worded) => {
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(worded))
+        }
+        None => Response::from_parts(parts, Body::from(bytes)),
+    }
 }
 
 /// True for the JSON of `AppError::ServerFn(Args | MissingArg)`.
