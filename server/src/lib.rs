@@ -217,9 +217,23 @@ async fn bad_request_status(response: Response<Body>) -> Response<Body> {
 /// functions and server rendering stay free of it; the codes and their
 /// parameters are unchanged.
 async fn word_validation_errors(request: Request<Body>, next: Next) -> Response<Body> {
-    let locale = app::i18n::request_locale(request.headers());
+    // Only the two headers are kept (cheap clones); they are read only for
+    // the rare refusal, not on every request.
+    let mut language = axum::http::HeaderMap::new();
+    for name in [
+        axum::http::header::COOKIE,
+        axum::http::header::ACCEPT_LANGUAGE,
+    ] {
+        for value in request.headers().get_all(&name) {
+            language.append(name.clone(), value.clone());
+        }
+    }
     let response = next.run(request).await;
-    if response.status() != StatusCode::UNPROCESSABLE_ENTITY || locale == Default::default() {
+    if response.status() != StatusCode::UNPROCESSABLE_ENTITY {
+        return response;
+    }
+    let locale = app::i18n::request_locale(&language);
+    if locale == Default::default() {
         return response;
     }
     let (mut parts, body) = response.into_parts();

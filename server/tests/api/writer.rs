@@ -17,7 +17,7 @@ use app::timeline::model::EventKind;
 use app::timeline::repo::NewEvent;
 use chrono::Utc;
 
-use crate::helpers::{assert_search_index_in_step, spawn_app, Backend, TestApp};
+use crate::helpers::{assert_search_index_in_step, spawn_app, Backend};
 use crate::import::upload;
 
 fn stored(name: &str, phones: &[&str], emails: &[&str]) -> StoredContact {
@@ -40,12 +40,6 @@ async fn scalar(db: &Db, sql: &str) -> i64 {
     app::with_db!(db, pool => {
         sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.expect("scalar")
     })
-}
-
-/// Names of the company's contacts found by a search (the client is signed
-/// in to the first company).
-async fn found(app: &TestApp, q: &str) -> Vec<String> {
-    app.search_names(q).await
 }
 
 async fn admin_of(db: &Db, company: CompanyId) -> i64 {
@@ -116,7 +110,7 @@ async fn a_created_contact_has_its_lists_and_is_found_at_once(backend: Backend) 
     // and e-mail.
     assert_search_index_in_step(&app.db).await;
     for q in ["ursula", "0002", "ursula@exa"] {
-        assert_eq!(found(&app, q).await, ["Úrsula Mendonça"], "{q}");
+        assert_eq!(app.search_names(q).await, ["Úrsula Mendonça"], "{q}");
     }
 }
 
@@ -207,8 +201,8 @@ async fn a_refused_reference_or_a_stale_version_writes_nothing(backend: Backend)
     assert_eq!(record.phones, ["+5511987650005"]);
     assert_eq!(record.emails, ["ana@example.com"]);
     assert_search_index_in_step(&app.db).await;
-    assert_eq!(found(&app, "0005").await, ["Ana Paula"]);
-    assert!(found(&app, "0004").await.is_empty());
+    assert_eq!(app.search_names("0005").await, ["Ana Paula"]);
+    assert!(app.search_names("0004").await.is_empty());
 }
 
 async fn an_imported_row_adds_to_the_lists_and_replaces_only_what_it_has(backend: Backend) {
@@ -376,7 +370,7 @@ async fn an_import_batch_creates_updates_skips_and_records_failures(backend: Bac
     assert_eq!(carla.row.name, "Carla Souza");
     assert_eq!(carla.emails, ["carla@example.com"]);
     assert_eq!(scalar(&app.db, "SELECT COUNT(*) FROM contacts").await, 2);
-    assert_eq!(found(&app, "diego@").await, ["Diego Alves"]);
+    assert_eq!(app.search_names("diego@").await, ["Diego Alves"]);
     assert_eq!(
         scalar(&app.db, "SELECT COUNT(*) FROM import_errors").await,
         1
@@ -438,7 +432,7 @@ async fn a_merge_keeps_one_contact_with_both_histories(backend: Backend) {
         .expect("kept");
     assert_eq!(record.row.name, "Eva Martins");
     assert_eq!(record.emails, ["eva@example.com"]);
-    assert_eq!(found(&app, "eva@").await, ["Eva Martins"]);
+    assert_eq!(app.search_names("eva@").await, ["Eva Martins"]);
     assert_search_index_in_step(&app.db).await;
 }
 
