@@ -39,16 +39,6 @@ impl FieldError {
         }
     }
 
-    /// A problem not yet given a code ([`Problem::Other`]).
-    pub fn other(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-        FieldError::new(
-            field,
-            Problem::Other {
-                message: message.into(),
-            },
-        )
-    }
-
     /// The problem in `locale`'s words.
     pub fn text(&self, locale: Locale) -> String {
         self.problem.text(locale)
@@ -126,11 +116,6 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// A validation error on a single field, not yet given a code.
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
-        AppError::Validation(vec![FieldError::other(field, message)])
-    }
-
     /// A validation error on a single field.
     pub fn invalid(field: &str, problem: Problem) -> Self {
         AppError::Validation(vec![FieldError::new(field, problem)])
@@ -266,7 +251,7 @@ mod tests {
     #[test]
     fn errors_round_trip_through_json() {
         for error in [
-            AppError::field("phone", "Telefone inválido"),
+            AppError::invalid("phone", Problem::InvalidPhone { text: "123".into() }),
             AppError::invalid("name", Problem::ContactNameRequired),
             AppError::invalid("notes", Problem::TooLong { max: 5000 }),
         ] {
@@ -326,7 +311,10 @@ mod tests {
             assert_eq!(error.status_code(), status);
             assert_eq!(error.retry_after_secs(), None);
         }
-        assert_eq!(AppError::field("x", "y").status_code(), 422);
+        assert_eq!(
+            AppError::invalid("x", Problem::NameRequired).status_code(),
+            422
+        );
         assert_eq!(AppError::Conflict("c".into()).status_code(), 409);
         assert_eq!(AppError::Internal.status_code(), 500);
         assert_eq!(

@@ -26,6 +26,8 @@ pub mod error;
 pub mod housekeeping;
 /// UI text in Brazilian Portuguese (default) and English.
 pub mod i18n;
+/// Typed ids of contacts, custom fields, conversations and import jobs.
+pub mod ids;
 /// CSV import and export of contacts.
 pub mod import_export;
 /// The Content-Security-Policy of HTML pages (server only).

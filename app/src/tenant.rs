@@ -3,12 +3,29 @@
 //! does not type-check. A request's company is its session's
 //! (`auth::session::require_user`), never client input.
 
-use serde::{Deserialize, Serialize};
+/// The id of a company (a tenant). Only the server makes one: from the
+/// request's session (`auth::session::require_user`) or from a row it read,
+/// so client input can never name a company. Hence no public constructor
+/// and no `Deserialize`: a server function whose arguments held a
+/// `CompanyId` would not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+pub struct CompanyId(i64);
 
-/// The id of a company (a tenant). Only the server creates these, from the
-/// request's credentials; it is never taken from client input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct CompanyId(pub i64);
+impl CompanyId {
+    /// The company's number, for logs, rank arithmetic and messages.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+
+    /// A company id read from a row the server trusts (a session, a job,
+    /// a user). Crate-private: outside `app`, ids come from
+    /// [`find_company`] or the session.
+    #[cfg(feature = "ssr")]
+    pub(crate) fn from_row(id: i64) -> Self {
+        CompanyId(id)
+    }
+}
 
 /// Creates a company (a new tenant).
 #[cfg(feature = "ssr")]
@@ -48,14 +65,15 @@ pub async fn demo_company(db: &crate::db::Db) -> Result<Option<CompanyId>, sqlx:
     Ok(id.map(CompanyId))
 }
 
-/// Whether a company with this id exists (the CLI checks before acting).
+/// The company with this number, if it exists: how the command line (an
+/// operator's `--company N`) and tests get a [`CompanyId`].
 #[cfg(feature = "ssr")]
-pub async fn company_exists(db: &crate::db::Db, company: CompanyId) -> Result<bool, sqlx::Error> {
+pub async fn find_company(db: &crate::db::Db, id: i64) -> Result<Option<CompanyId>, sqlx::Error> {
     let id: Option<i64> = crate::with_db!(db, pool => {
         sqlx::query_scalar("SELECT id FROM companies WHERE id = $1")
-            .bind(company.0)
+            .bind(id)
             .fetch_optional(pool)
             .await?
     });
-    Ok(id.is_some())
+    Ok(id.map(CompanyId))
 }

@@ -177,7 +177,7 @@ async fn run() {
         Db::Sqlite(pool) => sqlx::query_scalar(
             "SELECT MIN(id) + 60 FROM timeline_events WHERE company_id = ? AND contact_id = ?",
         )
-        .bind(company.0)
+        .bind(company.get())
         .bind(contact)
         .fetch_one(pool)
         .await
@@ -241,13 +241,14 @@ async fn run() {
 
 /// Adds the conversation volume; returns the contact with 1,000
 /// conversations and 10,000 timeline events.
-async fn add_volume(db: &Db, company: CompanyId) -> i64 {
+async fn add_volume(db: &Db, company: CompanyId) -> app::ids::ContactId {
     let Db::Sqlite(pool) = db else { unreachable!() };
-    let contact: i64 = sqlx::query_scalar("SELECT MIN(id) FROM contacts WHERE company_id = ?")
-        .bind(company.0)
-        .fetch_one(pool)
-        .await
-        .expect("a contact");
+    let contact: app::ids::ContactId =
+        sqlx::query_scalar("SELECT MIN(id) FROM contacts WHERE company_id = ?")
+            .bind(company.get())
+            .fetch_one(pool)
+            .await
+            .expect("a contact");
     let statements = [
         // Two conversations of every other contact, spread over a year.
         "INSERT INTO conversations (company_id, contact_id, channel, status, started_at, last_message_at, last_message, message_count)
@@ -289,7 +290,7 @@ async fn add_volume(db: &Db, company: CompanyId) -> i64 {
     ];
     for sql in statements {
         sqlx::query(sql)
-            .bind(company.0)
+            .bind(company.get())
             .bind(contact)
             .execute(pool)
             .await

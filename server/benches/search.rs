@@ -95,7 +95,7 @@ async fn run() {
             let last = rows.last().expect("a full page");
             after = Some(Cursor {
                 sort_key: last.sort_key.clone(),
-                id: last.id,
+                id: last.id.get(),
             });
         }
     }
@@ -143,7 +143,7 @@ async fn samples(db: &Db, company: CompanyId, contacts: usize) -> Vec<Sample> {
               ORDER BY c.id LIMIT 1";
         let sample: Sample = app::with_db!(db, pool => {
             sqlx::query_as(sql)
-                .bind(company.0)
+                .bind(company.get())
                 .bind(offset)
                 .fetch_one(pool)
                 .await

@@ -19,6 +19,7 @@ use app::conversations::model::ConversationStatus;
 use app::conversations::{repo as conversations, Channel};
 use app::db::Db;
 use app::error::AppError;
+use app::ids::{ContactId, ConversationId};
 use app::tenant::CompanyId;
 use app::timeline::repo as timeline;
 
@@ -161,7 +162,7 @@ const NOTES: &[&str] = &[
 pub async fn add_life(
     db: &Db,
     company: CompanyId,
-    contacts: &[(i64, NewContact)],
+    contacts: &[(ContactId, NewContact)],
     seed: u64,
 ) -> Result<Life, AppError> {
     let agent = app::auth::repo::find_login(db, DEMO_EMAIL)
@@ -196,7 +197,7 @@ pub async fn add_life(
             links_repo::LinkOutcome::Linked
         ) {
             tracing::warn!(
-                contact = other,
+                contact = %other,
                 "a demo Maria could not be linked to her main"
             );
         }
@@ -326,7 +327,7 @@ async fn converse(
     db: &Db,
     company: CompanyId,
     agent: i64,
-    id: i64,
+    id: ContactId,
     address: &Address,
     channel: Channel,
     script: &Script,
@@ -375,7 +376,7 @@ async fn reply_and_continue(
     db: &Db,
     company: CompanyId,
     agent: i64,
-    conversation: i64,
+    conversation: ConversationId,
     address: &Address,
     script: &Script,
     from: usize,

@@ -139,7 +139,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
     let rule = access::endpoint(method.as_str(), &path);
     match rule {
         Some(rule) => {
-            if let Err(error) = access::decide(rule.access, session.user.as_ref()) {
+            if let Err(error) = access::decide(rule.access, session.user.as_deref()) {
                 // A download opened in the browser without a session (it
                 // expired): sign in, then come back to it.
                 if error == AppError::Unauthorized && reads && !path.starts_with("/api/") {

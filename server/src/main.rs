@@ -248,7 +248,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let seconds = started.elapsed().as_secs_f64();
             println!(
                 "created {created} demo contacts in company {} in {seconds:.1}s ({:.0} contacts/s)",
-                company.0,
+                company.get(),
                 created as f64 / seconds.max(1e-9)
             );
             db.close().await;
@@ -299,10 +299,9 @@ async fn export_to_stdout(
 ) -> Result<usize, Box<dyn std::error::Error>> {
     use futures_util::TryStreamExt;
     use std::io::Write;
-    let company = app::tenant::CompanyId(company);
-    if !app::tenant::company_exists(db, company).await? {
-        return Err(format!("no company with id {}", company.0).into());
-    }
+    let company = app::tenant::find_company(db, company)
+        .await?
+        .ok_or_else(|| format!("no company with id {company}"))?;
     let params = app::import_export::export::ExportParams {
         q: query,
         format: Some(format),
@@ -332,10 +331,9 @@ async fn import_file(
     error_report: Option<PathBuf>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use app::import_export::{import, job::DuplicatePolicy, job::JobStatus, repo};
-    let company = app::tenant::CompanyId(company);
-    if !app::tenant::company_exists(db, company).await? {
-        return Err(format!("no company with id {}", company.0).into());
-    }
+    let company = app::tenant::find_company(db, company)
+        .await?
+        .ok_or_else(|| format!("no company with id {company}"))?;
     let policy =
         DuplicatePolicy::parse(duplicates).ok_or("--duplicates must be skip, update or create")?;
     let user = app::auth::repo::first_admin(db, company)

@@ -310,7 +310,7 @@ async fn add_demo_contacts(
     db: &Db,
     count: usize,
     seed: u64,
-) -> Result<(CompanyId, Vec<(i64, NewContact)>), sqlx::Error> {
+) -> Result<(CompanyId, Vec<(app::ids::ContactId, NewContact)>), sqlx::Error> {
     let company = match demo_company(db).await? {
         Some(company) => company,
         None => create_demo_company(db).await?,

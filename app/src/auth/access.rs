@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::auth::model::SessionUser;
+use crate::auth::model::Profile;
 use crate::error::AppError;
 
 /// What a caller needs to reach an endpoint.
@@ -182,7 +182,7 @@ pub fn is_known_path(path: &str) -> bool {
 
 /// Whether `user` may use what `grant` allows: admins always, agents when
 /// their company allowed it.
-pub fn may(user: &SessionUser, grant: Grant) -> bool {
+pub fn may(user: &Profile, grant: Grant) -> bool {
     user.is_admin()
         || match grant {
             Grant::Export => user.agent_grants.export,
@@ -192,7 +192,7 @@ pub fn may(user: &SessionUser, grant: Grant) -> bool {
 
 /// Decides a call: `Unauthorized` without a session where one is needed,
 /// `Forbidden` for a role the rule does not admit.
-pub fn decide(access: Access, user: Option<&SessionUser>) -> Result<(), AppError> {
+pub fn decide(access: Access, user: Option<&Profile>) -> Result<(), AppError> {
     match (access, user) {
         (Access::Public | Access::ChannelToken, _) => Ok(()),
         (_, None) => Err(AppError::Unauthorized),
@@ -207,12 +207,11 @@ pub fn decide(access: Access, user: Option<&SessionUser>) -> Result<(), AppError
 mod tests {
     use super::*;
     use crate::auth::model::{AgentGrants, Role};
-    use crate::tenant::CompanyId;
 
-    fn user(role: Role, grants: AgentGrants) -> SessionUser {
-        SessionUser {
+    fn user(role: Role, grants: AgentGrants) -> Profile {
+        Profile {
             user_id: 1,
-            company_id: CompanyId(1),
+            company_id: 1,
             company_name: "Empresa".into(),
             name: "Ana".into(),
             email: "ana@empresa.example".into(),

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::auth::access::Grant;
 use crate::auth::model::{
-    AgentGrants, DemoCredentials, InviteInfo, InviteLink, Member, PendingInvite, Role, SessionUser,
+    AgentGrants, DemoCredentials, InviteInfo, InviteLink, Member, PendingInvite, Profile, Role,
 };
 use crate::error::AppError;
 
@@ -18,7 +18,7 @@ pub async fn sign_up(
     name: String,
     email: String,
     password: String,
-) -> Result<SessionUser, AppError> {
+) -> Result<Profile, AppError> {
     crate::error::respond(server::sign_up(company, name, email, password).await)
 }
 
@@ -31,7 +31,7 @@ pub async fn sign_up(
 ///
 /// `POST /api/auth/login` with `email`, `password`.
 #[server(prefix = "/api", endpoint = "auth/login")]
-pub async fn login(email: String, password: String) -> Result<SessionUser, AppError> {
+pub async fn login(email: String, password: String) -> Result<Profile, AppError> {
     crate::error::respond(server::login(email, password).await)
 }
 
@@ -47,7 +47,7 @@ pub async fn logout() -> Result<(), AppError> {
 ///
 /// `POST /api/auth/me`.
 #[server(prefix = "/api", endpoint = "auth/me")]
-pub async fn me() -> Result<Option<SessionUser>, AppError> {
+pub async fn me() -> Result<Option<Profile>, AppError> {
     Ok(server::me())
 }
 
@@ -131,7 +131,7 @@ pub async fn accept_invite(
     name: String,
     email: String,
     password: String,
-) -> Result<SessionUser, AppError> {
+) -> Result<Profile, AppError> {
     crate::error::respond(server::accept_invite(token, name, email, password).await)
 }
 
@@ -141,7 +141,7 @@ mod server {
 
     use crate::auth::access::Grant;
     use crate::auth::model::{
-        AgentGrants, DemoCredentials, InviteInfo, InviteLink, Member, PendingInvite, Role,
+        AgentGrants, DemoCredentials, InviteInfo, InviteLink, Member, PendingInvite, Profile, Role,
         SessionUser,
     };
     use crate::auth::password_checks::Admission;
@@ -155,6 +155,7 @@ mod server {
     use crate::auth::{secrets, DEMO_EMAIL, DEMO_PASSWORD};
     use crate::db::Db;
     use crate::error::{AppError, Limit};
+    use crate::problem::Problem;
     use crate::state::{app_state, AppState};
 
     /// How long an invitation link works.
@@ -190,8 +191,8 @@ mod server {
         })
     }
 
-    fn signed_in(user: Option<SessionUser>) -> Result<SessionUser, AppError> {
-        user.ok_or(AppError::Internal)
+    fn signed_in(user: Option<SessionUser>) -> Result<Profile, AppError> {
+        user.map(|user| user.profile).ok_or(AppError::Internal)
     }
 
     /// Counts an attempt under (`scope`, `key`) in `window`: its window's
@@ -228,7 +229,7 @@ mod server {
         name: String,
         email: String,
         password: String,
-    ) -> Result<SessionUser, AppError> {
+    ) -> Result<Profile, AppError> {
         let state = app_state()?;
         let db = state.db.clone();
         let valid = validate_account(AccountForm {
@@ -352,7 +353,7 @@ mod server {
         }
     }
 
-    pub async fn login(email: String, password: String) -> Result<SessionUser, AppError> {
+    pub async fn login(email: String, password: String) -> Result<Profile, AppError> {
         let state = app_state()?;
         let db = state.db.clone();
         let email = normalize_email(&email).map_err(|p| AppError::invalid("email", p))?;
@@ -394,10 +395,9 @@ mod server {
                 remember_browser(&db, &email, known).await;
                 signed_in(repo::find_session_user(&db, account.id).await?)
             }
-            Some(account) if matches && !account.active => Err(AppError::field(
-                "email",
-                "Esta conta foi desativada por um administrador.",
-            )),
+            Some(account) if matches && !account.active => {
+                Err(AppError::invalid("email", Problem::AccountDeactivated))
+            }
             _ => {
                 let now = now_ms();
                 logged(
@@ -412,7 +412,7 @@ mod server {
                     .map(drop),
                     "pace",
                 );
-                Err(AppError::field("password", "E-mail ou senha incorretos."))
+                Err(AppError::invalid("password", Problem::WrongCredentials))
             }
         }
     }
@@ -428,8 +428,8 @@ mod server {
         Ok(())
     }
 
-    pub fn me() -> Option<SessionUser> {
-        request_session().user
+    pub fn me() -> Option<Profile> {
+        request_session().user.map(|user| user.profile)
     }
 
     pub async fn demo_login() -> Result<Option<DemoCredentials>, AppError> {
@@ -471,10 +471,7 @@ mod server {
     pub async fn set_member_active(user_id: i64, active: bool) -> Result<(), AppError> {
         let admin = require_admin()?;
         if user_id == admin.user_id && !active {
-            return Err(AppError::field(
-                "user_id",
-                "Você não pode desativar a sua própria conta.",
-            ));
+            return Err(AppError::invalid("user_id", Problem::CannotDeactivateSelf));
         }
         repo::set_active(&app_state()?.db, admin.company_id, user_id, active).await
     }
@@ -503,10 +500,7 @@ mod server {
     }
 
     fn invite_gone() -> AppError {
-        AppError::field(
-            "token",
-            "Este convite não é válido: ele expirou ou já foi usado. Peça um novo ao administrador.",
-        )
+        AppError::invalid("token", Problem::InviteInvalid)
     }
 
     pub async fn show_invite(token: String) -> Result<InviteInfo, AppError> {
@@ -523,7 +517,7 @@ mod server {
         name: String,
         email: String,
         password: String,
-    ) -> Result<SessionUser, AppError> {
+    ) -> Result<Profile, AppError> {
         let state = app_state()?;
         let db = state.db.clone();
         let digest = secrets::token_digest(&token);

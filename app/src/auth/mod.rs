@@ -21,7 +21,7 @@ pub mod secrets;
 #[cfg(feature = "ssr")]
 pub mod session;
 
-pub use model::{AgentGrants, Role, SessionUser};
+pub use model::{AgentGrants, Profile, Role, SessionUser};
 
 /// The demo company's admin login. It is public on purpose (printed at first
 /// start, shown on the login page and in the README) and only exists while
@@ -36,7 +36,7 @@ use crate::error::AppError;
 
 /// The signed-in user as the pages see it: loaded once per document (on
 /// the server while rendering, then handed to the browser with the page).
-pub type CurrentUser = Resource<Result<Option<SessionUser>, AppError>>;
+pub type CurrentUser = Resource<Result<Option<Profile>, AppError>>;
 
 /// Loads the signed-in user and shares it with every component below.
 pub fn provide_current_user() {

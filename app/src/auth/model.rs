@@ -34,11 +34,15 @@ impl Role {
     }
 }
 
-/// The signed-in user, as the server resolves it from the session cookie.
+/// The signed-in user as the browser and API clients see it: the answer of
+/// `/api/auth/me`, login and sign-up, and what the pages check roles with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionUser {
+pub struct Profile {
     pub user_id: i64,
-    pub company_id: CompanyId,
+    /// The company's number, for API clients to tell companies apart. The
+    /// server never reads it back: it scopes every query by
+    /// [`SessionUser::company_id`], resolved from the session.
+    pub company_id: i64,
     pub company_name: String,
     pub name: String,
     pub email: String,
@@ -48,7 +52,7 @@ pub struct SessionUser {
     pub agent_grants: AgentGrants,
 }
 
-impl SessionUser {
+impl Profile {
     /// Whether the user may open admin pages and call admin functions.
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
@@ -57,6 +61,24 @@ impl SessionUser {
     /// Whether the user may use what `grant` allows (admins always).
     pub fn may(&self, grant: crate::auth::access::Grant) -> bool {
         crate::auth::access::may(self, grant)
+    }
+}
+
+/// The signed-in user as the server resolves it from the session cookie:
+/// their [`Profile`] and their company as the [`CompanyId`] every
+/// repository function takes. Never sent or received: the browser gets the
+/// profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionUser {
+    pub company_id: CompanyId,
+    pub profile: Profile,
+}
+
+impl std::ops::Deref for SessionUser {
+    type Target = Profile;
+
+    fn deref(&self) -> &Profile {
+        &self.profile
     }
 }
 

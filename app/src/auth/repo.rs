@@ -5,14 +5,11 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::FromRow;
 
 use crate::auth::access::Grant;
-use crate::auth::model::{AgentGrants, Member, PendingInvite, Role, SessionUser};
+use crate::auth::model::{AgentGrants, Member, PendingInvite, Profile, Role, SessionUser};
 use crate::db::{BeginWrite, Db};
 use crate::error::AppError;
 use crate::tenant::CompanyId;
 use crate::with_db;
-
-/// The message for an e-mail that already has an account.
-pub const EMAIL_TAKEN: &str = "Já existe uma conta com este e-mail.";
 
 /// A new account's checked data, with its password already hashed.
 #[derive(Debug, Clone)]
@@ -30,7 +27,7 @@ fn email_taken(error: &sqlx::Error) -> bool {
 
 fn map_user_insert(error: sqlx::Error) -> AppError {
     if email_taken(&error) {
-        AppError::field("email", EMAIL_TAKEN)
+        AppError::invalid("email", crate::problem::Problem::EmailTaken)
     } else {
         error.into()
     }
@@ -72,7 +69,7 @@ pub async fn create_company_with_admin(
         tx.commit().await?;
         (company, user)
     });
-    Ok((CompanyId(ids.0), ids.1))
+    Ok((CompanyId::from_row(ids.0), ids.1))
 }
 
 /// What login needs to know about an account.
@@ -377,15 +374,18 @@ impl SessionRow {
 
     fn into_user(self) -> Option<SessionUser> {
         Some(SessionUser {
-            user_id: self.user_id,
-            company_id: CompanyId(self.company_id),
-            company_name: self.company_name,
-            name: self.name,
-            email: self.email,
-            role: Role::parse(&self.role)?,
-            agent_grants: AgentGrants {
-                export: self.agents_may_export,
-                import: self.agents_may_import,
+            company_id: CompanyId::from_row(self.company_id),
+            profile: Profile {
+                user_id: self.user_id,
+                company_id: self.company_id,
+                company_name: self.company_name,
+                name: self.name,
+                email: self.email,
+                role: Role::parse(&self.role)?,
+                agent_grants: AgentGrants {
+                    export: self.agents_may_export,
+                    import: self.agents_may_import,
+                },
             },
         })
     }
@@ -509,7 +509,7 @@ pub async fn create_invite(
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(token_digest)
-        .bind(company.0)
+        .bind(company)
         .bind(role.as_str())
         .bind(created_by)
         .bind(Utc::now())
@@ -561,7 +561,7 @@ pub async fn pending_invites(
     );
     let rows = with_db!(db, pool => {
         sqlx::query_as::<_, PendingRow>(&sql)
-            .bind(company.0)
+            .bind(company)
             .bind(now)
             .fetch_all(pool)
             .await?
@@ -594,7 +594,7 @@ pub async fn revoke_invite(
             "DELETE FROM invites
               WHERE company_id = $1 AND token_hash = $2 AND accepted_by IS NULL AND expires_at > $3",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .bind(now)
         .execute(pool)
@@ -624,7 +624,7 @@ pub async fn open_invite(
     });
     Ok(row.and_then(|row| {
         Some((
-            CompanyId(row.company_id),
+            CompanyId::from_row(row.company_id),
             row.company_name,
             Role::parse(&row.role)?,
         ))
@@ -694,7 +694,7 @@ pub async fn list_members(db: &Db, company: CompanyId) -> Result<Vec<Member>, sq
             "SELECT id, name, email, role, active FROM users WHERE company_id = $1
               ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, name, id",
         )
-        .bind(company.0)
+        .bind(company)
         .fetch_all(pool)
         .await?
     });
@@ -724,7 +724,7 @@ pub async fn set_active(
         let mut tx = pool.begin_write().await?;
         let changed = sqlx::query("UPDATE users SET active = $1 WHERE company_id = $2 AND id = $3")
             .bind(active)
-            .bind(company.0)
+            .bind(company)
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
@@ -733,7 +733,7 @@ pub async fn set_active(
         }
         if !active {
             sqlx::query("DELETE FROM sessions WHERE company_id = $1 AND user_id = $2")
-                .bind(company.0)
+                .bind(company)
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
@@ -742,7 +742,7 @@ pub async fn set_active(
                 "DELETE FROM invites
                   WHERE company_id = $1 AND created_by = $2 AND accepted_by IS NULL",
             )
-            .bind(company.0)
+            .bind(company)
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
@@ -782,11 +782,11 @@ pub async fn set_agent_grant(
     };
     let (export, import): (bool, bool) = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        sqlx::query(sql).bind(allowed).bind(company.0).execute(&mut *tx).await?;
+        sqlx::query(sql).bind(allowed).bind(company).execute(&mut *tx).await?;
         let now = sqlx::query_as(
             "SELECT agents_may_export, agents_may_import FROM companies WHERE id = $1",
         )
-        .bind(company.0)
+        .bind(company)
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -801,7 +801,7 @@ pub async fn first_admin(db: &Db, company: CompanyId) -> Result<Option<i64>, sql
         sqlx::query_scalar(
             "SELECT id FROM users WHERE company_id = $1 AND role = 'admin' AND active = TRUE ORDER BY id LIMIT 1",
         )
-        .bind(company.0)
+        .bind(company)
         .fetch_optional(pool)
         .await?
     });

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use crate::contacts::model::ContactPage;
 use crate::contacts::urls::ListQuery;
 use crate::error::AppError;
+use crate::ids::FieldId;
 
 /// Lists the caller's contacts in name order, filtered by a search query, one
 /// page at a time.
@@ -29,7 +30,7 @@ pub async fn list_contacts(
     limit: Option<u32>,
     organization: Option<i64>,
     group: Option<i64>,
-    field: Option<i64>,
+    field: Option<FieldId>,
     value: Option<String>,
     min: Option<String>,
     max: Option<String>,
@@ -91,13 +92,13 @@ mod server {
             custom: resolve_filter(&state.db, company, custom).await?,
         };
         let terms = parse_requested_search("q", q.as_deref().unwrap_or_default())?;
-        let after = match after.as_deref().filter(|a| !a.is_empty()) {
-            Some(token) => Some(
-                Cursor::decode(token)
-                    .ok_or_else(|| AppError::field("after", "Cursor de página inválido."))?,
-            ),
-            None => None,
-        };
+        let after =
+            match after.as_deref().filter(|a| !a.is_empty()) {
+                Some(token) => Some(Cursor::decode(token).ok_or_else(|| {
+                    AppError::invalid("after", crate::problem::Problem::BadCursor)
+                })?),
+                None => None,
+            };
         let limit = page_size(limit);
         // One extra row tells whether there is a next page.
         let mut rows = list_repo::list_contacts(
@@ -115,7 +116,7 @@ mod server {
             rows.last().map(|row| {
                 Cursor {
                     sort_key: row.sort_key.clone(),
-                    id: row.id,
+                    id: row.id.get(),
                 }
                 .encode()
             })

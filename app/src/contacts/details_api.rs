@@ -8,12 +8,13 @@ use leptos::server_fn::codec::Json;
 use crate::contacts::form::ContactForm;
 use crate::contacts::model::{ContactDetails, Directory, Duplicate};
 use crate::error::AppError;
+use crate::ids::ContactId;
 
 /// One contact of the caller's company.
 ///
 /// `POST /api/contacts/get` with `id`.
 #[server(prefix = "/api", endpoint = "contacts/get")]
-pub async fn get_contact(id: i64) -> Result<ContactDetails, AppError> {
+pub async fn get_contact(id: ContactId) -> Result<ContactDetails, AppError> {
     crate::error::respond(server::get_contact(id).await)
 }
 
@@ -34,7 +35,7 @@ pub async fn create_contact(form: ContactForm) -> Result<ContactDetails, AppErro
 /// `{"id": 1, "form": ContactForm, "version": 3}`.
 #[server(prefix = "/api", endpoint = "contacts/update", input = Json)]
 pub async fn update_contact(
-    id: i64,
+    id: ContactId,
     form: ContactForm,
     version: Option<i64>,
 ) -> Result<ContactDetails, AppError> {
@@ -45,7 +46,7 @@ pub async fn update_contact(
 ///
 /// `POST /api/contacts/delete` with `id`.
 #[server(prefix = "/api", endpoint = "contacts/delete")]
-pub async fn delete_contact(id: i64) -> Result<(), AppError> {
+pub async fn delete_contact(id: ContactId) -> Result<(), AppError> {
     crate::error::respond(server::delete_contact(id).await)
 }
 
@@ -57,7 +58,7 @@ pub async fn delete_contact(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "contacts/duplicates", input = Json)]
 pub async fn find_duplicates(
     form: ContactForm,
-    except: Option<i64>,
+    except: Option<ContactId>,
 ) -> Result<Vec<Duplicate>, AppError> {
     crate::error::respond(server::find_duplicates(form, except).await)
 }
@@ -72,6 +73,8 @@ pub async fn load_directory() -> Result<Directory, AppError> {
 
 #[cfg(feature = "ssr")]
 pub mod server {
+    use crate::ids::{ContactId, FieldId};
+    use crate::problem::Problem;
     use chrono::{SecondsFormat, Utc};
 
     use crate::auth::session::require_user;
@@ -152,7 +155,11 @@ pub mod server {
     }
 
     /// The stored contact with where it came from.
-    pub async fn load(db: &Db, company: CompanyId, id: i64) -> Result<ContactDetails, AppError> {
+    pub async fn load(
+        db: &Db,
+        company: CompanyId,
+        id: ContactId,
+    ) -> Result<ContactDetails, AppError> {
         let mut contact = repo::get_contact(db, company, id)
             .await?
             .map(details)
@@ -169,7 +176,7 @@ pub mod server {
         Ok(contact)
     }
 
-    pub async fn get_contact(id: i64) -> Result<ContactDetails, AppError> {
+    pub async fn get_contact(id: ContactId) -> Result<ContactDetails, AppError> {
         let company = require_user()?.company_id;
         let db = app_state()?.db;
         load(&db, company, id).await
@@ -182,11 +189,11 @@ pub mod server {
     pub async fn stored(
         db: &Db,
         company: CompanyId,
-        holders: &[i64],
+        holders: &[ContactId],
         form: &ContactForm,
     ) -> Result<(StoredContact, Vec<FieldDefinition>), AppError> {
         let definitions = custom_repo::list_fields(db, company, false).await?;
-        let mut held: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        let mut held: std::collections::HashMap<FieldId, Vec<i64>> = Default::default();
         for id in holders {
             for (field, options) in custom_repo::held_options(db, company, *id).await? {
                 held.entry(field).or_default().extend(options);
@@ -251,7 +258,7 @@ pub mod server {
         db: &Db,
         company: CompanyId,
         actor: i64,
-        id: i64,
+        id: ContactId,
         contact: &StoredContact,
         definitions: &[FieldDefinition],
         expected: Option<i64>,
@@ -282,15 +289,15 @@ pub mod server {
                 at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
             },
             SaveError::UnknownOrganization(_) => {
-                AppError::field("organization_id", "Organização não encontrada.")
+                AppError::invalid("organization_id", Problem::OrganizationNotFound)
             }
-            SaveError::UnknownGroup(_) => AppError::field("group_ids", "Grupo não encontrado."),
+            SaveError::UnknownGroup(_) => AppError::invalid("group_ids", Problem::GroupNotFound),
             SaveError::Sqlx(error) => error.into(),
         }
     }
 
     pub async fn save(
-        id: Option<i64>,
+        id: Option<ContactId>,
         form: ContactForm,
         version: Option<i64>,
     ) -> Result<ContactDetails, AppError> {
@@ -317,7 +324,7 @@ pub mod server {
         db: &Db,
         company: CompanyId,
         actor: i64,
-        id: i64,
+        id: ContactId,
         form: &ContactForm,
         version: Option<i64>,
     ) -> Result<ContactDetails, AppError> {
@@ -326,7 +333,7 @@ pub mod server {
         load(db, company, id).await
     }
 
-    pub async fn delete_contact(id: i64) -> Result<(), AppError> {
+    pub async fn delete_contact(id: ContactId) -> Result<(), AppError> {
         let user = require_user()?;
         let company = user.company_id;
         let db = app_state()?.db;
@@ -338,7 +345,7 @@ pub mod server {
 
     pub async fn find_duplicates(
         form: ContactForm,
-        except: Option<i64>,
+        except: Option<ContactId>,
     ) -> Result<Vec<Duplicate>, AppError> {
         let company = require_user()?.company_id;
         let db = app_state()?.db;

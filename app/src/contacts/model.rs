@@ -3,12 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::conversations::Channel;
+use crate::ids::ContactId;
 
 /// One row of the contact list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactSummary {
     /// The contact ID shown to agents.
-    pub id: i64,
+    pub id: ContactId,
     pub name: String,
     /// The main phone, formatted for display ("(11) 98765-4321").
     pub phone: Option<String>,
@@ -19,7 +20,7 @@ pub struct ContactSummary {
     /// Channels a conversation can be started on, in menu order.
     pub channels: Vec<Channel>,
     /// The main contact it is linked to.
-    pub main_contact: Option<NamedRef>,
+    pub main_contact: Option<ContactRef>,
 }
 
 /// A page of the contact list, in name order.
@@ -30,12 +31,16 @@ pub struct ContactPage {
     pub next: Option<String>,
 }
 
-/// A reference to a named record (organization, group).
+/// A reference to a named record: an organization, a group, an agent
+/// (`i64` ids) or a contact ([`ContactRef`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NamedRef {
-    pub id: i64,
+pub struct NamedRef<Id = i64> {
+    pub id: Id,
     pub name: String,
 }
+
+/// A contact by id and name (a main contact, a linked one).
+pub type ContactRef = NamedRef<ContactId>;
 
 /// A phone as stored and as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,7 +55,7 @@ pub struct PhoneView {
 /// edit form show this.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactDetails {
-    pub id: i64,
+    pub id: ContactId,
     pub name: String,
     /// The first is the main phone.
     pub phones: Vec<PhoneView>,
@@ -88,10 +93,10 @@ pub struct ContactDetails {
     pub imported_from: Option<ImportOrigin>,
     /// The main contact it is linked to.
     #[serde(default)]
-    pub main_contact: Option<NamedRef>,
+    pub main_contact: Option<ContactRef>,
     /// The contacts linked to it (it is their main contact), by name.
     #[serde(default)]
-    pub linked: Vec<NamedRef>,
+    pub linked: Vec<ContactRef>,
 }
 
 /// Which file created a contact, and who imported it.
@@ -142,7 +147,7 @@ impl ContactDetails {
 /// saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Duplicate {
-    pub id: i64,
+    pub id: ContactId,
     pub name: String,
     /// The shared phone (formatted) or e-mail.
     pub matched: String,

@@ -8,6 +8,7 @@ use sqlx::FromRow;
 
 use crate::contacts::writer::{self, SaveError, StoredContact};
 use crate::db::{with_conn, AsConn, Db};
+use crate::ids::ContactId;
 use crate::tenant::CompanyId;
 use crate::timeline::repo::{append as append_event, NewEvent};
 use crate::with_db;
@@ -16,7 +17,7 @@ use crate::with_db;
 pub async fn count_contacts(db: &Db, company: CompanyId) -> Result<i64, sqlx::Error> {
     let count = with_db!(db, pool => {
         sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE company_id = $1")
-            .bind(company.0)
+            .bind(company)
             .fetch_one(pool)
             .await?
     });
@@ -26,7 +27,7 @@ pub async fn count_contacts(db: &Db, company: CompanyId) -> Result<i64, sqlx::Er
 /// One contact's row, without its lists.
 #[derive(Debug, Clone, FromRow)]
 pub struct ContactRow {
-    pub id: i64,
+    pub id: ContactId,
     pub name: String,
     pub address: Option<String>,
     pub birth_date: Option<chrono::NaiveDate>,
@@ -69,7 +70,7 @@ pub struct ContactRecord {
 pub async fn get_contact(
     db: &Db,
     company: CompanyId,
-    id: i64,
+    id: ContactId,
 ) -> Result<Option<ContactRecord>, sqlx::Error> {
     const ROW: &str = "SELECT c.id, c.name, c.address, c.birth_date, c.document, c.gender,
                 c.organization_id, o.name AS organization_name, c.facebook, c.instagram,
@@ -83,7 +84,7 @@ pub async fn get_contact(
           WHERE c.company_id = $1 AND c.id = $2";
     let record = with_db!(db, pool => {
         let Some(row) = sqlx::query_as::<_, ContactRow>(ROW)
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .fetch_optional(pool)
             .await?
@@ -93,14 +94,14 @@ pub async fn get_contact(
         let phones: Vec<String> = sqlx::query_scalar(
             "SELECT e164 FROM contact_phones WHERE company_id = $1 AND contact_id = $2 ORDER BY position",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .fetch_all(pool)
         .await?;
         let emails: Vec<String> = sqlx::query_scalar(
             "SELECT email FROM contact_emails WHERE company_id = $1 AND contact_id = $2 ORDER BY position",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .fetch_all(pool)
         .await?;
@@ -109,7 +110,7 @@ pub async fn get_contact(
                JOIN contact_groups g ON g.company_id = m.company_id AND g.id = m.group_id
               WHERE m.company_id = $1 AND m.contact_id = $2 ORDER BY g.name",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .fetch_all(pool)
         .await?;
@@ -126,7 +127,7 @@ pub async fn create_contact(
     company: CompanyId,
     contact: &StoredContact,
     created_by: Option<i64>,
-) -> Result<i64, SaveError> {
+) -> Result<ContactId, SaveError> {
     let mut tx = writer::begin(db).await?;
     let id = writer::create(&mut tx.conn(), company, contact, created_by, Utc::now()).await?;
     writer::commit(tx, company).await?;
@@ -140,7 +141,7 @@ pub async fn create_contact(
 pub async fn update_contact(
     db: &Db,
     company: CompanyId,
-    id: i64,
+    id: ContactId,
     contact: &StoredContact,
     event: Option<&NewEvent>,
     version: i64,
@@ -165,14 +166,14 @@ pub async fn update_contact(
 pub async fn delete_contact(
     db: &Db,
     company: CompanyId,
-    id: i64,
+    id: ContactId,
     actor: Option<i64>,
 ) -> Result<Option<Option<String>>, sqlx::Error> {
     let mut tx = writer::begin(db).await?;
     let conn = &mut tx.conn();
     let name: Option<String> = with_conn!(conn, c => {
         sqlx::query_scalar("SELECT name FROM contacts WHERE company_id = $1 AND id = $2")
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .fetch_optional(&mut *c)
             .await?
@@ -193,17 +194,17 @@ pub async fn find_duplicates(
     company: CompanyId,
     phones: &[String],
     emails: &[String],
-    except: Option<i64>,
-) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    except: Option<ContactId>,
+) -> Result<Vec<(ContactId, String, String)>, sqlx::Error> {
     let mut found = Vec::new();
     with_db!(db, pool => {
         for phone in phones {
-            let rows: Vec<(i64, String)> = sqlx::query_as(
+            let rows: Vec<(ContactId, String)> = sqlx::query_as(
                 "SELECT c.id, c.name FROM contact_phones p
                    JOIN contacts c ON c.company_id = p.company_id AND c.id = p.contact_id
                   WHERE p.company_id = $1 AND p.e164 = $2 AND ($3 IS NULL OR c.id <> $3)",
             )
-            .bind(company.0)
+            .bind(company)
             .bind(phone)
             .bind(except)
             .fetch_all(pool)
@@ -211,12 +212,12 @@ pub async fn find_duplicates(
             found.extend(first_five(rows).map(|(id, name)| (id, name, phone.clone())));
         }
         for email in emails {
-            let rows: Vec<(i64, String)> = sqlx::query_as(
+            let rows: Vec<(ContactId, String)> = sqlx::query_as(
                 "SELECT c.id, c.name FROM contact_emails e
                    JOIN contacts c ON c.company_id = e.company_id AND c.id = e.contact_id
                   WHERE e.company_id = $1 AND e.email = $2 AND ($3 IS NULL OR c.id <> $3)",
             )
-            .bind(company.0)
+            .bind(company)
             .bind(email)
             .bind(except)
             .fetch_all(pool)
@@ -230,7 +231,7 @@ pub async fn find_duplicates(
 /// The five oldest of some matches. Sorted here rather than with ORDER BY
 /// id LIMIT 5 in SQL: SQLite answers that by walking the company's phones
 /// (or e-mails) in contact order, all of them when nothing matches.
-fn first_five(mut rows: Vec<(i64, String)>) -> impl Iterator<Item = (i64, String)> {
+fn first_five(mut rows: Vec<(ContactId, String)>) -> impl Iterator<Item = (ContactId, String)> {
     rows.sort_unstable_by_key(|(id, _)| *id);
     rows.into_iter().take(5)
 }
@@ -243,12 +244,12 @@ pub async fn directory(
     let lists = with_db!(db, pool => {
         let organizations: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, name FROM organizations WHERE company_id = $1 ORDER BY name, id")
-                .bind(company.0)
+                .bind(company)
                 .fetch_all(pool)
                 .await?;
         let groups: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, name FROM contact_groups WHERE company_id = $1 ORDER BY name, id")
-                .bind(company.0)
+                .bind(company)
                 .fetch_all(pool)
                 .await?;
         (organizations, groups)

@@ -29,7 +29,7 @@ pub enum Strictness {
 pub fn prepare_contact(
     form: &ContactForm,
     definitions: &[FieldDefinition],
-    held: &dyn Fn(i64) -> Vec<i64>,
+    held: &dyn Fn(crate::ids::FieldId) -> Vec<i64>,
     today: NaiveDate,
     strictness: Strictness,
 ) -> Result<StoredContact, Vec<FieldError>> {
@@ -51,7 +51,7 @@ pub fn prepare_contact(
         };
         match finish_value(definition.field_type, value) {
             Ok(value) => custom_values.push((field, value)),
-            Err(message) => errors.push(FieldError::other(form_field(&definition.key), message)),
+            Err(problem) => errors.push(FieldError::new(form_field(&definition.key), problem)),
         }
     }
     let mut phones: Vec<String> = Vec::new();

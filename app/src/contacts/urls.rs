@@ -2,23 +2,26 @@
 //! `group`) and what the side panel shows (`contact`, `new`, `edit`), so
 //! reload, back/forward and shared links keep them. Pure.
 
+use crate::ids::ContactId;
+use crate::ids::FieldId;
+
 /// What the side panel shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
     /// No panel.
     Closed,
     /// A contact's details (`?contact=ID`).
-    Contact(i64),
+    Contact(ContactId),
     /// The add form (`?new=1`).
     New,
     /// The edit form for a contact (`?edit=ID`).
-    Edit(i64),
+    Edit(ContactId),
 }
 
 impl Panel {
     /// Reads the panel from the query's values.
     pub fn from_query(contact: Option<&str>, new: Option<&str>, edit: Option<&str>) -> Panel {
-        let id = |v: Option<&str>| v.and_then(|v| v.trim().parse::<i64>().ok());
+        let id = |v: Option<&str>| v.and_then(|v| v.trim().parse::<ContactId>().ok());
         if let Some(id) = id(edit) {
             Panel::Edit(id)
         } else if new.is_some_and(|v| !v.is_empty()) {
@@ -44,7 +47,7 @@ pub struct ListQuery {
     pub organization: Option<i64>,
     pub group: Option<i64>,
     /// A custom field filter (`field`, with `value`, `min`/`max` or `month`).
-    pub field: Option<i64>,
+    pub field: Option<FieldId>,
     pub value: String,
     pub min: String,
     pub max: String,
@@ -70,7 +73,7 @@ impl ListQuery {
             q: text("q"),
             organization: id("org"),
             group: id("group"),
-            field,
+            field: field.map(FieldId::new),
             value: field.map(|_| text("value")).unwrap_or_default(),
             min: field.map(|_| text("min")).unwrap_or_default(),
             max: field.map(|_| text("max")).unwrap_or_default(),
@@ -160,7 +163,7 @@ mod tests {
     #[test]
     fn the_url_carries_a_custom_field_filter() {
         let query = ListQuery {
-            field: Some(4),
+            field: Some(FieldId::new(4)),
             value: "529.982.247-25".into(),
             month: Some(11),
             ..ListQuery::default()
@@ -202,11 +205,14 @@ mod tests {
     fn the_url_carries_search_and_panel() {
         assert_eq!(list_url("", Panel::Closed), "/contacts");
         assert_eq!(
-            list_url("joão", Panel::Contact(7)),
+            list_url("joão", Panel::Contact(ContactId::new(7))),
             "/contacts?q=jo%C3%A3o&contact=7"
         );
         assert_eq!(list_url("", Panel::New), "/contacts?new=1");
-        assert_eq!(list_url("a b", Panel::Edit(3)), "/contacts?q=a%20b&edit=3");
+        assert_eq!(
+            list_url("a b", Panel::Edit(ContactId::new(3))),
+            "/contacts?q=a%20b&edit=3"
+        );
     }
 
     #[test]
@@ -228,7 +234,7 @@ mod tests {
             group: Some(9),
             ..ListQuery::default()
         };
-        let url = query.url(Panel::Contact(2));
+        let url = query.url(Panel::Contact(ContactId::new(2)));
         assert_eq!(url, "/contacts?q=silva&org=4&group=9&contact=2");
         assert_eq!(
             ListQuery::from_query(|name| match name {
@@ -254,9 +260,15 @@ mod tests {
 
     #[test]
     fn the_panel_is_read_back_and_nonsense_is_ignored() {
-        assert_eq!(Panel::from_query(Some("7"), None, None), Panel::Contact(7));
+        assert_eq!(
+            Panel::from_query(Some("7"), None, None),
+            Panel::Contact(ContactId::new(7))
+        );
         assert_eq!(Panel::from_query(Some("7"), Some("1"), None), Panel::New);
-        assert_eq!(Panel::from_query(None, None, Some("3")), Panel::Edit(3));
+        assert_eq!(
+            Panel::from_query(None, None, Some("3")),
+            Panel::Edit(ContactId::new(3))
+        );
         assert_eq!(Panel::from_query(Some("x"), None, Some("")), Panel::Closed);
     }
 }

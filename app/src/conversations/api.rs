@@ -11,6 +11,8 @@ use crate::conversations::model::{
 };
 use crate::conversations::Channel;
 use crate::error::AppError;
+use crate::ids::ContactId;
+use crate::ids::ConversationId;
 
 /// Conversations per page of a list.
 pub const CONVERSATION_PAGE: u32 = 50;
@@ -23,7 +25,7 @@ pub const CONVERSATION_PAGE: u32 = 50;
 /// `POST /api/conversations/start` with `contact_id` and `channel`.
 #[server(prefix = "/api", endpoint = "conversations/start")]
 pub async fn start_conversation(
-    contact_id: i64,
+    contact_id: ContactId,
     channel: Channel,
 ) -> Result<ConversationSummary, AppError> {
     crate::error::respond(server::start(contact_id, channel).await)
@@ -33,7 +35,7 @@ pub async fn start_conversation(
 ///
 /// `POST /api/conversations/get` with `id`.
 #[server(prefix = "/api", endpoint = "conversations/get")]
-pub async fn get_conversation(id: i64) -> Result<Conversation, AppError> {
+pub async fn get_conversation(id: ConversationId) -> Result<Conversation, AppError> {
     crate::error::respond(server::get(id).await)
 }
 
@@ -45,7 +47,10 @@ pub async fn get_conversation(id: i64) -> Result<Conversation, AppError> {
 ///
 /// `POST /api/conversations/updates` with `id` and `after`.
 #[server(prefix = "/api", endpoint = "conversations/updates")]
-pub async fn poll_conversation(id: i64, after: i64) -> Result<ConversationUpdates, AppError> {
+pub async fn poll_conversation(
+    id: ConversationId,
+    after: i64,
+) -> Result<ConversationUpdates, AppError> {
     crate::error::respond(server::updates(id, after).await)
 }
 
@@ -54,7 +59,7 @@ pub async fn poll_conversation(id: i64, after: i64) -> Result<ConversationUpdate
 ///
 /// `POST /api/conversations/send` with `id` and `text`.
 #[server(prefix = "/api", endpoint = "conversations/send")]
-pub async fn send_message(id: i64, text: String) -> Result<Message, AppError> {
+pub async fn send_message(id: ConversationId, text: String) -> Result<Message, AppError> {
     crate::error::respond(server::send(id, text).await)
 }
 
@@ -62,7 +67,7 @@ pub async fn send_message(id: i64, text: String) -> Result<Message, AppError> {
 ///
 /// `POST /api/conversations/close` with `id`.
 #[server(prefix = "/api", endpoint = "conversations/close")]
-pub async fn close_conversation(id: i64) -> Result<ConversationSummary, AppError> {
+pub async fn close_conversation(id: ConversationId) -> Result<ConversationSummary, AppError> {
     crate::error::respond(server::set_status(id, false).await)
 }
 
@@ -70,7 +75,7 @@ pub async fn close_conversation(id: i64) -> Result<ConversationSummary, AppError
 ///
 /// `POST /api/conversations/reopen` with `id`.
 #[server(prefix = "/api", endpoint = "conversations/reopen")]
-pub async fn reopen_conversation(id: i64) -> Result<ConversationSummary, AppError> {
+pub async fn reopen_conversation(id: ConversationId) -> Result<ConversationSummary, AppError> {
     crate::error::respond(server::set_status(id, true).await)
 }
 
@@ -93,8 +98,8 @@ pub async fn list_conversations(
 /// ones, `before` (the page's `next_before`).
 #[server(prefix = "/api", endpoint = "conversations/of_contact")]
 pub async fn contact_conversations(
-    contact_id: i64,
-    before: Option<i64>,
+    contact_id: ContactId,
+    before: Option<ConversationId>,
 ) -> Result<ContactConversationPage, AppError> {
     crate::error::respond(server::of_contact(contact_id, before).await)
 }
@@ -126,6 +131,8 @@ pub async fn rotate_inbound() -> Result<String, AppError> {
 
 #[cfg(feature = "ssr")]
 mod server {
+    use crate::ids::{ContactId, ConversationId};
+    use crate::problem::Problem;
     use chrono::{DateTime, SecondsFormat, Utc};
 
     use super::CONVERSATION_PAGE;
@@ -152,25 +159,28 @@ mod server {
     async fn summary(
         db: &Db,
         company: CompanyId,
-        id: i64,
+        id: ConversationId,
     ) -> Result<ConversationSummary, AppError> {
         repo::get(db, company, id).await?.ok_or(AppError::NotFound)
     }
 
-    pub async fn start(contact: i64, channel: Channel) -> Result<ConversationSummary, AppError> {
+    pub async fn start(
+        contact: ContactId,
+        channel: Channel,
+    ) -> Result<ConversationSummary, AppError> {
         let user = require_user()?;
         let db = app_state()?.db;
         let facts = repo::channel_facts(&db, user.company_id, contact)
             .await?
             .ok_or(AppError::NotFound)?;
         if let Some(why) = refusal(channel, facts) {
-            return Err(AppError::field("channel", why.message(channel)));
+            return Err(AppError::invalid("channel", why.problem(channel)));
         }
         let (id, _) = repo::start(&db, user.company_id, contact, channel, user.user_id).await?;
         summary(&db, user.company_id, id).await
     }
 
-    pub async fn get(id: i64) -> Result<Conversation, AppError> {
+    pub async fn get(id: ConversationId) -> Result<Conversation, AppError> {
         let company = require_user()?.company_id;
         let db = app_state()?.db;
         let summary = summary(&db, company, id).await?;
@@ -183,7 +193,7 @@ mod server {
         })
     }
 
-    pub async fn updates(id: i64, after: i64) -> Result<ConversationUpdates, AppError> {
+    pub async fn updates(id: ConversationId, after: i64) -> Result<ConversationUpdates, AppError> {
         let company = require_user()?.company_id;
         let db = app_state()?.db;
         let summary = summary(&db, company, id).await?;
@@ -191,9 +201,9 @@ mod server {
         Ok(ConversationUpdates { summary, messages })
     }
 
-    pub async fn send(id: i64, text: String) -> Result<Message, AppError> {
+    pub async fn send(id: ConversationId, text: String) -> Result<Message, AppError> {
         let user = require_user()?;
-        let text = check_message(&text).map_err(|m| AppError::field("text", m))?;
+        let text = check_message(&text).map_err(|p| AppError::invalid("text", p))?;
         let state = app_state()?;
         let company = user.company_id;
         let message =
@@ -201,10 +211,7 @@ mod server {
                 Ok(message) => message,
                 Err(SendRefusal::NotFound) => return Err(AppError::NotFound),
                 Err(SendRefusal::Closed) => {
-                    return Err(AppError::field(
-                        "text",
-                        "A conversa está encerrada: reabra-a para enviar mensagens.",
-                    ))
+                    return Err(AppError::invalid("text", Problem::ConversationClosed))
                 }
             };
         let conversation = summary(&state.db, company, id).await?;
@@ -219,7 +226,7 @@ mod server {
             })
             .await;
         if let crate::conversations::gateway::Delivery::Failed(why) = &delivery {
-            tracing::warn!(conversation = id, error = %why, "the channel gateway refused a message");
+            tracing::warn!(conversation = %id, error = %why, "the channel gateway refused a message");
         }
         repo::set_delivery(&state.db, company, message, delivery.slug()).await?;
         repo::messages(&state.db, company, id, 50)
@@ -229,7 +236,10 @@ mod server {
             .ok_or(AppError::NotFound)
     }
 
-    pub async fn set_status(id: i64, open: bool) -> Result<ConversationSummary, AppError> {
+    pub async fn set_status(
+        id: ConversationId,
+        open: bool,
+    ) -> Result<ConversationSummary, AppError> {
         let user = require_user()?;
         let db = app_state()?.db;
         let status = if open {
@@ -243,11 +253,11 @@ mod server {
         summary(&db, user.company_id, id).await
     }
 
-    fn encode(at: DateTime<Utc>, id: i64) -> String {
+    fn encode(at: DateTime<Utc>, id: ConversationId) -> String {
         format!("{}_{id}", at.timestamp_nanos_opt().unwrap_or_default())
     }
 
-    fn decode(token: &str) -> Option<(DateTime<Utc>, i64)> {
+    fn decode(token: &str) -> Option<(DateTime<Utc>, ConversationId)> {
         let (nanos, id) = token.split_once('_')?;
         Some((
             DateTime::from_timestamp_nanos(nanos.parse().ok()?),
@@ -261,13 +271,11 @@ mod server {
     ) -> Result<ConversationPage, AppError> {
         let company = require_user()?.company_id;
         let db = app_state()?.db;
-        let (from, to) =
-            period(&filter).map_err(|(field, message)| AppError::field(&field, message))?;
+        let (from, to) = period(&filter).map_err(|error| AppError::Validation(vec![error]))?;
         let after = match after.as_deref().filter(|a| !a.is_empty()) {
-            Some(token) => Some(
-                decode(token)
-                    .ok_or_else(|| AppError::field("after", "Cursor de página inválido."))?,
-            ),
+            Some(token) => {
+                Some(decode(token).ok_or_else(|| AppError::invalid("after", Problem::BadCursor))?)
+            }
             None => None,
         };
         let query = filter.query.trim();
@@ -284,7 +292,7 @@ mod server {
                 SEARCH_CONTACTS,
             )
             .await?;
-            Some(rows.into_iter().map(|r| r.id).collect())
+            Some(rows.into_iter().map(|r| r.id.get()).collect())
         };
         let midnight = |day: chrono::NaiveDate| day.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
         let list_query = ListQuery {
@@ -310,8 +318,8 @@ mod server {
     }
 
     pub async fn of_contact(
-        contact: i64,
-        before: Option<i64>,
+        contact: ContactId,
+        before: Option<ConversationId>,
     ) -> Result<ContactConversationPage, AppError> {
         let company = require_user()?.company_id;
         let db = app_state()?.db;
@@ -324,13 +332,13 @@ mod server {
             repo::of_contact(&db, company, contact, before, CONVERSATION_PAGE + 1).await?;
         let next_before = (conversations.len() > CONVERSATION_PAGE as usize).then(|| {
             conversations.truncate(CONVERSATION_PAGE as usize);
-            conversations.last().map_or(0, |c| c.id)
+            conversations.last().map(|c| c.id)
         });
         let total = repo::count_of_contact(&db, company, contact).await?;
         Ok(ContactConversationPage {
             conversations,
             total,
-            next_before,
+            next_before: next_before.flatten(),
         })
     }
 

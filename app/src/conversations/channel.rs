@@ -115,20 +115,17 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// The message the server answers with (pt-BR, like the API's others).
-    pub fn message(self, channel: Channel) -> String {
+    /// The refusal as a field problem (worded per language).
+    pub fn problem(self, channel: Channel) -> crate::problem::Problem {
+        use crate::problem::Problem;
         match self {
-            Refusal::NoPhone => "Este contato não tem telefone.".into(),
-            Refusal::NoEmail => "Este contato não tem e-mail.".into(),
-            Refusal::NoTelegram => "Este contato não tem usuário do Telegram.".into(),
-            Refusal::NoInstagram => "Este contato não tem usuário do Instagram.".into(),
-            Refusal::CustomerFirst => format!(
-                "{} só fica disponível depois que o cliente escrever por ele.",
-                match channel {
-                    Channel::Facebook => "O Facebook",
-                    _ => "O widget do site",
-                }
-            ),
+            Refusal::NoPhone => Problem::ContactHasNoPhone,
+            Refusal::NoEmail => Problem::ContactHasNoEmail,
+            Refusal::NoTelegram => Problem::ContactHasNoTelegram,
+            Refusal::NoInstagram => Problem::ContactHasNoInstagram,
+            Refusal::CustomerFirst => Problem::CustomerWritesFirst {
+                channel: channel.slug().to_string(),
+            },
         }
     }
 }
@@ -240,10 +237,10 @@ mod tests {
         let none = ChannelFacts::default();
         assert_eq!(refusal(Channel::Sms, none), Some(Refusal::NoPhone));
         assert_eq!(refusal(Channel::Email, none), Some(Refusal::NoEmail));
-        assert!(Refusal::CustomerFirst
-            .message(Channel::Facebook)
-            .contains("Facebook"));
-        assert!(Refusal::NoPhone.message(Channel::Call).contains("telefone"));
+        let text =
+            |refusal: Refusal, channel| refusal.problem(channel).text(crate::i18n::Locale::PtBr);
+        assert!(text(Refusal::CustomerFirst, Channel::Facebook).contains("Facebook"));
+        assert!(text(Refusal::NoPhone, Channel::Call).contains("telefone"));
     }
 
     #[test]

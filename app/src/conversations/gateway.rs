@@ -9,13 +9,14 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::conversations::Channel;
+use crate::ids::ConversationId;
 use crate::tenant::CompanyId;
 
 /// A message an agent sends.
 #[derive(Debug, Clone)]
 pub struct Outbound {
     pub company: CompanyId,
-    pub conversation_id: i64,
+    pub conversation_id: ConversationId,
     pub channel: Channel,
     /// The customer's phone (E.164), e-mail or handle on the channel.
     pub to: Option<String>,
@@ -62,7 +63,7 @@ impl ChannelGateway for LocalGateway {
     fn deliver<'a>(&'a self, message: &'a Outbound) -> DeliveryFuture<'a> {
         Box::pin(async move {
             tracing::debug!(
-                conversation = message.conversation_id,
+                conversation = %message.conversation_id,
                 channel = message.channel.slug(),
                 "outbound message recorded (no provider configured)"
             );

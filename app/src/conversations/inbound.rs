@@ -7,6 +7,7 @@
 //! handle; optional for the web widget, which may give a phone or an
 //! e-mail). See `docs/api.md`.
 
+use crate::problem::Problem;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
@@ -69,32 +70,39 @@ pub struct InboundMessage {
     pub text: String,
 }
 
-fn error(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError::other(field, message)
+fn error(field: &str, problem: Problem) -> FieldError {
+    FieldError::new(field, problem)
 }
 
 /// Reads `from` as the channel's kind of address.
 fn read_address(channel: Channel, from: Option<&str>) -> Result<Address, FieldError> {
     let from = from.map(str::trim).filter(|f| !f.is_empty());
     let phone = |text: &str| {
-        normalize_phone(text)
-            .map(Address::Phone)
-            .map_err(|e| error("from", format!("\"{text}\": {e}.")))
+        normalize_phone(text).map(Address::Phone).map_err(|_| {
+            error(
+                "from",
+                Problem::InvalidPhone {
+                    text: text.to_string(),
+                },
+            )
+        })
     };
     let email = |text: &str| {
-        normalize_email(text)
-            .map(Address::Email)
-            .map_err(|_| error("from", format!("\"{text}\" não é um e-mail válido.")))
+        normalize_email(text).map(Address::Email).map_err(|_| {
+            error(
+                "from",
+                Problem::InvalidEmail {
+                    text: text.to_string(),
+                },
+            )
+        })
     };
     let kind = channel.address_kind();
     let Some(from) = from else {
         return if kind == AddressKind::PhoneOrEmail {
             Ok(Address::Anonymous)
         } else {
-            Err(error(
-                "from",
-                "Informe quem escreveu (telefone, e-mail ou usuário do canal).",
-            ))
+            Err(error("from", Problem::SenderRequired))
         };
     };
     match kind {
@@ -110,7 +118,9 @@ fn read_address(channel: Channel, from: Option<&str>) -> Result<Address, FieldEr
             {
                 Err(error(
                     "from",
-                    format!("\"{from}\" não é um usuário válido."),
+                    Problem::InvalidHandle {
+                        text: from.to_string(),
+                    },
                 ))
             } else {
                 Ok(Address::Handle(channel, handle.to_string()))
@@ -126,15 +136,14 @@ pub fn read_message(payload: &InboundPayload) -> Result<InboundMessage, Vec<Fiel
     if channel.is_none() {
         errors.push(error(
             "channel",
-            format!(
-                "Canal \"{}\" desconhecido (use {}).",
-                payload.channel,
-                Channel::ALL.map(Channel::slug).join(", ")
-            ),
+            Problem::UnknownChannel {
+                text: payload.channel.clone(),
+                known: Channel::ALL.map(Channel::slug).join(", "),
+            },
         ));
     }
     let address = channel.map(|c| read_address(c, payload.from.as_deref()));
-    let text = check_message(&payload.text).map_err(|m| error("text", m));
+    let text = check_message(&payload.text).map_err(|p| error("text", p));
     let name = payload
         .name
         .as_deref()
@@ -181,8 +190,14 @@ async fn receive(
     let company = repo::company_by_token(&state.db, &token_digest(token))
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let payload: InboundPayload = serde_json::from_slice(body)
-        .map_err(|e| AppError::field("body", format!("O corpo não é o JSON esperado: {e}.")))?;
+    let payload: InboundPayload = serde_json::from_slice(body).map_err(|e| {
+        AppError::invalid(
+            "body",
+            Problem::BadJson {
+                detail: e.to_string(),
+            },
+        )
+    })?;
     let message = read_message(&payload).map_err(AppError::Validation)?;
     Ok(repo::receive(
         &state.db,

@@ -1,9 +1,13 @@
 //! Conversations and messages as the API returns them, and the list's
 //! filter.
 
+use crate::error::FieldError;
+use crate::problem::Problem;
 use serde::{Deserialize, Serialize};
 
 use crate::conversations::Channel;
+use crate::ids::ContactId;
+use crate::ids::ConversationId;
 
 /// Whether agents are still talking with the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,14 +44,14 @@ pub struct ContactConversationPage {
     /// How many conversations the contact has in all.
     pub total: i64,
     /// Pass as `before` for the next (older) page; `None` on the last one.
-    pub next_before: Option<i64>,
+    pub next_before: Option<ConversationId>,
 }
 
 /// A conversation as the lists show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationSummary {
-    pub id: i64,
-    pub contact_id: i64,
+    pub id: ConversationId,
+    pub contact_id: ContactId,
     pub contact_name: String,
     pub channel: Channel,
     pub status: ConversationStatus,
@@ -169,22 +173,21 @@ pub struct ConversationFilter {
 /// The filter's period as UTC instants: [start of `from`, end of `to`).
 pub fn period(
     filter: &ConversationFilter,
-) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), (String, String)> {
-    let day = |field: &str,
-               value: &Option<String>|
-     -> Result<Option<chrono::NaiveDate>, (String, String)> {
-        match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            None => Ok(None),
-            Some(text) => crate::custom_fields::values::parse_date(text)
-                .map(Some)
-                .map_err(|message| (field.to_string(), message)),
-        }
-    };
+) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), FieldError> {
+    let day =
+        |field: &str, value: &Option<String>| -> Result<Option<chrono::NaiveDate>, FieldError> {
+            match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                None => Ok(None),
+                Some(text) => crate::custom_fields::values::parse_date(text)
+                    .map(Some)
+                    .map_err(|problem| FieldError::new(field, problem)),
+            }
+        };
     let from = day("from", &filter.from)?;
     let to = day("to", &filter.to)?;
     if let (Some(from), Some(to)) = (from, to) {
         if to < from {
-            return Err(("to".into(), "O fim do período é anterior ao início.".into()));
+            return Err(FieldError::new("to", Problem::PeriodEndsBeforeStart));
         }
     }
     Ok((from, to))
@@ -199,16 +202,17 @@ pub struct ConversationPage {
 }
 
 /// Trims a message and checks it is neither empty nor too long.
-pub fn check_message(text: &str) -> Result<String, String> {
+pub fn check_message(text: &str) -> Result<String, Problem> {
     let text = text.trim();
     if text.is_empty() {
-        return Err("Escreva a mensagem.".into());
+        return Err(Problem::MessageRequired);
     }
     let chars = text.chars().count();
     if chars > MAX_MESSAGE_CHARS {
-        return Err(format!(
-            "A mensagem tem {chars} caracteres; o máximo é {MAX_MESSAGE_CHARS}."
-        ));
+        return Err(Problem::MessageTooLong {
+            chars,
+            max: MAX_MESSAGE_CHARS,
+        });
     }
     Ok(text.to_string())
 }
@@ -312,12 +316,12 @@ mod tests {
             to: Some("2026-12-01".into()),
             ..Default::default()
         };
-        assert_eq!(period(&backwards).expect_err("backwards").0, "to");
+        assert_eq!(period(&backwards).expect_err("backwards").field, "to");
         let bad = ConversationFilter {
             from: Some("31/02/2026".into()),
             ..Default::default()
         };
-        assert_eq!(period(&bad).expect_err("no such day").0, "from");
+        assert_eq!(period(&bad).expect_err("no such day").field, "from");
     }
 
     #[test]

@@ -14,6 +14,8 @@ use crate::conversations::model::{
 };
 use crate::conversations::{Channel, ChannelFacts};
 use crate::db::{with_conn, AsConn, BeginWrite, Conn, Db};
+use crate::ids::ContactId;
+use crate::ids::ConversationId;
 use crate::tenant::CompanyId;
 use crate::timeline::model::EventKind;
 use crate::timeline::repo::append as append_event;
@@ -38,8 +40,8 @@ const SUMMARY: &str = "
 
 #[derive(Debug, FromRow)]
 struct SummaryRow {
-    id: i64,
-    contact_id: i64,
+    id: ConversationId,
+    contact_id: ContactId,
     contact_name: String,
     channel: String,
     status: String,
@@ -100,7 +102,7 @@ impl SummaryRow {
 pub async fn channel_facts(
     db: &Db,
     company: CompanyId,
-    contact: i64,
+    contact: ContactId,
 ) -> Result<Option<ChannelFacts>, sqlx::Error> {
     let row: Option<(bool, bool, bool, bool, bool, bool)> = with_db!(db, pool => {
         sqlx::query_as(
@@ -110,7 +112,7 @@ pub async fn channel_facts(
                     c.facebook_opened_at IS NOT NULL, c.widget_opened_at IS NOT NULL
                FROM contacts c WHERE c.company_id = $1 AND c.id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(contact)
         .fetch_optional(pool)
         .await?
@@ -142,15 +144,15 @@ pub async fn channel_facts(
 async fn open_conversation(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    contact: i64,
+    contact: ContactId,
     channel: Channel,
-) -> Result<Option<i64>, sqlx::Error> {
-    let open: Vec<i64> = with_conn!(conn, c => {
+) -> Result<Option<ConversationId>, sqlx::Error> {
+    let open: Vec<ConversationId> = with_conn!(conn, c => {
         sqlx::query_scalar(
             "SELECT id FROM conversations
               WHERE company_id = $1 AND contact_id = $2 AND channel = $3 AND status = 'open'",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(contact)
         .bind(channel.slug())
         .fetch_all(&mut *c)
@@ -166,22 +168,22 @@ async fn open_conversation(
 pub async fn start(
     db: &Db,
     company: CompanyId,
-    contact: i64,
+    contact: ContactId,
     channel: Channel,
     agent: i64,
-) -> Result<(i64, bool), sqlx::Error> {
+) -> Result<(ConversationId, bool), sqlx::Error> {
     let now = Utc::now();
     let outcome = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         if let Some(id) = open_conversation(&mut tx.conn(), company, contact, channel).await? {
             (id, false)
         } else {
-            let id: i64 = sqlx::query_scalar(
+            let id: ConversationId = sqlx::query_scalar(
                 "INSERT INTO conversations (company_id, contact_id, channel, status, assigned_to,
                                             started_by, started_at, last_message_at)
                  VALUES ($1, $2, $3, 'open', $4, $4, $5, $5) RETURNING id",
             )
-            .bind(company.0)
+            .bind(company)
             .bind(contact)
             .bind(channel.slug())
             .bind(agent)
@@ -203,11 +205,11 @@ pub async fn start(
 pub async fn get(
     db: &Db,
     company: CompanyId,
-    id: i64,
+    id: ConversationId,
 ) -> Result<Option<ConversationSummary>, sqlx::Error> {
     let sql = format!("{SUMMARY} WHERE v.company_id = $1 AND v.id = $2");
     let row: Option<SummaryRow> = with_db!(db, pool => {
-        sqlx::query_as(&sql).bind(company.0).bind(id).fetch_optional(pool).await?
+        sqlx::query_as(&sql).bind(company).bind(id).fetch_optional(pool).await?
     });
     Ok(row.and_then(SummaryRow::into_summary).map(|(s, _)| s))
 }
@@ -234,13 +236,13 @@ const MESSAGES_OF: &str =
 pub async fn messages(
     db: &Db,
     company: CompanyId,
-    conversation: i64,
+    conversation: ConversationId,
     limit: u32,
 ) -> Result<Vec<Message>, sqlx::Error> {
     let sql = format!("{MESSAGES_OF} ORDER BY m.id DESC LIMIT $3");
     let rows: Vec<MessageRow> = with_db!(db, pool => {
         sqlx::query_as(&sql)
-        .bind(company.0)
+        .bind(company)
         .bind(conversation)
         .bind(i64::from(limit))
         .fetch_all(pool)
@@ -258,14 +260,14 @@ pub async fn messages(
 pub async fn messages_after(
     db: &Db,
     company: CompanyId,
-    conversation: i64,
+    conversation: ConversationId,
     after: i64,
     limit: u32,
 ) -> Result<Vec<Message>, sqlx::Error> {
     let sql = format!("{MESSAGES_OF} AND m.id > $3 ORDER BY m.id LIMIT $4");
     let rows: Vec<MessageRow> = with_db!(db, pool => {
         sqlx::query_as(&sql)
-        .bind(company.0)
+        .bind(company)
         .bind(conversation)
         .bind(after)
         .bind(i64::from(limit))
@@ -294,7 +296,7 @@ impl MessageRow {
 
 /// A message to store ([`append_message`]).
 struct NewMessage<'a> {
-    conversation: i64,
+    conversation: ConversationId,
     /// `in` or `out`.
     direction: &'static str,
     author: Option<i64>,
@@ -316,7 +318,7 @@ async fn append_message(
             "INSERT INTO messages (company_id, conversation_id, direction, author_id, body, sent_at, delivery)
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(message.conversation)
         .bind(message.direction)
         .bind(message.author)
@@ -332,7 +334,7 @@ async fn append_message(
         )
         .bind(message.at)
         .bind(preview(message.body))
-        .bind(company.0)
+        .bind(company)
         .bind(message.conversation)
         .execute(&mut *c)
         .await?;
@@ -353,7 +355,7 @@ pub enum SendRefusal {
 pub async fn record_outbound(
     db: &Db,
     company: CompanyId,
-    conversation: i64,
+    conversation: ConversationId,
     agent: i64,
     body: &str,
 ) -> Result<Result<i64, SendRefusal>, sqlx::Error> {
@@ -363,7 +365,7 @@ pub async fn record_outbound(
         let status: Option<String> = sqlx::query_scalar(
             "SELECT status FROM conversations WHERE company_id = $1 AND id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(conversation)
         .fetch_optional(&mut *tx)
         .await?;
@@ -398,7 +400,7 @@ pub async fn set_delivery(
     with_db!(db, pool => {
         sqlx::query("UPDATE messages SET delivery = $1 WHERE company_id = $2 AND id = $3")
             .bind(delivery)
-            .bind(company.0)
+            .bind(company)
             .bind(message)
             .execute(pool)
             .await?;
@@ -412,18 +414,18 @@ pub async fn set_delivery(
 pub async fn set_status(
     db: &Db,
     company: CompanyId,
-    conversation: i64,
+    conversation: ConversationId,
     status: ConversationStatus,
     agent: i64,
 ) -> Result<Option<bool>, sqlx::Error> {
     let now = Utc::now();
     let outcome = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let found: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
+        let found: Option<(ContactId, String, String, Option<i64>)> = sqlx::query_as(
             "SELECT contact_id, channel, status, started_by FROM conversations
               WHERE company_id = $1 AND id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(conversation)
         .fetch_optional(&mut *tx)
         .await?;
@@ -439,7 +441,7 @@ pub async fn set_status(
                 .bind(status.slug())
                 .bind((status == ConversationStatus::Closed).then_some(now))
                 .bind(agent)
-                .bind(company.0)
+                .bind(company)
                 .bind(conversation)
                 .execute(&mut *tx)
                 .await?;
@@ -464,8 +466,8 @@ pub async fn set_status(
 pub async fn of_contact(
     db: &Db,
     company: CompanyId,
-    contact: i64,
-    before: Option<i64>,
+    contact: ContactId,
+    before: Option<ConversationId>,
     limit: u32,
 ) -> Result<Vec<ConversationSummary>, sqlx::Error> {
     let sql = format!(
@@ -474,9 +476,9 @@ pub async fn of_contact(
     );
     let rows: Vec<SummaryRow> = with_db!(db, pool => {
         sqlx::query_as(&sql)
-            .bind(company.0)
+            .bind(company)
             .bind(contact)
-            .bind(before.unwrap_or(i64::MAX))
+            .bind(before.map_or(i64::MAX, ConversationId::get))
             .bind(i64::from(limit))
             .fetch_all(pool)
             .await?
@@ -492,11 +494,11 @@ pub async fn of_contact(
 pub async fn count_of_contact(
     db: &Db,
     company: CompanyId,
-    contact: i64,
+    contact: ContactId,
 ) -> Result<i64, sqlx::Error> {
     let count = with_db!(db, pool => {
         sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE company_id = $1 AND contact_id = $2")
-            .bind(company.0)
+            .bind(company)
             .bind(contact)
             .fetch_one(pool)
             .await?
@@ -522,9 +524,9 @@ pub async fn list(
     db: &Db,
     company: CompanyId,
     query: &ListQuery,
-    after: Option<(DateTime<Utc>, i64)>,
+    after: Option<(DateTime<Utc>, ConversationId)>,
     limit: u32,
-) -> Result<Vec<(ConversationSummary, (DateTime<Utc>, i64))>, sqlx::Error> {
+) -> Result<Vec<(ConversationSummary, (DateTime<Utc>, ConversationId))>, sqlx::Error> {
     let contacts = match db {
         Db::Sqlite(_) => "SELECT value FROM json_each($7)",
         Db::Postgres(_) => "SELECT jsonb_array_elements_text(CAST($7 AS jsonb))::bigint",
@@ -542,11 +544,11 @@ pub async fn list(
           ORDER BY v.last_message_at DESC, v.id DESC
           LIMIT $10"
     );
-    let (after_at, after_id) = (after.map(|a| a.0), after.map_or(0, |a| a.1));
+    let (after_at, after_id) = (after.map(|a| a.0), after.map_or(0, |a| a.1.get()));
     let contacts = query.contacts.as_deref().map(crate::db::json_ids);
     let rows: Vec<SummaryRow> = with_db!(db, pool => {
         sqlx::query_as(&sql)
-            .bind(company.0)
+            .bind(company)
             .bind(query.channel.map(Channel::slug))
             .bind(query.status.map(ConversationStatus::slug))
             .bind(query.agent)
@@ -572,8 +574,8 @@ pub async fn list(
 /// What an inbound message did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Received {
-    pub contact_id: i64,
-    pub conversation_id: i64,
+    pub contact_id: ContactId,
+    pub conversation_id: ConversationId,
     pub message_id: i64,
     pub new_contact: bool,
     pub new_conversation: bool,
@@ -584,7 +586,7 @@ async fn find_by_address(
     conn: &mut Conn<'_>,
     company: CompanyId,
     address: &Address,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<ContactId>, sqlx::Error> {
     let (sql, key) = match address {
         Address::Phone(e164) => (
             "SELECT contact_id FROM contact_phones WHERE company_id = $1 AND e164 = $2",
@@ -611,9 +613,9 @@ async fn find_by_address(
         ),
         Address::Anonymous => return Ok(None),
     };
-    let found: Vec<i64> = with_conn!(conn, c => {
+    let found: Vec<ContactId> = with_conn!(conn, c => {
         sqlx::query_scalar(sql)
-            .bind(company.0)
+            .bind(company)
             .bind(&key)
             .fetch_all(&mut *c)
             .await?
@@ -666,12 +668,12 @@ pub async fn receive(
     {
         Some(id) => (id, false),
         None => {
-            let id: i64 = with_conn!(conn, c => {
+            let id: ConversationId = with_conn!(conn, c => {
                 sqlx::query_scalar(
                     "INSERT INTO conversations (company_id, contact_id, channel, status, started_at, last_message_at)
                      VALUES ($1, $2, $3, 'open', $4, $4) RETURNING id",
                 )
-                .bind(company.0)
+                .bind(company)
                 .bind(contact_id)
                 .bind(channel.slug())
                 .bind(now)
@@ -722,7 +724,7 @@ pub async fn set_inbound_token(
                 SET token_hash = excluded.token_hash, created_at = excluded.created_at,
                     created_by = excluded.created_by",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(digest)
         .bind(Utc::now())
         .bind(by)
@@ -739,7 +741,7 @@ pub async fn inbound_token_created(
 ) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
     let at = with_db!(db, pool => {
         sqlx::query_scalar("SELECT created_at FROM inbound_tokens WHERE company_id = $1")
-            .bind(company.0)
+            .bind(company)
             .fetch_optional(pool)
             .await?
     });
@@ -754,14 +756,14 @@ pub async fn company_by_token(db: &Db, digest: &str) -> Result<Option<CompanyId>
             .fetch_optional(pool)
             .await?
     });
-    Ok(id.map(CompanyId))
+    Ok(id.map(CompanyId::from_row))
 }
 
 /// The company's active users (the list's agent filter).
 pub async fn agents(db: &Db, company: CompanyId) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let rows = with_db!(db, pool => {
         sqlx::query_as("SELECT id, name FROM users WHERE company_id = $1 AND active = TRUE ORDER BY name")
-            .bind(company.0)
+            .bind(company)
             .fetch_all(pool)
             .await?
     });

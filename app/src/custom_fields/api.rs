@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::custom_fields::model::{FieldDefinition, FieldDraft};
 use crate::error::AppError;
+use crate::ids::FieldId;
 
 /// The company's custom fields in form order, with their options.
 ///
@@ -39,7 +40,10 @@ pub async fn create_custom_field(draft: FieldDraft) -> Result<FieldDefinition, A
 ///
 /// `POST /api/custom_fields/update` with a JSON body `{"id": 1, "draft": FieldDraft}`.
 #[server(prefix = "/api", endpoint = "custom_fields/update", input = Json)]
-pub async fn update_custom_field(id: i64, draft: FieldDraft) -> Result<FieldDefinition, AppError> {
+pub async fn update_custom_field(
+    id: FieldId,
+    draft: FieldDraft,
+) -> Result<FieldDefinition, AppError> {
     crate::error::respond(server::update(id, draft).await)
 }
 
@@ -47,7 +51,7 @@ pub async fn update_custom_field(id: i64, draft: FieldDraft) -> Result<FieldDefi
 ///
 /// `POST /api/custom_fields/move` with `id` and `up`.
 #[server(prefix = "/api", endpoint = "custom_fields/move")]
-pub async fn move_custom_field(id: i64, up: bool) -> Result<(), AppError> {
+pub async fn move_custom_field(id: FieldId, up: bool) -> Result<(), AppError> {
     crate::error::respond(server::move_field(id, up).await)
 }
 
@@ -55,7 +59,7 @@ pub async fn move_custom_field(id: i64, up: bool) -> Result<(), AppError> {
 ///
 /// `POST /api/custom_fields/delete` with `id`.
 #[server(prefix = "/api", endpoint = "custom_fields/delete")]
-pub async fn delete_custom_field(id: i64) -> Result<(), AppError> {
+pub async fn delete_custom_field(id: FieldId) -> Result<(), AppError> {
     crate::error::respond(server::delete(id).await)
 }
 
@@ -63,7 +67,10 @@ pub async fn delete_custom_field(id: i64) -> Result<(), AppError> {
 ///
 /// `POST /api/custom_fields/add_option` with `field_id` and `label`.
 #[server(prefix = "/api", endpoint = "custom_fields/add_option")]
-pub async fn add_field_option(field_id: i64, label: String) -> Result<FieldDefinition, AppError> {
+pub async fn add_field_option(
+    field_id: FieldId,
+    label: String,
+) -> Result<FieldDefinition, AppError> {
     crate::error::respond(server::add_option(field_id, label).await)
 }
 
@@ -72,7 +79,7 @@ pub async fn add_field_option(field_id: i64, label: String) -> Result<FieldDefin
 /// `POST /api/custom_fields/rename_option` with `field_id`, `option_id` and `label`.
 #[server(prefix = "/api", endpoint = "custom_fields/rename_option")]
 pub async fn rename_field_option(
-    field_id: i64,
+    field_id: FieldId,
     option_id: i64,
     label: String,
 ) -> Result<FieldDefinition, AppError> {
@@ -85,7 +92,7 @@ pub async fn rename_field_option(
 /// `POST /api/custom_fields/retire_option` with `field_id`, `option_id` and `retired`.
 #[server(prefix = "/api", endpoint = "custom_fields/retire_option")]
 pub async fn retire_field_option(
-    field_id: i64,
+    field_id: FieldId,
     option_id: i64,
     retired: bool,
 ) -> Result<FieldDefinition, AppError> {
@@ -96,7 +103,7 @@ pub async fn retire_field_option(
 /// fields `field`, `value`, `min`, `max`, `month`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldQuery {
-    pub field: Option<i64>,
+    pub field: Option<FieldId>,
     pub value: Option<String>,
     pub min: Option<String>,
     pub max: Option<String>,
@@ -119,7 +126,7 @@ pub async fn resolve_filter(
         .await?
         .into_iter()
         .find(|f| f.id == field_id)
-        .ok_or_else(|| AppError::field("field", "Campo personalizado não encontrado."))?;
+        .ok_or_else(|| AppError::invalid("field", crate::problem::Problem::CustomFieldNotFound))?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let mut filter = crate::custom_fields::values::build_filter(
         &definition,
@@ -132,8 +139,14 @@ pub async fn resolve_filter(
     if definition.field_type == FieldType::Phone {
         // Phone values are compared in E.164.
         if let FieldFilter::Equals(typed) = &filter {
-            let e164 = crate::contacts::phone::normalize_phone(typed)
-                .map_err(|_| AppError::field("value", "Telefone inválido."))?;
+            let e164 = crate::contacts::phone::normalize_phone(typed).map_err(|_| {
+                AppError::invalid(
+                    "value",
+                    crate::problem::Problem::InvalidPhone {
+                        text: typed.clone(),
+                    },
+                )
+            })?;
             filter = FieldFilter::Equals(e164);
         }
     }
@@ -146,6 +159,7 @@ mod server {
     use crate::custom_fields::model::{FieldDefinition, FieldDraft};
     use crate::custom_fields::repo::{self, ChangeError};
     use crate::error::AppError;
+    use crate::ids::FieldId;
     use crate::state::app_state;
     use crate::tenant::CompanyId;
 
@@ -168,7 +182,7 @@ mod server {
     }
 
     /// One field as the admin page shows it (with its count).
-    async fn field(company: CompanyId, id: i64) -> Result<FieldDefinition, AppError> {
+    async fn field(company: CompanyId, id: FieldId) -> Result<FieldDefinition, AppError> {
         let db = app_state()?.db;
         repo::list_fields(&db, company, true)
             .await?
@@ -186,7 +200,7 @@ mod server {
         field(company, id).await
     }
 
-    pub async fn update(id: i64, draft: FieldDraft) -> Result<FieldDefinition, AppError> {
+    pub async fn update(id: FieldId, draft: FieldDraft) -> Result<FieldDefinition, AppError> {
         let company = require_admin()?.company_id;
         let db = app_state()?.db;
         repo::update_field(&db, company, id, &draft)
@@ -195,7 +209,7 @@ mod server {
         field(company, id).await
     }
 
-    pub async fn move_field(id: i64, up: bool) -> Result<(), AppError> {
+    pub async fn move_field(id: FieldId, up: bool) -> Result<(), AppError> {
         let company = require_admin()?.company_id;
         let db = app_state()?.db;
         repo::move_field(&db, company, id, up)
@@ -203,7 +217,7 @@ mod server {
             .map_err(refused)
     }
 
-    pub async fn delete(id: i64) -> Result<(), AppError> {
+    pub async fn delete(id: FieldId) -> Result<(), AppError> {
         let company = require_admin()?.company_id;
         let db = app_state()?.db;
         repo::delete_field(&db, company, id)
@@ -212,7 +226,7 @@ mod server {
         Ok(())
     }
 
-    pub async fn add_option(field_id: i64, label: String) -> Result<FieldDefinition, AppError> {
+    pub async fn add_option(field_id: FieldId, label: String) -> Result<FieldDefinition, AppError> {
         let company = require_admin()?.company_id;
         let db = app_state()?.db;
         repo::add_option(&db, company, field_id, &label)
@@ -222,7 +236,7 @@ mod server {
     }
 
     pub async fn rename_option(
-        field_id: i64,
+        field_id: FieldId,
         option_id: i64,
         label: String,
     ) -> Result<FieldDefinition, AppError> {
@@ -235,7 +249,7 @@ mod server {
     }
 
     pub async fn retire_option(
-        field_id: i64,
+        field_id: FieldId,
         option_id: i64,
         retired: bool,
     ) -> Result<FieldDefinition, AppError> {

@@ -4,6 +4,7 @@
 use crate::contacts::search::fold;
 use crate::custom_fields::model::{FieldDraft, FieldType};
 use crate::error::FieldError;
+use crate::problem::Problem;
 
 /// Longest label or option label, in characters.
 pub const MAX_LABEL_CHARS: usize = 60;
@@ -71,17 +72,19 @@ pub fn key_from_label(label: &str) -> String {
     key.chars().take(MAX_KEY_CHARS).collect::<String>()
 }
 
-fn error(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError::other(field, message)
+fn error(field: &str, problem: Problem) -> FieldError {
+    FieldError::new(field, problem)
 }
 
 /// A label (field or option) collapsed and checked; `Err` is the message.
-pub fn clean_label(text: &str) -> Result<String, String> {
+pub fn clean_label(text: &str) -> Result<String, Problem> {
     let label = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if label.is_empty() {
-        Err("Informe o nome.".to_string())
+        Err(Problem::NameRequired)
     } else if label.chars().count() > MAX_LABEL_CHARS {
-        Err(format!("Use no máximo {MAX_LABEL_CHARS} caracteres."))
+        Err(Problem::TooLong {
+            max: MAX_LABEL_CHARS,
+        })
     } else {
         Ok(label)
     }
@@ -101,12 +104,12 @@ pub fn validate_draft(
                 .iter()
                 .any(|(_, other)| fold(other) == fold(&label))
             {
-                errors.push(error("label", "Já existe um campo com este nome."));
+                errors.push(error("label", Problem::FieldLabelTaken));
             }
             label
         }
-        Err(message) => {
-            errors.push(error("label", message));
+        Err(problem) => {
+            errors.push(error("label", problem));
             String::new()
         }
     };
@@ -123,33 +126,24 @@ pub fn validate_draft(
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         {
-            errors.push(error(
-                "key",
-                format!(
-                    "Use de 1 a {MAX_KEY_CHARS} letras minúsculas sem acento, dígitos ou _, começando por letra."
-                ),
-            ));
+            errors.push(error("key", Problem::BadFieldKey { max: MAX_KEY_CHARS }));
         } else if RESERVED_KEYS.contains(&key.as_str()) {
-            errors.push(error(
-                "key",
-                format!("\"{key}\" já é um campo do contato; escolha outra chave."),
-            ));
+            errors.push(error("key", Problem::ReservedFieldKey { key: key.clone() }));
         } else if existing.iter().any(|(other, _)| *other == key) {
-            errors.push(error(
-                "key",
-                format!("Já existe um campo com a chave \"{key}\"."),
-            ));
+            errors.push(error("key", Problem::FieldKeyTaken { key: key.clone() }));
         }
     }
     let field_type = FieldType::parse(draft.field_type.trim());
     if field_type.is_none() {
-        errors.push(error("field_type", "Escolha o tipo do campo."));
+        errors.push(error("field_type", Problem::ChooseFieldType));
     }
     let help = draft.help.split_whitespace().collect::<Vec<_>>().join(" ");
     if help.chars().count() > MAX_HELP_CHARS {
         errors.push(error(
             "help",
-            format!("Use no máximo {MAX_HELP_CHARS} caracteres."),
+            Problem::TooLong {
+                max: MAX_HELP_CHARS,
+            },
         ));
     }
     let mut options: Vec<String> = Vec::new();
@@ -159,24 +153,24 @@ pub fn validate_draft(
                 continue;
             }
             match clean_label(option) {
-                Ok(option) if options.iter().any(|o| fold(o) == fold(&option)) => errors.push(
-                    error(&format!("options.{i}"), "Esta opção já está na lista."),
-                ),
+                Ok(option) if options.iter().any(|o| fold(o) == fold(&option)) => {
+                    errors.push(error(&format!("options.{i}"), Problem::DuplicateOption))
+                }
                 Ok(option) => options.push(option),
-                Err(message) => errors.push(error(&format!("options.{i}"), message)),
+                Err(problem) => errors.push(error(&format!("options.{i}"), problem)),
             }
         }
         if options.is_empty() {
-            errors.push(error("options", "Informe ao menos uma opção."));
+            errors.push(error("options", Problem::OptionsRequired));
         } else if options.len() > MAX_OPTIONS {
-            errors.push(error("options", format!("No máximo {MAX_OPTIONS} opções.")));
+            errors.push(error(
+                "options",
+                Problem::TooManyOptions { max: MAX_OPTIONS },
+            ));
         }
     }
     if existing.len() >= MAX_FIELDS {
-        errors.push(error(
-            "label",
-            format!("A empresa já tem {MAX_FIELDS} campos personalizados, o máximo."),
-        ));
+        errors.push(error("label", Problem::TooManyFields { max: MAX_FIELDS }));
     }
     match field_type {
         Some(field_type) if errors.is_empty() => Ok(ValidDraft {
@@ -195,10 +189,10 @@ pub fn validate_draft(
 pub fn validate_option<'a>(
     label: &str,
     others: impl IntoIterator<Item = &'a str>,
-) -> Result<String, String> {
+) -> Result<String, Problem> {
     let label = clean_label(label)?;
     if others.into_iter().any(|o| fold(o) == fold(&label)) {
-        return Err("Esta opção já existe.".to_string());
+        return Err(Problem::OptionExists);
     }
     Ok(label)
 }

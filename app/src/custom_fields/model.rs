@@ -1,6 +1,7 @@
 //! Custom field definitions and values as the API sends them. Pure, shared
 //! with the browser.
 
+use crate::ids::FieldId;
 use serde::{Deserialize, Serialize};
 
 /// The type of a custom field: what it accepts, how it is stored, shown,
@@ -108,7 +109,7 @@ pub struct SelectOption {
 /// A custom field as the company defined it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldDefinition {
-    pub id: i64,
+    pub id: FieldId,
     /// Stable machine name (`plano`, `data_adesao`): the CSV column and the
     /// key of the contact form's `custom` map. Never changes.
     pub key: String,
@@ -150,7 +151,7 @@ pub struct FieldDraft {
 /// One custom value of a contact, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomValue {
-    pub field_id: i64,
+    pub field_id: FieldId,
     pub key: String,
     pub label: String,
     pub field_type: FieldType,
@@ -191,6 +192,6 @@ pub enum FieldFilter {
 /// The list filter by a custom field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomFilter {
-    pub field_id: i64,
+    pub field_id: FieldId,
     pub filter: FieldFilter,
 }

@@ -14,6 +14,9 @@ use crate::custom_fields::model::{
 use crate::custom_fields::values::{convert_value, value_columns, FieldValue};
 use crate::db::{with_conn, AsConn, BeginWrite, Conn, Db};
 use crate::error::FieldError;
+use crate::ids::ContactId;
+use crate::ids::FieldId;
+use crate::problem::Problem;
 use crate::tenant::CompanyId;
 use crate::with_db;
 
@@ -33,13 +36,13 @@ impl From<sqlx::Error> for ChangeError {
     }
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> ChangeError {
-    ChangeError::Invalid(vec![FieldError::other(field, message)])
+fn invalid(field: &str, problem: Problem) -> ChangeError {
+    ChangeError::Invalid(vec![FieldError::new(field, problem)])
 }
 
 #[derive(Debug, FromRow)]
 struct FieldRow {
-    id: i64,
+    id: FieldId,
     key: String,
     label: String,
     field_type: String,
@@ -51,7 +54,7 @@ struct FieldRow {
 #[derive(Debug, FromRow)]
 struct OptionRow {
     id: i64,
-    field_id: i64,
+    field_id: FieldId,
     label: String,
     retired: bool,
 }
@@ -80,19 +83,19 @@ pub async fn list_fields(
     };
     let (fields, options) = with_db!(db, pool => {
         let fields = sqlx::query_as::<_, FieldRow>(sql)
-            .bind(company.0)
+            .bind(company)
             .fetch_all(pool)
             .await?;
         let options = sqlx::query_as::<_, OptionRow>(
             "SELECT id, field_id, label, retired FROM custom_field_options
               WHERE company_id = $1 ORDER BY position, id",
         )
-        .bind(company.0)
+        .bind(company)
         .fetch_all(pool)
         .await?;
         (fields, options)
     });
-    let mut by_field: HashMap<i64, Vec<SelectOption>> = HashMap::new();
+    let mut by_field: HashMap<FieldId, Vec<SelectOption>> = HashMap::new();
     for option in options {
         by_field
             .entry(option.field_id)
@@ -125,23 +128,23 @@ pub async fn create_field(
     db: &Db,
     company: CompanyId,
     draft: &FieldDraft,
-) -> Result<i64, ChangeError> {
+) -> Result<FieldId, ChangeError> {
     let now = Utc::now();
     let id = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let existing: Vec<(String, String)> =
             sqlx::query_as("SELECT key, label FROM custom_fields WHERE company_id = $1")
-                .bind(company.0)
+                .bind(company)
                 .fetch_all(&mut *tx)
                 .await?;
         let valid = validate_draft(draft, &existing).map_err(ChangeError::Invalid)?;
-        let id: i64 = sqlx::query_scalar(
+        let id: FieldId = sqlx::query_scalar(
             "INSERT INTO custom_fields (company_id, key, label, field_type, required, help, position, created_at)
              VALUES ($1, $2, $3, $4, $5, $6,
                      (SELECT coalesce(max(position), 0) + 1 FROM custom_fields WHERE company_id = $1), $7)
              RETURNING id",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(&valid.key)
         .bind(&valid.label)
         .bind(valid.field_type.as_str())
@@ -155,7 +158,7 @@ pub async fn create_field(
                 "INSERT INTO custom_field_options (company_id, field_id, label, position)
                  VALUES ($1, $2, $3, $4)",
             )
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .bind(label)
             .bind(position as i64)
@@ -179,11 +182,12 @@ fn converted(from: FieldType, to: FieldType, text: &str) -> Result<FieldValue, S
 
 /// The server's last step on a checked value: phones become E.164 (the key)
 /// shown in their display format (the text).
-pub fn finish_value(field_type: FieldType, value: FieldValue) -> Result<FieldValue, String> {
+pub fn finish_value(field_type: FieldType, value: FieldValue) -> Result<FieldValue, Problem> {
     match (field_type, value) {
         (FieldType::Phone, FieldValue::Text { text, .. }) => {
-            let e164 = normalize_phone(&text)
-                .map_err(|_| format!("\"{}\" não é um telefone válido.", text.trim()))?;
+            let e164 = normalize_phone(&text).map_err(|_| Problem::InvalidPhone {
+                text: text.trim().to_string(),
+            })?;
             Ok(FieldValue::Text {
                 text: format_phone(&e164),
                 key: e164,
@@ -199,15 +203,15 @@ pub fn finish_value(field_type: FieldType, value: FieldValue) -> Result<FieldVal
 pub async fn update_field(
     db: &Db,
     company: CompanyId,
-    id: i64,
+    id: FieldId,
     draft: &FieldDraft,
 ) -> Result<(), ChangeError> {
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let fields: Vec<(i64, String, String, String)> = sqlx::query_as(
+        let fields: Vec<(FieldId, String, String, String)> = sqlx::query_as(
             "SELECT id, key, label, field_type FROM custom_fields WHERE company_id = $1",
         )
-        .bind(company.0)
+        .bind(company)
         .fetch_all(&mut *tx)
         .await?;
         let Some((_, key, _, current)) = fields.iter().find(|f| f.0 == id).cloned() else {
@@ -231,15 +235,12 @@ pub async fn update_field(
             // Its holders' values are converted: a form opened before is stale.
             sqlx::query(BUMP_HOLDERS)
                 .bind(Utc::now())
-                .bind(company.0)
+                .bind(company)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
             if from.is_select() != to.is_select() {
-                return Err(invalid(
-                    "field_type",
-                    "Um campo de seleção só pode virar seleção única ou múltipla, e vice-versa.",
-                ));
+                return Err(invalid("field_type", Problem::NotASelectType));
             }
             if from == FieldType::MultiSelect && to == FieldType::SingleSelect {
                 let crowded: i64 = sqlx::query_scalar(
@@ -247,14 +248,14 @@ pub async fn update_field(
                       WHERE company_id = $1 AND field_id = $2
                       GROUP BY contact_id HAVING COUNT(*) > 1) AS crowded",
                 )
-                .bind(company.0)
+                .bind(company)
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
                 if crowded > 0 {
                     return Err(invalid(
                         "field_type",
-                        format!("{crowded} contato(s) têm mais de uma opção escolhida; deixe uma só em cada antes de trocar para seleção única."),
+                        Problem::SeveralOptionsChosen { count: crowded },
                     ));
                 }
             }
@@ -263,7 +264,7 @@ pub async fn update_field(
                     "SELECT contact_id, value_text FROM contact_field_values
                       WHERE company_id = $1 AND field_id = $2 ORDER BY contact_id",
                 )
-                .bind(company.0)
+                .bind(company)
                 .bind(id)
                 .fetch_all(&mut *tx)
                 .await?;
@@ -284,10 +285,10 @@ pub async fn update_field(
                 if failed > 0 {
                     return Err(invalid(
                         "field_type",
-                        format!(
-                            "{failed} contato(s) têm valores que não servem para o novo tipo (ex.: {}). Corrija esses valores ou crie outro campo.",
-                            examples.join(", ")
-                        ),
+                        Problem::ValuesDoNotConvert {
+                            count: failed,
+                            examples: examples.join(", "),
+                        },
                     ));
                 }
                 for (contact, value) in new_values {
@@ -299,7 +300,7 @@ pub async fn update_field(
                     .bind(text)
                     .bind(key)
                     .bind(number)
-                    .bind(company.0)
+                    .bind(company)
                     .bind(contact)
                     .bind(id)
                     .execute(&mut *tx)
@@ -315,7 +316,7 @@ pub async fn update_field(
         .bind(&valid.help)
         .bind(valid.required)
         .bind(to.as_str())
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -323,7 +324,7 @@ pub async fn update_field(
             // The search digits include CPF/CNPJ values: recompute them for
             // the field's contacts now that the type says otherwise.
             sqlx::query(refresh_search_sql(db))
-                .bind(company.0)
+                .bind(company)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -352,13 +353,18 @@ fn refresh_search_sql(db: &Db) -> &'static str {
 }
 
 /// Moves a field one place up or down the form.
-pub async fn move_field(db: &Db, company: CompanyId, id: i64, up: bool) -> Result<(), ChangeError> {
+pub async fn move_field(
+    db: &Db,
+    company: CompanyId,
+    id: FieldId,
+    up: bool,
+) -> Result<(), ChangeError> {
     with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let ids: Vec<i64> = sqlx::query_scalar(
+        let ids: Vec<FieldId> = sqlx::query_scalar(
             "SELECT id FROM custom_fields WHERE company_id = $1 ORDER BY position, id",
         )
-        .bind(company.0)
+        .bind(company)
         .fetch_all(&mut *tx)
         .await?;
         let Some(index) = ids.iter().position(|f| *f == id) else {
@@ -372,7 +378,7 @@ pub async fn move_field(db: &Db, company: CompanyId, id: i64, up: bool) -> Resul
             for (position, field) in ids.iter().enumerate() {
                 sqlx::query("UPDATE custom_fields SET position = $1 WHERE company_id = $2 AND id = $3")
                     .bind(position as i64 + 1)
-                    .bind(company.0)
+                    .bind(company)
                     .bind(*field)
                     .execute(&mut *tx)
                     .await?;
@@ -392,13 +398,13 @@ const BUMP_HOLDERS: &str = "UPDATE contacts SET updated_at = $1, version = versi
 
 /// Deletes a field and every value of it, in one transaction. Returns how
 /// many contacts lost a value.
-pub async fn delete_field(db: &Db, company: CompanyId, id: i64) -> Result<u64, ChangeError> {
+pub async fn delete_field(db: &Db, company: CompanyId, id: FieldId) -> Result<u64, ChangeError> {
     let affected = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         // Its holders lose a value: a form opened before is stale.
         sqlx::query(BUMP_HOLDERS)
             .bind(Utc::now())
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -407,7 +413,7 @@ pub async fn delete_field(db: &Db, company: CompanyId, id: i64) -> Result<u64, C
         let values = sqlx::query(
             "DELETE FROM contact_field_values WHERE company_id = $1 AND field_id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .execute(&mut *tx)
         .await?
@@ -416,12 +422,12 @@ pub async fn delete_field(db: &Db, company: CompanyId, id: i64) -> Result<u64, C
             "SELECT COUNT(DISTINCT contact_id) FROM contact_field_options
               WHERE company_id = $1 AND field_id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
         let deleted = sqlx::query("DELETE FROM custom_fields WHERE company_id = $1 AND id = $2")
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .execute(&mut *tx)
             .await?
@@ -440,13 +446,13 @@ pub async fn delete_field(db: &Db, company: CompanyId, id: i64) -> Result<u64, C
 async fn option_labels(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    field: i64,
+    field: FieldId,
 ) -> Result<Vec<(i64, String)>, ChangeError> {
     with_conn!(conn, c => {
         let field_type: Option<String> = sqlx::query_scalar(
             "SELECT field_type FROM custom_fields WHERE company_id = $1 AND id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(field)
         .fetch_optional(&mut *c)
         .await?;
@@ -460,7 +466,7 @@ async fn option_labels(
         let labels = sqlx::query_as(
             "SELECT id, label FROM custom_field_options WHERE company_id = $1 AND field_id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(field)
         .fetch_all(&mut *c)
         .await?;
@@ -472,14 +478,14 @@ async fn option_labels(
 pub async fn add_option(
     db: &Db,
     company: CompanyId,
-    field: i64,
+    field: FieldId,
     label: &str,
 ) -> Result<i64, ChangeError> {
     let id = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let labels = option_labels(&mut tx.conn(), company, field).await?;
         if labels.len() >= crate::custom_fields::definition::MAX_OPTIONS {
-            return Err(invalid("label", "Este campo já tem o máximo de opções."));
+            return Err(invalid("label", Problem::FieldOptionsFull));
         }
         let label = validate_option(label, labels.iter().map(|(_, l)| l.as_str()))
             .map_err(|m| invalid("label", m))?;
@@ -489,7 +495,7 @@ pub async fn add_option(
                                    WHERE company_id = $1 AND field_id = $2))
              RETURNING id",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(field)
         .bind(&label)
         .fetch_one(&mut *tx)
@@ -504,7 +510,7 @@ pub async fn add_option(
 pub async fn rename_option(
     db: &Db,
     company: CompanyId,
-    field: i64,
+    field: FieldId,
     option: i64,
     label: &str,
 ) -> Result<(), ChangeError> {
@@ -520,7 +526,7 @@ pub async fn rename_option(
             "UPDATE custom_field_options SET label = $1 WHERE company_id = $2 AND field_id = $3 AND id = $4",
         )
         .bind(&label)
-        .bind(company.0)
+        .bind(company)
         .bind(field)
         .bind(option)
         .execute(&mut *tx)
@@ -534,7 +540,7 @@ pub async fn rename_option(
 pub async fn set_option_retired(
     db: &Db,
     company: CompanyId,
-    field: i64,
+    field: FieldId,
     option: i64,
     retired: bool,
 ) -> Result<(), ChangeError> {
@@ -543,7 +549,7 @@ pub async fn set_option_retired(
             "UPDATE custom_field_options SET retired = $1 WHERE company_id = $2 AND field_id = $3 AND id = $4",
         )
         .bind(retired)
-        .bind(company.0)
+        .bind(company)
         .bind(field)
         .bind(option)
         .execute(pool)
@@ -560,19 +566,19 @@ pub async fn set_option_retired(
 pub async fn held_options(
     db: &Db,
     company: CompanyId,
-    contact: i64,
-) -> Result<HashMap<i64, Vec<i64>>, sqlx::Error> {
-    let rows: Vec<(i64, i64)> = with_db!(db, pool => {
+    contact: ContactId,
+) -> Result<HashMap<FieldId, Vec<i64>>, sqlx::Error> {
+    let rows: Vec<(FieldId, i64)> = with_db!(db, pool => {
         sqlx::query_as(
             "SELECT field_id, option_id FROM contact_field_options
               WHERE company_id = $1 AND contact_id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(contact)
         .fetch_all(pool)
         .await?
     });
-    let mut held: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut held: HashMap<FieldId, Vec<i64>> = HashMap::new();
     for (field, option) in rows {
         held.entry(field).or_default().push(option);
     }
@@ -583,7 +589,7 @@ pub async fn held_options(
 pub async fn contact_values(
     db: &Db,
     company: CompanyId,
-    contact: i64,
+    contact: ContactId,
 ) -> Result<Vec<CustomValue>, sqlx::Error> {
     let fields = list_fields(db, company, false).await?;
     Ok(values_of_contacts(db, company, &[contact], &fields)
@@ -597,7 +603,7 @@ pub async fn contact_values(
 /// key range, month, option.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FilterParams {
-    pub field: Option<i64>,
+    pub field: Option<FieldId>,
     pub equals: Option<String>,
     pub number_min: Option<f64>,
     pub number_max: Option<f64>,
@@ -651,7 +657,7 @@ pub async fn filter_candidates(
     let ids = match &filter.filter {
         FieldFilter::Equals(key) => {
             sqlx::query_scalar(&query("value_key = $3 AND $4 IS NULL"))
-                .bind(company.0)
+                .bind(company)
                 .bind(filter.field_id)
                 .bind(key)
                 .bind(None::<String>)
@@ -661,7 +667,7 @@ pub async fn filter_candidates(
         }
         FieldFilter::NumberRange(min, max) => {
             sqlx::query_scalar(&query("value_number >= $3 AND value_number <= $4"))
-                .bind(company.0)
+                .bind(company)
                 .bind(filter.field_id)
                 .bind(min.unwrap_or(f64::MIN))
                 .bind(max.unwrap_or(f64::MAX))
@@ -671,7 +677,7 @@ pub async fn filter_candidates(
         }
         FieldFilter::DateRange(from, to) => {
             sqlx::query_scalar(&query("value_key >= $3 AND value_key <= $4"))
-                .bind(company.0)
+                .bind(company)
                 .bind(filter.field_id)
                 .bind(from.clone().unwrap_or_default())
                 .bind(format!(
@@ -684,7 +690,7 @@ pub async fn filter_candidates(
         }
         FieldFilter::Month(month) => {
             sqlx::query_scalar(&query("substr(value_key, 6, 2) = $3 AND $4 IS NULL"))
-                .bind(company.0)
+                .bind(company)
                 .bind(filter.field_id)
                 .bind(format!("{month:02}"))
                 .bind(None::<String>)
@@ -697,7 +703,7 @@ pub async fn filter_candidates(
                 "SELECT contact_id FROM contact_field_options
                   WHERE company_id = $1 AND field_id = $2 AND option_id = $3 LIMIT $4",
             )
-            .bind(company.0)
+            .bind(company)
             .bind(filter.field_id)
             .bind(*option)
             .bind(limit)
@@ -713,9 +719,9 @@ pub async fn filter_candidates(
 pub async fn values_of_contacts(
     db: &Db,
     company: CompanyId,
-    ids: &[i64],
+    ids: &[ContactId],
     fields: &[FieldDefinition],
-) -> Result<HashMap<i64, Vec<CustomValue>>, sqlx::Error> {
+) -> Result<HashMap<ContactId, Vec<CustomValue>>, sqlx::Error> {
     if fields.is_empty() || ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -731,11 +737,11 @@ pub async fn values_of_contacts(
            FROM {join} contact_field_options o ON o.contact_id = s.value
           WHERE o.company_id = $1"
     );
-    type Values = Vec<(i64, i64, String)>;
-    type Chosen = Vec<(i64, i64, i64)>;
+    type Values = Vec<(ContactId, FieldId, String)>;
+    type Chosen = Vec<(ContactId, FieldId, i64)>;
     let (values, chosen): (Values, Chosen) = with_db!(db, pool => {
-        let values = sqlx::query_as(&values_sql).bind(company.0).bind(&json).fetch_all(pool).await?;
-        let chosen = sqlx::query_as(&options_sql).bind(company.0).bind(&json).fetch_all(pool).await?;
+        let values = sqlx::query_as(&values_sql).bind(company).bind(&json).fetch_all(pool).await?;
+        let chosen = sqlx::query_as(&options_sql).bind(company).bind(&json).fetch_all(pool).await?;
         (values, chosen)
     });
     Ok(assemble_values(ids, fields, values, chosen))
@@ -746,20 +752,20 @@ pub async fn values_of_contacts(
 /// shown with its field's definition, in `fields`' order; fields without a
 /// value are left out. Shared by the contact reads and the CSV export.
 pub fn assemble_values(
-    ids: &[i64],
+    ids: &[ContactId],
     fields: &[FieldDefinition],
-    values: Vec<(i64, i64, String)>,
-    chosen: Vec<(i64, i64, i64)>,
-) -> HashMap<i64, Vec<CustomValue>> {
-    let mut texts: HashMap<(i64, i64), String> = values
+    values: Vec<(ContactId, FieldId, String)>,
+    chosen: Vec<(ContactId, FieldId, i64)>,
+) -> HashMap<ContactId, Vec<CustomValue>> {
+    let mut texts: HashMap<(ContactId, FieldId), String> = values
         .into_iter()
         .map(|(contact, field, text)| ((contact, field), text))
         .collect();
-    let mut picked: HashMap<(i64, i64), Vec<i64>> = HashMap::new();
+    let mut picked: HashMap<(ContactId, FieldId), Vec<i64>> = HashMap::new();
     for (contact, field, option) in chosen {
         picked.entry((contact, field)).or_default().push(option);
     }
-    let mut by_contact: HashMap<i64, Vec<CustomValue>> = HashMap::new();
+    let mut by_contact: HashMap<ContactId, Vec<CustomValue>> = HashMap::new();
     if texts.is_empty() && picked.is_empty() {
         return by_contact;
     }

@@ -14,7 +14,8 @@ use crate::contacts::form::check_phone_shape;
 use crate::contacts::search::fold;
 use crate::custom_fields::model::{FieldDefinition, FieldFilter, FieldType, SelectOption};
 use crate::error::FieldError;
-use crate::i18n::Locale;
+use crate::ids::FieldId;
+use crate::problem::Problem;
 
 /// Longest single-line text value, in characters.
 pub const MAX_TEXT_CHARS: usize = 500;
@@ -41,16 +42,18 @@ impl FieldValue {
 
 /// Parses a date typed as `DD/MM/AAAA` or `AAAA-MM-DD` (what
 /// `<input type="date">` gives).
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(text: &str) -> Result<NaiveDate, Problem> {
     let text = text.trim();
     NaiveDate::parse_from_str(text, "%d/%m/%Y")
         .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
-        .map_err(|_| format!("\"{text}\" não é uma data válida (use DD/MM/AAAA)."))
+        .map_err(|_| Problem::InvalidDate {
+            text: text.to_string(),
+        })
 }
 
 /// Parses a date and time typed as `DD/MM/AAAA HH:MM` or `AAAA-MM-DDTHH:MM`
 /// (what `<input type="datetime-local">` gives). Wall-clock time: no zone.
-pub fn parse_date_time(text: &str) -> Result<NaiveDateTime, String> {
+pub fn parse_date_time(text: &str) -> Result<NaiveDateTime, Problem> {
     let text = text.trim();
     [
         "%d/%m/%Y %H:%M",
@@ -62,15 +65,19 @@ pub fn parse_date_time(text: &str) -> Result<NaiveDateTime, String> {
     ]
     .iter()
     .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-    .ok_or_else(|| format!("\"{text}\" não é uma data e hora válida (use DD/MM/AAAA HH:MM)."))
+    .ok_or_else(|| Problem::InvalidDateTime {
+        text: text.to_string(),
+    })
 }
 
 /// Parses a yes/no answer in Portuguese or English.
-pub fn parse_yes_no(text: &str) -> Result<bool, String> {
+pub fn parse_yes_no(text: &str) -> Result<bool, Problem> {
     match fold(text).as_str() {
         "sim" | "s" | "yes" | "y" | "true" | "1" | "verdadeiro" => Ok(true),
         "nao" | "n" | "no" | "false" | "0" | "falso" => Ok(false),
-        _ => Err(format!("\"{}\" não é Sim nem Não.", text.trim())),
+        _ => Err(Problem::NotYesNo {
+            text: text.trim().to_string(),
+        }),
     }
 }
 
@@ -104,9 +111,11 @@ impl Decimal {
 /// dots then group thousands. Without a comma, dots that split the number in
 /// groups of three ("1.234.567") group thousands; a single other dot is a
 /// decimal point ("12.5").
-fn parse_decimal(text: &str) -> Result<Decimal, String> {
+fn parse_decimal(text: &str) -> Result<Decimal, Problem> {
     let original = text.trim();
-    let refused = || format!("\"{original}\" não é um número (ex.: 1.234,56).");
+    let refused = || Problem::NotANumber {
+        text: original.to_string(),
+    };
     let mut text = original.replace(' ', "");
     let negative = text.starts_with('-');
     if negative || text.starts_with('+') {
@@ -164,10 +173,12 @@ fn number_value(decimal: &Decimal) -> FieldValue {
 }
 
 /// Parses an integer ("1.234", "-5").
-fn parse_integer(text: &str) -> Result<FieldValue, String> {
+fn parse_integer(text: &str) -> Result<FieldValue, Problem> {
     let decimal = parse_decimal(text)?;
     if decimal.fraction.chars().any(|c| c != '0') {
-        return Err(format!("\"{}\" não é um número inteiro.", text.trim()));
+        return Err(Problem::NotAnInteger {
+            text: text.trim().to_string(),
+        });
     }
     Ok(number_value(&Decimal {
         fraction: String::new(),
@@ -178,34 +189,31 @@ fn parse_integer(text: &str) -> Result<FieldValue, String> {
 /// Most decimal places a decimal field keeps.
 const MAX_DECIMALS: usize = 6;
 
-fn parse_decimal_value(text: &str) -> Result<FieldValue, String> {
+fn parse_decimal_value(text: &str) -> Result<FieldValue, Problem> {
     let mut decimal = parse_decimal(text)?;
     let trimmed = decimal.fraction.trim_end_matches('0').to_string();
     if trimmed.len() > MAX_DECIMALS {
-        return Err(format!("Use no máximo {MAX_DECIMALS} casas decimais."));
+        return Err(Problem::TooManyDecimals { max: MAX_DECIMALS });
     }
     decimal.fraction = trimmed;
     Ok(number_value(&decimal))
 }
 
 /// Parses an amount in reais ("R$ 1.234,56", "1234.5").
-fn parse_currency(text: &str) -> Result<FieldValue, String> {
+fn parse_currency(text: &str) -> Result<FieldValue, Problem> {
     let cleaned = text.trim().trim_start_matches("R$").trim();
-    let mut decimal = parse_decimal(cleaned).map_err(|_| {
-        format!(
-            "\"{}\" não é um valor em reais (ex.: 1.234,56).",
-            text.trim()
-        )
+    let mut decimal = parse_decimal(cleaned).map_err(|_| Problem::NotAnAmount {
+        text: text.trim().to_string(),
     })?;
     let trimmed = decimal.fraction.trim_end_matches('0');
     if trimmed.len() > 2 {
-        return Err("Use no máximo 2 casas decimais (centavos).".to_string());
+        return Err(Problem::AmountDecimals);
     }
     decimal.fraction = format!("{trimmed:0<2}");
     Ok(number_value(&decimal))
 }
 
-fn parse_url(text: &str) -> Result<String, String> {
+fn parse_url(text: &str) -> Result<String, Problem> {
     let text = text.trim();
     let url = if text.contains("://") {
         text.to_string()
@@ -221,7 +229,9 @@ fn parse_url(text: &str) -> Result<String, String> {
         || url.chars().any(char::is_whitespace)
         || url.chars().count() > MAX_TEXT_CHARS
     {
-        return Err(format!("\"{text}\" não é um endereço (ex.: loja.com.br)."));
+        return Err(Problem::NotAnAddress {
+            text: text.to_string(),
+        });
     }
     Ok(url)
 }
@@ -230,27 +240,28 @@ fn parse_options(
     text: &str,
     definition: &FieldDefinition,
     held: &[i64],
-) -> Result<FieldValue, String> {
+) -> Result<FieldValue, Problem> {
     let mut ids = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let option = part
             .parse::<i64>()
             .ok()
             .and_then(|id| definition.options.iter().find(|o| o.id == id))
-            .ok_or_else(|| format!("\"{part}\" não é uma opção deste campo."))?;
+            .ok_or_else(|| Problem::NotAnOption {
+                text: part.to_string(),
+            })?;
         // A retired option may stay on a contact that has it, never be added.
         if option.retired && !held.contains(&option.id) {
-            return Err(format!(
-                "A opção \"{}\" foi desativada e não pode ser escolhida.",
-                option.label
-            ));
+            return Err(Problem::RetiredOption {
+                label: option.label.clone(),
+            });
         }
         if !ids.contains(&option.id) {
             ids.push(option.id);
         }
     }
     if definition.field_type == FieldType::SingleSelect && ids.len() > 1 {
-        return Err("Escolha uma opção só.".to_string());
+        return Err(Problem::OneOptionOnly);
     }
     // Stored in the field's option order.
     ids.sort_by_key(|id| definition.options.iter().position(|o| o.id == *id));
@@ -266,7 +277,7 @@ pub fn parse_value(
     definition: &FieldDefinition,
     text: &str,
     held: &[i64],
-) -> Result<Option<FieldValue>, String> {
+) -> Result<Option<FieldValue>, Problem> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Ok(None);
@@ -275,14 +286,18 @@ pub fn parse_value(
         FieldType::Text => {
             let text = trimmed.split_whitespace().collect::<Vec<_>>().join(" ");
             if text.chars().count() > MAX_TEXT_CHARS {
-                return Err(format!("Use no máximo {MAX_TEXT_CHARS} caracteres."));
+                return Err(Problem::TooLong {
+                    max: MAX_TEXT_CHARS,
+                });
             }
             let key = fold(&text);
             FieldValue::Text { text, key }
         }
         FieldType::LongText => {
             if trimmed.chars().count() > MAX_LONG_TEXT_CHARS {
-                return Err(format!("Use no máximo {MAX_LONG_TEXT_CHARS} caracteres."));
+                return Err(Problem::TooLong {
+                    max: MAX_LONG_TEXT_CHARS,
+                });
             }
             let key = fold(trimmed).chars().take(200).collect();
             FieldValue::Text {
@@ -307,41 +322,35 @@ pub fn parse_value(
             }
             value
         }
-        FieldType::Email => {
-            FieldValue::text(normalize_email(trimmed).map_err(|p| p.text(Locale::default()))?)
-        }
+        FieldType::Email => FieldValue::text(normalize_email(trimmed)?),
         FieldType::Phone => {
-            check_phone_shape(trimmed).map_err(|p| p.text(Locale::default()))?;
+            check_phone_shape(trimmed)?;
             FieldValue::text(trimmed.to_string())
         }
         FieldType::Url => FieldValue::text(parse_url(trimmed)?),
         FieldType::Cpf => match parse_document(trimmed) {
             Ok(Document::Cpf(digits)) => FieldValue::text(digits),
-            Ok(Document::Cnpj(_)) => {
-                return Err("Isto é um CNPJ; o campo pede um CPF (11 dígitos).".to_string())
-            }
+            Ok(Document::Cnpj(_)) => return Err(Problem::CnpjNotCpf),
             Err(e) if trimmed.chars().filter(char::is_ascii_digit).count() != 14 => {
                 return Err(if e == crate::contacts::document::DocumentError::Length {
-                    "Informe um CPF com 11 dígitos.".to_string()
+                    Problem::CpfLength
                 } else {
-                    e.problem().text(Locale::default())
+                    e.problem()
                 })
             }
-            Err(_) => return Err("O campo pede um CPF (11 dígitos).".to_string()),
+            Err(_) => return Err(Problem::CpfRequired),
         },
         FieldType::Cnpj => match parse_document(trimmed) {
             Ok(Document::Cnpj(digits)) => FieldValue::text(digits),
-            Ok(Document::Cpf(_)) => {
-                return Err("Isto é um CPF; o campo pede um CNPJ (14 dígitos).".to_string())
-            }
+            Ok(Document::Cpf(_)) => return Err(Problem::CpfNotCnpj),
             Err(e) if trimmed.chars().filter(char::is_ascii_digit).count() != 11 => {
                 return Err(if e == crate::contacts::document::DocumentError::Length {
-                    "Informe um CNPJ com 14 dígitos.".to_string()
+                    Problem::CnpjLength
                 } else {
-                    e.problem().text(Locale::default())
+                    e.problem()
                 })
             }
-            Err(_) => return Err("O campo pede um CNPJ (14 dígitos).".to_string()),
+            Err(_) => return Err(Problem::CnpjRequired),
         },
     };
     Ok(Some(value))
@@ -360,15 +369,15 @@ pub fn form_field(key: &str) -> String {
 pub fn validate_custom_values(
     definitions: &[FieldDefinition],
     values: &std::collections::BTreeMap<String, String>,
-    held: &dyn Fn(i64) -> Vec<i64>,
-) -> Result<Vec<(i64, FieldValue)>, Vec<FieldError>> {
+    held: &dyn Fn(FieldId) -> Vec<i64>,
+) -> Result<Vec<(FieldId, FieldValue)>, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut valid = Vec::new();
     for key in values.keys() {
         if !definitions.iter().any(|d| &d.key == key) {
-            errors.push(FieldError::other(
+            errors.push(FieldError::new(
                 form_field(key),
-                format!("O campo \"{key}\" não existe."),
+                Problem::UnknownCustomField { key: key.clone() },
             ));
         }
     }
@@ -379,12 +388,14 @@ pub fn validate_custom_values(
             .unwrap_or("");
         match parse_value(definition, text, &held(definition.id)) {
             Ok(Some(value)) => valid.push((definition.id, value)),
-            Ok(None) if definition.required => errors.push(FieldError::other(
+            Ok(None) if definition.required => errors.push(FieldError::new(
                 form_field(&definition.key),
-                format!("Preencha \"{}\": é obrigatório.", definition.label),
+                Problem::CustomFieldRequired {
+                    label: definition.label.clone(),
+                },
             )),
             Ok(None) => {}
-            Err(message) => errors.push(FieldError::other(form_field(&definition.key), message)),
+            Err(problem) => errors.push(FieldError::new(form_field(&definition.key), problem)),
         }
     }
     if errors.is_empty() {
@@ -467,7 +478,7 @@ pub fn input_value(field_type: FieldType, value: &str) -> String {
 /// type, outside any company's definitions (type conversions).
 fn of_type(field_type: FieldType) -> FieldDefinition {
     FieldDefinition {
-        id: 0,
+        id: crate::ids::FieldId::new(0),
         key: String::new(),
         label: String::new(),
         field_type,
@@ -490,17 +501,14 @@ pub fn build_filter(
     max: &str,
     month: Option<u32>,
 ) -> Result<FieldFilter, FieldError> {
-    let refuse = |field: &str, message: String| FieldError::other(field, message);
+    let refuse = |field: &str, problem: Problem| FieldError::new(field, problem);
     let field_type = definition.field_type;
     if let Some(month) = month {
         if !field_type.is_date() {
-            return Err(refuse(
-                "month",
-                "Só campos de data filtram por mês.".to_string(),
-            ));
+            return Err(refuse("month", Problem::MonthNeedsDate));
         }
         if !(1..=12).contains(&month) {
-            return Err(refuse("month", "Escolha um mês de 1 a 12.".to_string()));
+            return Err(refuse("month", Problem::ChooseMonth));
         }
         return Ok(FieldFilter::Month(month));
     }
@@ -510,7 +518,7 @@ pub fn build_filter(
             .parse::<i64>()
             .ok()
             .filter(|id| definition.options.iter().any(|o| o.id == *id))
-            .ok_or_else(|| refuse("value", "Escolha uma das opções do campo.".to_string()))?;
+            .ok_or_else(|| refuse("value", Problem::ChooseOption))?;
         return Ok(FieldFilter::Option(option));
     }
     let (min, max) = if min.trim().is_empty() && max.trim().is_empty() {
@@ -524,10 +532,7 @@ pub fn build_filter(
         };
         let (low, high) = (bound("min", min)?, bound("max", max)?);
         if low.is_none() && high.is_none() {
-            return Err(refuse(
-                "value",
-                "Informe um valor para filtrar.".to_string(),
-            ));
+            return Err(refuse("value", Problem::FilterValueRequired));
         }
         if field_type.is_number() {
             let number = |v: Option<FieldValue>| match v {
@@ -545,10 +550,7 @@ pub fn build_filter(
     }
     match parse_value(definition, value, &[]).map_err(|m| refuse("value", m))? {
         Some(FieldValue::Text { key, .. }) => Ok(FieldFilter::Equals(key)),
-        _ => Err(refuse(
-            "value",
-            "Informe um valor para filtrar.".to_string(),
-        )),
+        _ => Err(refuse("value", Problem::FilterValueRequired)),
     }
 }
 
@@ -565,7 +567,7 @@ pub fn convert_value(
         return Ok(None);
     }
     if from.is_select() || to.is_select() {
-        return Err("Só é possível trocar entre seleção única e múltipla.".to_string());
+        return Err(format!("\"{text}\""));
     }
     // What the value reads as, in the new type's terms.
     let readable = match from {
@@ -597,7 +599,7 @@ mod tests {
 
     fn field(field_type: FieldType) -> FieldDefinition {
         FieldDefinition {
-            id: 1,
+            id: FieldId::new(1),
             key: "campo".into(),
             label: "Campo".into(),
             field_type,
@@ -624,8 +626,9 @@ mod tests {
         }
     }
 
+    /// The value, or the refusal in Portuguese.
     fn parsed(field_type: FieldType, text: &str) -> Result<Option<FieldValue>, String> {
-        parse_value(&field(field_type), text, &[])
+        parse_value(&field(field_type), text, &[]).map_err(|p| p.text(crate::i18n::Locale::PtBr))
     }
 
     fn text_of(field_type: FieldType, text: &str) -> String {
@@ -793,7 +796,7 @@ mod tests {
         cpf.label = "CPF".into();
         cpf.required = true;
         let mut plan = field(FieldType::SingleSelect);
-        plan.id = 2;
+        plan.id = FieldId::new(2);
         plan.key = "plano".into();
         let definitions = [cpf, plan];
         let held = |_| Vec::new();
@@ -813,7 +816,7 @@ mod tests {
         assert_eq!(
             valid,
             [(
-                1,
+                FieldId::new(1),
                 FieldValue::Text {
                     text: "52998224725".into(),
                     key: "52998224725".into()

@@ -134,8 +134,8 @@ impl AsConn for PgConnection {
 }
 
 /// `ids` as the JSON array `json_each` (or PostgreSQL's jsonb) reads.
-pub fn json_ids(ids: &[i64]) -> String {
-    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+pub fn json_ids<Id: std::fmt::Display>(ids: &[Id]) -> String {
+    let ids: Vec<String> = ids.iter().map(Id::to_string).collect();
     format!("[{}]", ids.join(","))
 }
 
@@ -159,7 +159,7 @@ mod tests {
 
     #[test]
     fn ids_are_written_as_a_json_array() {
-        assert_eq!(json_ids(&[]), "[]");
+        assert_eq!(json_ids::<i64>(&[]), "[]");
         assert_eq!(json_ids(&[3, 1, 2]), "[3,1,2]");
     }
 

@@ -11,6 +11,9 @@ use crate::contacts::writer::bulk::{write_new, NewIds, NewRows};
 use crate::contacts::writer::imported::{merge_row, ImportedRow, MergeRefusal};
 use crate::contacts::writer::{self, Names, StoredContact};
 use crate::db::{with_conn, AsConn, Conn, Db};
+use crate::ids::ContactId;
+use crate::ids::FieldId;
+use crate::ids::JobId;
 use crate::import_export::job::{DuplicatePolicy, JobStatus, RowFailure};
 use crate::tenant::CompanyId;
 
@@ -30,7 +33,7 @@ pub struct PreparedContact {
     pub line: i64,
     pub cells: Vec<String>,
     pub contact: StoredContact,
-    pub contact_id: Option<i64>,
+    pub contact_id: Option<ContactId>,
     /// Whether the name came from the file (it replaces an existing name).
     pub name_given: bool,
     pub organization: Option<String>,
@@ -63,16 +66,16 @@ pub enum BatchOutcome {
 /// The contacts a batch may match, by key (the oldest per phone or e-mail).
 #[derive(Debug, Default)]
 struct Known {
-    ids: std::collections::HashSet<i64>,
-    phones: HashMap<String, i64>,
-    emails: HashMap<String, i64>,
+    ids: std::collections::HashSet<ContactId>,
+    phones: HashMap<String, ContactId>,
+    emails: HashMap<String, ContactId>,
 }
 
 impl Known {
     /// The stored contact a row is about, if any: same ID, else a phone,
     /// else an e-mail in common (the oldest such contact), this batch's
     /// earlier rows included. Never one under the "create" policy.
-    fn existing(&self, prepared: &PreparedContact, policy: DuplicatePolicy) -> Option<i64> {
+    fn existing(&self, prepared: &PreparedContact, policy: DuplicatePolicy) -> Option<ContactId> {
         if policy == DuplicatePolicy::Create {
             return None;
         }
@@ -95,7 +98,7 @@ impl Known {
     }
 
     /// A contact the batch wrote: later rows of the batch match it too.
-    fn add(&mut self, id: i64, contact: &StoredContact) {
+    fn add(&mut self, id: ContactId, contact: &StoredContact) {
         self.ids.insert(id);
         for phone in &contact.phones {
             self.phones.entry(phone.clone()).or_insert(id);
@@ -151,8 +154,8 @@ impl Known {
         };
         let mut known = Known::default();
         with_conn!(conn, c => {
-            let found: Vec<(i64, i64)> = sqlx::query_as(ids_sql)
-                .bind(company.0)
+            let found: Vec<(ContactId, i64)> = sqlx::query_as(ids_sql)
+                .bind(company)
                 .bind(ids)
                 .fetch_all(&mut *c)
                 .await?;
@@ -161,8 +164,8 @@ impl Known {
                 (phones_sql, phones, &mut known.phones),
                 (emails_sql, emails, &mut known.emails),
             ] {
-                let found: Vec<(String, i64)> = sqlx::query_as(sql)
-                    .bind(company.0)
+                let found: Vec<(String, ContactId)> = sqlx::query_as(sql)
+                    .bind(company)
                     .bind(keys)
                     .fetch_all(&mut *c)
                     .await?;
@@ -182,7 +185,7 @@ impl Known {
 pub async fn write_batch(
     db: &Db,
     company: CompanyId,
-    job: i64,
+    job: JobId,
     policy: DuplicatePolicy,
     rows: &[PreparedRow],
 ) -> Result<BatchOutcome, sqlx::Error> {
@@ -310,14 +313,14 @@ enum JobState {
 async fn job_state(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    job: i64,
+    job: JobId,
 ) -> Result<JobState, sqlx::Error> {
     let lock = if conn.is_sqlite() { "" } else { " FOR UPDATE" };
     let sql = format!(
         "SELECT cancel_requested, status FROM import_jobs WHERE company_id = $1 AND id = $2{lock}"
     );
     let (cancel, status): (bool, String) = with_conn!(conn, c => {
-        sqlx::query_as(&sql).bind(company.0).bind(job).fetch_one(&mut *c).await?
+        sqlx::query_as(&sql).bind(company).bind(job).fetch_one(&mut *c).await?
     });
     Ok(if status != JobStatus::Running.as_str() {
         JobState::NotRunning
@@ -330,12 +333,15 @@ async fn job_state(
 
 /// The company's CPF/CNPJ custom fields: their values join the search's
 /// digits.
-async fn document_fields(conn: &mut Conn<'_>, company: CompanyId) -> Result<Vec<i64>, sqlx::Error> {
+async fn document_fields(
+    conn: &mut Conn<'_>,
+    company: CompanyId,
+) -> Result<Vec<FieldId>, sqlx::Error> {
     let ids = with_conn!(conn, c => {
         sqlx::query_scalar(
             "SELECT id FROM custom_fields WHERE company_id = $1 AND field_type IN ('cpf', 'cnpj')",
         )
-        .bind(company.0)
+        .bind(company)
         .fetch_all(&mut *c)
         .await?
     });
@@ -346,7 +352,7 @@ async fn document_fields(conn: &mut Conn<'_>, company: CompanyId) -> Result<Vec<
 async fn record_failures(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    job: i64,
+    job: JobId,
     failures: &[RowFailure],
 ) -> Result<(), sqlx::Error> {
     with_conn!(conn, c => {
@@ -355,7 +361,7 @@ async fn record_failures(
                 "INSERT INTO import_errors (company_id, job_id, line, cells, reason) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT DO NOTHING",
             )
-            .bind(company.0)
+            .bind(company)
             .bind(job)
             .bind(failure.line)
             .bind(serde_json::to_string(&failure.cells).unwrap_or_default())
@@ -371,7 +377,7 @@ async fn record_failures(
 async fn count_batch(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    job: i64,
+    job: JobId,
     rows: usize,
     counts: BatchCounts,
 ) -> Result<(), sqlx::Error> {
@@ -388,7 +394,7 @@ async fn count_batch(
         .bind(counts.skipped)
         .bind(counts.failed)
         .bind(Utc::now())
-        .bind(company.0)
+        .bind(company)
         .bind(job)
         .execute(&mut *c)
         .await?;

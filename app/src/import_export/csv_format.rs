@@ -237,6 +237,7 @@ pub fn row(
 mod tests {
     use super::*;
     use crate::custom_fields::model::SelectOption;
+    use crate::ids::FieldId;
 
     #[test]
     fn formulas_are_neutralised_and_phones_are_not() {
@@ -268,7 +269,7 @@ mod tests {
     fn flavors_write_dates_numbers_and_booleans_their_way() {
         let definitions = vec![
             FieldDefinition {
-                id: 1,
+                id: FieldId::new(1),
                 key: "limite".into(),
                 label: "Limite".into(),
                 field_type: FieldType::Currency,
@@ -278,7 +279,7 @@ mod tests {
                 used_by: None,
             },
             FieldDefinition {
-                id: 2,
+                id: FieldId::new(2),
                 key: "vip".into(),
                 label: "VIP".into(),
                 field_type: FieldType::YesNo,
@@ -288,7 +289,7 @@ mod tests {
                 used_by: None,
             },
             FieldDefinition {
-                id: 3,
+                id: FieldId::new(3),
                 key: "tags".into(),
                 label: "Tags".into(),
                 field_type: FieldType::MultiSelect,
@@ -315,10 +316,15 @@ mod tests {
             gender: Some("female".into()),
             created_at: "2026-11-25T13:30:00Z".into(),
             custom: vec![
-                value(1, FieldType::Currency, Some("1234.50"), vec![]),
-                value(2, FieldType::YesNo, Some("true"), vec![]),
                 value(
-                    3,
+                    FieldId::new(1),
+                    FieldType::Currency,
+                    Some("1234.50"),
+                    vec![],
+                ),
+                value(FieldId::new(2), FieldType::YesNo, Some("true"), vec![]),
+                value(
+                    FieldId::new(3),
                     FieldType::MultiSelect,
                     None,
                     vec![

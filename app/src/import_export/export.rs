@@ -26,6 +26,8 @@ use crate::custom_fields::api::{resolve_filter, FieldQuery};
 use crate::custom_fields::model::FieldDefinition;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::ids::ContactId;
+use crate::ids::FieldId;
 use crate::import_export::csv_format::{header as csv_header, row, CsvFlavor};
 use crate::import_export::export_repo::{read_batch, BatchOf, ExportBatch};
 use crate::state::AppState;
@@ -43,7 +45,7 @@ pub struct ExportParams {
     pub q: Option<String>,
     pub org: Option<i64>,
     pub group: Option<i64>,
-    pub field: Option<i64>,
+    pub field: Option<FieldId>,
     pub value: Option<String>,
     pub min: Option<String>,
     pub max: Option<String>,
@@ -67,7 +69,7 @@ struct Reader {
 }
 
 /// A batch as read, with the page's order when it is a page of the list.
-pub type ReadBatch = (ExportBatch, Option<Vec<i64>>);
+pub type ReadBatch = (ExportBatch, Option<Vec<ContactId>>);
 
 impl Reader {
     fn whole_list(&self) -> bool {
@@ -114,9 +116,9 @@ impl Reader {
         };
         self.after = Some(Cursor {
             sort_key: last.sort_key.clone(),
-            id: last.id,
+            id: last.id.get(),
         });
-        let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        let ids: Vec<ContactId> = rows.iter().map(|row| row.id).collect();
         let batch = read_batch(&self.db, self.company, BatchOf::Ids(&ids)).await?;
         Ok(Some((batch, Some(ids))))
     }
@@ -195,7 +197,7 @@ pub async fn export_stream(
     params: ExportParams,
 ) -> Result<impl futures_util::Stream<Item = Result<(Bytes, usize), BoxError>>, AppError> {
     let flavor = CsvFlavor::parse(params.format.as_deref().unwrap_or_default())
-        .ok_or_else(|| AppError::field("format", "Use format=excel ou format=rfc4180."))?;
+        .ok_or_else(|| AppError::invalid("format", crate::problem::Problem::ExportFormat))?;
     let custom = resolve_filter(
         &db,
         company,

@@ -23,6 +23,8 @@ use crate::contacts::document::format_document;
 use crate::contacts::phone::format_phone;
 use crate::custom_fields::model::FieldDefinition;
 use crate::db::Db;
+use crate::ids::ContactId;
+use crate::ids::FieldId;
 use crate::import_export::csv_format::ExportContact;
 use crate::tenant::CompanyId;
 use crate::with_db;
@@ -33,7 +35,7 @@ pub enum BatchOf<'a> {
     /// The company's next `limit` contacts in ID order after ID `after`.
     After { after: i64, limit: u32 },
     /// These contacts of the company (a page of a search or filter).
-    Ids(&'a [i64]),
+    Ids(&'a [ContactId]),
 }
 
 /// A batch as the database returns it: JSON arrays, parsed by
@@ -62,7 +64,7 @@ pub struct ExportBatch {
 /// One contact's own columns, in the order of the JSON array.
 #[derive(Debug, Deserialize)]
 struct ContactColumns {
-    id: i64,
+    id: ContactId,
     name: String,
     address: Option<String>,
     birth_date: Option<String>,
@@ -157,7 +159,7 @@ pub async fn read_batch(
     }
     let sql = batch_sql(db, of);
     let batch = with_db!(db, pool => {
-        let query = sqlx::query_as::<_, ExportBatch>(&sql).bind(company.0);
+        let query = sqlx::query_as::<_, ExportBatch>(&sql).bind(company);
         let query = match of {
             BatchOf::After { after, limit } => query.bind(after).bind(i64::from(limit)),
             BatchOf::Ids(ids) => query.bind(crate::db::json_ids(ids)),
@@ -193,27 +195,27 @@ impl ExportBatch {
     pub fn into_contacts(
         self,
         fields: &[FieldDefinition],
-        order: Option<&[i64]>,
+        order: Option<&[ContactId]>,
     ) -> Result<Vec<ExportContact>, serde_json::Error> {
         let columns: Vec<ContactColumns> = parse(self.contacts.as_deref())?;
-        let mut phones: Vec<(i64, i64, String)> = parse(self.phones.as_deref())?;
-        let mut emails: Vec<(i64, i64, String)> = parse(self.emails.as_deref())?;
-        let mut groups: Vec<(i64, String)> = parse(self.groups.as_deref())?;
-        let values: Vec<(i64, i64, String)> = parse(self.field_values.as_deref())?;
-        let chosen: Vec<(i64, i64, i64)> = parse(self.field_options.as_deref())?;
+        let mut phones: Vec<(ContactId, i64, String)> = parse(self.phones.as_deref())?;
+        let mut emails: Vec<(ContactId, i64, String)> = parse(self.emails.as_deref())?;
+        let mut groups: Vec<(ContactId, String)> = parse(self.groups.as_deref())?;
+        let values: Vec<(ContactId, FieldId, String)> = parse(self.field_values.as_deref())?;
+        let chosen: Vec<(ContactId, FieldId, i64)> = parse(self.field_options.as_deref())?;
         // Already in key order when read as a range; sorting makes it so
         // whatever order the aggregate saw.
         phones.sort_unstable_by_key(|(contact, position, _)| (*contact, *position));
         emails.sort_unstable_by_key(|(contact, position, _)| (*contact, *position));
         groups.sort_unstable();
-        let ids: Vec<i64> = columns.iter().map(|c| c.id).collect();
+        let ids: Vec<ContactId> = columns.iter().map(|c| c.id).collect();
         let mut custom = crate::custom_fields::repo::assemble_values(&ids, fields, values, chosen);
-        let mut by_id: HashMap<i64, ExportContact> = HashMap::with_capacity(columns.len());
+        let mut by_id: HashMap<ContactId, ExportContact> = HashMap::with_capacity(columns.len());
         for c in columns {
             by_id.insert(
                 c.id,
                 ExportContact {
-                    id: c.id,
+                    id: c.id.get(),
                     name: c.name,
                     phones: Vec::new(),
                     emails: Vec::new(),
@@ -294,7 +296,9 @@ mod tests {
         assert_eq!(bruno.emails, ["b@x.com"]);
         assert_eq!(bruno.created_at, "2026-12-02T15:23:36Z");
         // A page of the list keeps the page's order.
-        let page = batch.into_contacts(&[], Some(&[7, 3])).expect("parse");
+        let page = batch
+            .into_contacts(&[], Some(&[ContactId::new(7), ContactId::new(3)]))
+            .expect("parse");
         assert_eq!(page.iter().map(|c| c.id).collect::<Vec<_>>(), [7, 3]);
     }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
+use crate::ids::JobId;
 use crate::import_export::job::{DuplicatePolicy, ImportJob, ImportPreview};
 use crate::import_export::mapping::ColumnTarget;
 
@@ -23,7 +24,7 @@ pub async fn list_imports() -> Result<Vec<ImportJob>, AppError> {
 ///
 /// `POST /api/import/preview` with `id`.
 #[server(prefix = "/api", endpoint = "import/preview")]
-pub async fn load_import_preview(id: i64) -> Result<ImportPreview, AppError> {
+pub async fn load_import_preview(id: JobId) -> Result<ImportPreview, AppError> {
     crate::error::respond(server::preview(id).await)
 }
 
@@ -34,7 +35,7 @@ pub async fn load_import_preview(id: i64) -> Result<ImportPreview, AppError> {
 /// `{"id": 1, "targets": [{"target": "name"}, …], "policy": "skip"}`.
 #[server(prefix = "/api", endpoint = "import/start", input = Json)]
 pub async fn start_import(
-    id: i64,
+    id: JobId,
     targets: Vec<ColumnTarget>,
     policy: DuplicatePolicy,
 ) -> Result<ImportJob, AppError> {
@@ -45,7 +46,7 @@ pub async fn start_import(
 ///
 /// `POST /api/import/status` with `id`.
 #[server(prefix = "/api", endpoint = "import/status")]
-pub async fn import_status(id: i64) -> Result<ImportJob, AppError> {
+pub async fn import_status(id: JobId) -> Result<ImportJob, AppError> {
     crate::error::respond(server::status(id).await)
 }
 
@@ -54,7 +55,7 @@ pub async fn import_status(id: i64) -> Result<ImportJob, AppError> {
 ///
 /// `POST /api/import/cancel` with `id`.
 #[server(prefix = "/api", endpoint = "import/cancel")]
-pub async fn cancel_import(id: i64) -> Result<ImportJob, AppError> {
+pub async fn cancel_import(id: JobId) -> Result<ImportJob, AppError> {
     crate::error::respond(server::cancel(id).await)
 }
 
@@ -63,6 +64,7 @@ mod server {
     use crate::auth::access::Grant;
     use crate::auth::session::require_grant;
     use crate::error::AppError;
+    use crate::ids::JobId;
     use crate::import_export::import;
     use crate::import_export::job::{DuplicatePolicy, ImportJob, ImportPreview};
     use crate::import_export::mapping::ColumnTarget;
@@ -75,13 +77,13 @@ mod server {
         Ok(repo::list_jobs(&db, company, 20).await?)
     }
 
-    pub async fn preview(id: i64) -> Result<ImportPreview, AppError> {
+    pub async fn preview(id: JobId) -> Result<ImportPreview, AppError> {
         let company = require_grant(Grant::Import)?.company_id;
         let db = app_state()?.db;
         import::preview(&db, company, id).await
     }
 
-    pub async fn status(id: i64) -> Result<ImportJob, AppError> {
+    pub async fn status(id: JobId) -> Result<ImportJob, AppError> {
         let company = require_grant(Grant::Import)?.company_id;
         let db = app_state()?.db;
         repo::get_job(&db, company, id)
@@ -91,7 +93,7 @@ mod server {
     }
 
     pub async fn start(
-        id: i64,
+        id: JobId,
         targets: Vec<ColumnTarget>,
         policy: DuplicatePolicy,
     ) -> Result<ImportJob, AppError> {
@@ -102,7 +104,7 @@ mod server {
         status(id).await
     }
 
-    pub async fn cancel(id: i64) -> Result<ImportJob, AppError> {
+    pub async fn cancel(id: JobId) -> Result<ImportJob, AppError> {
         let company = require_grant(Grant::Import)?.company_id;
         let db = app_state()?.db;
         if repo::get_job(&db, company, id).await?.is_none() {

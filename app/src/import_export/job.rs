@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::custom_fields::model::FieldDefinition;
+use crate::ids::JobId;
 use crate::import_export::mapping::ColumnTarget;
 
 /// Where a job is in its life.
@@ -96,7 +97,7 @@ impl DuplicatePolicy {
 /// One import, with its counters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportJob {
-    pub id: i64,
+    pub id: JobId,
     pub file_name: String,
     pub file_size: i64,
     /// "UTF-8", "UTF-8 (BOM)" or "Windows-1252".
@@ -199,7 +200,7 @@ mod tests {
 
     fn job(status: JobStatus, total: i64, done: i64, elapsed: f64) -> ImportJob {
         ImportJob {
-            id: 1,
+            id: JobId::new(1),
             file_name: "a.csv".into(),
             file_size: 10,
             encoding: "UTF-8".into(),

@@ -275,6 +275,7 @@ pub fn is_system_group(name: &str) -> bool {
 mod tests {
     use super::*;
     use crate::custom_fields::model::FieldType;
+    use crate::ids::FieldId;
 
     fn headers(list: &[&str]) -> Vec<String> {
         list.iter().map(|h| h.to_string()).collect()
@@ -357,7 +358,7 @@ mod tests {
     #[test]
     fn brazilian_headers_and_custom_fields() {
         let cpf = FieldDefinition {
-            id: 1,
+            id: FieldId::new(1),
             key: "cpf_cliente".into(),
             label: "CPF".into(),
             field_type: FieldType::Cpf,
@@ -367,7 +368,7 @@ mod tests {
             used_by: None,
         };
         let plan = FieldDefinition {
-            id: 2,
+            id: FieldId::new(2),
             key: "plano".into(),
             label: "Plano contratado".into(),
             field_type: FieldType::Text,
@@ -411,7 +412,7 @@ mod tests {
         assert_eq!(guess_column("CPF", &[]), Document);
         // A label the export neutralised maps back to its field.
         let formula = FieldDefinition {
-            id: 3,
+            id: FieldId::new(3),
             key: "formula".into(),
             label: "=1+2".into(),
             field_type: FieldType::Text,

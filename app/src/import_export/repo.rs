@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use crate::db::{BeginWrite, Db};
+use crate::ids::ContactId;
+use crate::ids::JobId;
 use crate::import_export::job::{DuplicatePolicy, ImportJob, JobStatus, RowFailure};
 use crate::tenant::CompanyId;
 use crate::with_db;
@@ -31,7 +33,7 @@ pub const CHUNK_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, Clone, FromRow)]
 struct JobRow {
-    id: i64,
+    id: JobId,
     file_name: String,
     file_size: i64,
     encoding: String,
@@ -159,19 +161,19 @@ pub async fn create_job<I>(
     company: CompanyId,
     job: &NewJob<'_>,
     chunks: I,
-) -> Result<i64, sqlx::Error>
+) -> Result<JobId, sqlx::Error>
 where
     I: FnMut() -> std::io::Result<Option<Vec<u8>>> + Send,
 {
     let now = Utc::now();
-    let id: i64 = with_db!(db, pool => {
+    let id: JobId = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: JobId = sqlx::query_scalar(
             "INSERT INTO import_jobs (company_id, created_by, file_name, file_size, encoding, delimiter,
                                       status, total_rows, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, 'uploaded', $7, $8) RETURNING id",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(job.created_by)
         .bind(job.file_name)
         .bind(job.file_size)
@@ -188,7 +190,7 @@ where
         Ok(()) => Ok(id),
         Err(error) => {
             if let Err(cleanup) = delete_job(db, company, id).await {
-                tracing::warn!(%cleanup, job = id, "could not delete a failed upload");
+                tracing::warn!(%cleanup, job = %id, "could not delete a failed upload");
             }
             Err(error)
         }
@@ -199,7 +201,7 @@ where
 async fn store_pieces<I>(
     db: &Db,
     company: CompanyId,
-    id: i64,
+    id: JobId,
     mut chunks: I,
 ) -> Result<(), sqlx::Error>
 where
@@ -210,7 +212,7 @@ where
         with_db!(db, pool => {
             let mut tx = pool.begin_write().await?;
             sqlx::query("INSERT INTO import_chunks (company_id, job_id, seq, bytes) VALUES ($1, $2, $3, $4)")
-                .bind(company.0)
+                .bind(company)
                 .bind(id)
                 .bind(seq)
                 .bind(bytes)
@@ -224,7 +226,7 @@ where
         let mut tx = pool.begin_write().await?;
         sqlx::query("UPDATE import_jobs SET uploaded_at = $1 WHERE company_id = $2 AND id = $3")
             .bind(Utc::now())
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -234,10 +236,10 @@ where
 }
 
 /// Deletes a job and its pieces (`import_chunks` cascades).
-async fn delete_job(db: &Db, company: CompanyId, id: i64) -> Result<(), sqlx::Error> {
+async fn delete_job(db: &Db, company: CompanyId, id: JobId) -> Result<(), sqlx::Error> {
     with_db!(db, pool => {
         sqlx::query("DELETE FROM import_jobs WHERE company_id = $1 AND id = $2")
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .execute(pool)
             .await?;
@@ -269,7 +271,7 @@ pub async fn purge_stale_uploads(
 ) -> Result<PurgedUploads, sqlx::Error> {
     let message = "O mapeamento das colunas não foi confirmado em 24 horas e o arquivo \
                    foi descartado; envie-o de novo para importar.";
-    let expired: Vec<(i64, i64)> = with_db!(db, pool => {
+    let expired: Vec<(CompanyId, JobId)> = with_db!(db, pool => {
         sqlx::query_as(
             "UPDATE import_jobs SET status = 'failed', error = $1, finished_at = $2
               WHERE status = 'uploaded' AND uploaded_at IS NOT NULL AND created_at < $3
@@ -281,7 +283,7 @@ pub async fn purge_stale_uploads(
         .fetch_all(pool)
         .await?
     });
-    let broken: Vec<(i64, i64)> = with_db!(db, pool => {
+    let broken: Vec<(CompanyId, JobId)> = with_db!(db, pool => {
         sqlx::query_as(
             "SELECT company_id, id FROM import_jobs WHERE uploaded_at IS NULL AND created_at < $1",
         )
@@ -290,10 +292,10 @@ pub async fn purge_stale_uploads(
         .await?
     });
     for (company, id) in &expired {
-        delete_chunks(db, CompanyId(*company), *id).await?;
+        delete_chunks(db, *company, *id).await?;
     }
     for (company, id) in &broken {
-        delete_job(db, CompanyId(*company), *id).await?;
+        delete_job(db, *company, *id).await?;
     }
     Ok(PurgedUploads {
         expired: expired.len() as u64,
@@ -303,7 +305,7 @@ pub async fn purge_stale_uploads(
 
 /// Records that a running job's process is alive (see
 /// `import::keep_beating`); `false` when the job is no longer running.
-pub async fn beat(db: &Db, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn beat(db: &Db, company: CompanyId, id: JobId) -> Result<bool, sqlx::Error> {
     stamp(
         db,
         "UPDATE import_jobs SET heartbeat_at = $1
@@ -320,12 +322,12 @@ pub async fn beat(db: &Db, company: CompanyId, id: i64) -> Result<bool, sqlx::Er
 /// A write transaction (not an autocommit statement): on SQLite a running
 /// import lets those in between its batches (`Db::yield_to_writers`), so a
 /// heartbeat is never stuck behind a long import.
-async fn stamp(db: &Db, sql: &str, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
+async fn stamp(db: &Db, sql: &str, company: CompanyId, id: JobId) -> Result<bool, sqlx::Error> {
     let done = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let done = sqlx::query(sql)
             .bind(Utc::now())
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .execute(&mut *tx)
             .await?
@@ -341,11 +343,11 @@ async fn stamp(db: &Db, sql: &str, company: CompanyId, id: i64) -> Result<bool, 
 pub async fn get_job(
     db: &Db,
     company: CompanyId,
-    id: i64,
+    id: JobId,
 ) -> Result<Option<StoredJob>, sqlx::Error> {
     let row: Option<JobRow> = with_db!(db, pool => {
         sqlx::query_as(&format!("SELECT {JOB_COLUMNS} WHERE j.company_id = $1 AND j.id = $2"))
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .fetch_optional(pool)
             .await?
@@ -357,7 +359,7 @@ pub async fn get_job(
         mark_lost(db, company, &job).await?;
         let row: Option<JobRow> = with_db!(db, pool => {
             sqlx::query_as(&format!("SELECT {JOB_COLUMNS} WHERE j.company_id = $1 AND j.id = $2"))
-                .bind(company.0)
+                .bind(company)
                 .bind(id)
                 .fetch_optional(pool)
                 .await?
@@ -389,7 +391,7 @@ async fn mark_lost(db: &Db, company: CompanyId, job: &StoredJob) -> Result<(), s
                 AND heartbeat_at < $4",
         )
         .bind(message)
-        .bind(company.0)
+        .bind(company)
         .bind(job.job.id)
         .bind(Utc::now() - chrono::Duration::seconds(stale_after_seconds()))
         .execute(&mut *tx)
@@ -415,7 +417,7 @@ pub async fn list_jobs(
         sqlx::query_as(&format!(
             "SELECT {JOB_COLUMNS} WHERE j.company_id = $1 ORDER BY j.id DESC LIMIT $2"
         ))
-        .bind(company.0)
+        .bind(company)
         .bind(limit)
         .fetch_all(pool)
         .await?
@@ -439,12 +441,12 @@ pub async fn list_jobs(
 pub async fn read_chunk(
     db: &Db,
     company: CompanyId,
-    job: i64,
+    job: JobId,
     seq: i64,
 ) -> Result<Option<Vec<u8>>, sqlx::Error> {
     let bytes = with_db!(db, pool => {
         sqlx::query_scalar("SELECT bytes FROM import_chunks WHERE company_id = $1 AND job_id = $2 AND seq = $3")
-            .bind(company.0)
+            .bind(company)
             .bind(job)
             .bind(seq)
             .fetch_optional(pool)
@@ -454,10 +456,10 @@ pub async fn read_chunk(
 }
 
 /// Forgets a job's file (once it ended).
-pub async fn delete_chunks(db: &Db, company: CompanyId, job: i64) -> Result<(), sqlx::Error> {
+pub async fn delete_chunks(db: &Db, company: CompanyId, job: JobId) -> Result<(), sqlx::Error> {
     with_db!(db, pool => {
         sqlx::query("DELETE FROM import_chunks WHERE company_id = $1 AND job_id = $2")
-            .bind(company.0)
+            .bind(company)
             .bind(job)
             .execute(pool)
             .await?;
@@ -470,7 +472,7 @@ pub async fn delete_chunks(db: &Db, company: CompanyId, job: i64) -> Result<(), 
 pub async fn queue_job(
     db: &Db,
     company: CompanyId,
-    id: i64,
+    id: JobId,
     mapping: &str,
     policy: DuplicatePolicy,
 ) -> Result<bool, sqlx::Error> {
@@ -482,7 +484,7 @@ pub async fn queue_job(
         .bind(mapping)
         .bind(policy.as_str())
         .bind(Utc::now())
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .execute(pool)
         .await?
@@ -492,7 +494,7 @@ pub async fn queue_job(
 }
 
 /// Takes a queued job to run it; `false` when another process took it.
-pub async fn claim_job(db: &Db, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn claim_job(db: &Db, company: CompanyId, id: JobId) -> Result<bool, sqlx::Error> {
     stamp(
         db,
         "UPDATE import_jobs SET status = 'running', started_at = $1, heartbeat_at = $1
@@ -505,7 +507,7 @@ pub async fn claim_job(db: &Db, company: CompanyId, id: i64) -> Result<bool, sql
 
 /// Asks a job to stop. A job not started yet is cancelled at once; a
 /// running one stops before its next batch. `false` when it had ended.
-pub async fn request_cancel(db: &Db, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn request_cancel(db: &Db, company: CompanyId, id: JobId) -> Result<bool, sqlx::Error> {
     let now = Utc::now();
     let (at_once, later) = with_db!(db, pool => {
         // A transaction (not two autocommit statements): on SQLite it is
@@ -517,7 +519,7 @@ pub async fn request_cancel(db: &Db, company: CompanyId, id: i64) -> Result<bool
                 AND uploaded_at IS NOT NULL",
         )
         .bind(now)
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .execute(&mut *tx)
         .await?
@@ -526,7 +528,7 @@ pub async fn request_cancel(db: &Db, company: CompanyId, id: i64) -> Result<bool
             "UPDATE import_jobs SET cancel_requested = TRUE
               WHERE company_id = $1 AND id = $2 AND status = 'running'",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .execute(&mut *tx)
         .await?
@@ -544,7 +546,7 @@ pub async fn request_cancel(db: &Db, company: CompanyId, id: i64) -> Result<bool
 pub async fn finish_job(
     db: &Db,
     company: CompanyId,
-    id: i64,
+    id: JobId,
     status: JobStatus,
     error: Option<&str>,
 ) -> Result<(), sqlx::Error> {
@@ -556,7 +558,7 @@ pub async fn finish_job(
         .bind(status.as_str())
         .bind(error)
         .bind(Utc::now())
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .execute(pool)
         .await?;
@@ -568,7 +570,7 @@ pub async fn finish_job(
 pub async fn failures(
     db: &Db,
     company: CompanyId,
-    job: i64,
+    job: JobId,
     after: i64,
     limit: i64,
 ) -> Result<Vec<RowFailure>, sqlx::Error> {
@@ -577,7 +579,7 @@ pub async fn failures(
             "SELECT line, cells, reason FROM import_errors
               WHERE company_id = $1 AND job_id = $2 AND line > $3 ORDER BY line LIMIT $4",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(job)
         .bind(after)
         .bind(limit)
@@ -598,7 +600,7 @@ pub async fn failures(
 pub async fn import_origin(
     db: &Db,
     company: CompanyId,
-    contact: i64,
+    contact: ContactId,
 ) -> Result<Option<(String, String, DateTime<Utc>)>, sqlx::Error> {
     let row = with_db!(db, pool => {
         sqlx::query_as(
@@ -608,7 +610,7 @@ pub async fn import_origin(
                JOIN users u ON u.company_id = j.company_id AND u.id = j.created_by
               WHERE c.company_id = $1 AND c.id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(contact)
         .fetch_optional(pool)
         .await?

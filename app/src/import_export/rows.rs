@@ -7,8 +7,10 @@ use crate::contacts::form::ContactForm;
 use crate::contacts::search::fold;
 use crate::custom_fields::model::{FieldDefinition, FieldType};
 use crate::error::FieldError;
+use crate::ids::ContactId;
 use crate::import_export::csv_format::MULTI_SEPARATOR;
 use crate::import_export::mapping::{guess_columns, is_system_group, split_multi, ColumnTarget};
+use crate::problem::Problem;
 
 /// Largest cell accepted, in bytes: a longer one is a broken file (an
 /// unclosed quote swallowing the rest) or not contact data.
@@ -35,18 +37,28 @@ pub struct FileScan {
 }
 
 /// Why a file cannot be imported at all.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileError {
-    #[error("O arquivo está vazio.")]
     Empty,
-    #[error("O arquivo só tem o cabeçalho: nenhum contato para importar.")]
     HeaderOnly,
-    #[error("O arquivo não parece um CSV: tem bytes binários (é uma planilha .xlsx, uma imagem ou um arquivo compactado?). Salve como CSV e envie de novo.")]
     Binary,
-    #[error("Uma aspa aberta na linha {0} nunca é fechada: o resto do arquivo ficaria numa célula só. Corrija a linha {0} e envie de novo.")]
+    /// A quote opened on this line is never closed.
     UnclosedQuote(u64),
-    #[error("O arquivo tem mais de {0} MB, o limite configurado para importações.")]
+    /// Over this many MB (the configured limit).
     TooLarge(u64),
+}
+
+impl FileError {
+    /// The refusal as a field problem (worded per language).
+    pub fn problem(&self) -> Problem {
+        match *self {
+            FileError::Empty => Problem::FileEmpty,
+            FileError::HeaderOnly => Problem::FileHeaderOnly,
+            FileError::Binary => Problem::FileBinary,
+            FileError::UnclosedQuote(line) => Problem::FileUnclosedQuote { line },
+            FileError::TooLarge(mb) => Problem::FileTooLarge { mb },
+        }
+    }
 }
 
 impl FileScan {
@@ -141,7 +153,7 @@ fn parse_gender(text: &str) -> Result<&'static str, String> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportedRow {
     /// The value of the contact ID column, when mapped and filled.
-    pub contact_id: Option<i64>,
+    pub contact_id: Option<ContactId>,
     /// The form. Its organization and groups are by name below; select
     /// custom fields hold option ids, as the form sends them.
     pub form: ContactForm,
@@ -244,7 +256,7 @@ impl<'a> RowReader<'a> {
             match target {
                 ColumnTarget::Ignore => {}
                 ColumnTarget::ContactId => match cell.parse::<i64>() {
-                    Ok(id) if id > 0 => row.contact_id = Some(id),
+                    Ok(id) if id > 0 => row.contact_id = Some(ContactId::new(id)),
                     _ => errors.push(format!(
                         "{}: \"{cell}\" não é um ID de contato (um número).",
                         self.column_name(index)
@@ -496,6 +508,7 @@ pub fn column_letter(index: usize) -> String {
 mod tests {
     use super::*;
     use crate::custom_fields::model::SelectOption;
+    use crate::ids::FieldId;
 
     fn strings(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()
@@ -557,7 +570,7 @@ mod tests {
 
     fn plan_field() -> FieldDefinition {
         FieldDefinition {
-            id: 7,
+            id: FieldId::new(7),
             key: "plano".into(),
             label: "Plano".into(),
             field_type: FieldType::MultiSelect,
@@ -683,8 +696,9 @@ mod tests {
             phone_columns: vec![4],
             ..ImportedRow::default()
         };
-        let described = reader.describe(&row, &[FieldError::other("phones.0", "inválido.")]);
-        assert_eq!(described, "coluna E: inválido.");
+        let problem = Problem::InvalidPhone { text: "12".into() };
+        let described = reader.describe(&row, &[FieldError::new("phones.0", problem)]);
+        assert_eq!(described, "coluna E: \"12\" não é um telefone válido.");
     }
 
     #[test]

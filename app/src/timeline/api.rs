@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::ids::ContactId;
 use crate::timeline::model::TimelinePage;
 
 /// Events per timeline page.
@@ -14,7 +15,10 @@ pub const TIMELINE_PAGE: u32 = 50;
 /// `POST /api/timeline/list` with `contact_id` and, for older pages,
 /// `before` (the previous page's `next_before`).
 #[server(prefix = "/api", endpoint = "timeline/list")]
-pub async fn load_timeline(contact_id: i64, before: Option<i64>) -> Result<TimelinePage, AppError> {
+pub async fn load_timeline(
+    contact_id: ContactId,
+    before: Option<i64>,
+) -> Result<TimelinePage, AppError> {
     crate::error::respond(server::list(contact_id, before).await)
 }
 
@@ -22,7 +26,7 @@ pub async fn load_timeline(contact_id: i64, before: Option<i64>) -> Result<Timel
 ///
 /// `POST /api/timeline/comment` with `contact_id` and `text`.
 #[server(prefix = "/api", endpoint = "timeline/comment")]
-pub async fn add_comment(contact_id: i64, text: String) -> Result<i64, AppError> {
+pub async fn add_comment(contact_id: ContactId, text: String) -> Result<i64, AppError> {
     crate::error::respond(server::add_comment(contact_id, text).await)
 }
 
@@ -48,11 +52,12 @@ mod server {
     use super::TIMELINE_PAGE;
     use crate::auth::session::require_user;
     use crate::error::AppError;
+    use crate::ids::ContactId;
     use crate::state::app_state;
     use crate::timeline::model::{check_comment, TimelinePage};
     use crate::timeline::repo::{self, CommentChange};
 
-    pub async fn list(contact: i64, before: Option<i64>) -> Result<TimelinePage, AppError> {
+    pub async fn list(contact: ContactId, before: Option<i64>) -> Result<TimelinePage, AppError> {
         let user = require_user()?;
         let db = app_state()?.db;
         repo::list_events(
@@ -67,9 +72,9 @@ mod server {
         .ok_or(AppError::NotFound)
     }
 
-    pub async fn add_comment(contact: i64, text: String) -> Result<i64, AppError> {
+    pub async fn add_comment(contact: ContactId, text: String) -> Result<i64, AppError> {
         let user = require_user()?;
-        let text = check_comment(&text).map_err(|m| AppError::field("text", m))?;
+        let text = check_comment(&text).map_err(|p| AppError::invalid("text", p))?;
         let db = app_state()?.db;
         repo::add_comment(&db, user.company_id, contact, user.user_id, &text)
             .await?
@@ -79,7 +84,7 @@ mod server {
     pub async fn change(id: i64, text: Option<String>) -> Result<(), AppError> {
         let user = require_user()?;
         let text = text
-            .map(|t| check_comment(&t).map_err(|m| AppError::field("text", m)))
+            .map(|t| check_comment(&t).map_err(|p| AppError::invalid("text", p)))
             .transpose()?;
         let db = app_state()?.db;
         match repo::change_comment(&db, user.company_id, id, user.user_id, text.as_deref()).await? {

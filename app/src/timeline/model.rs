@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::conversations::Channel;
+use crate::ids::ContactId;
+use crate::ids::ConversationId;
 
 /// What kind of thing happened (the stored `kind` column, except
 /// `Created`, which is read from the contact row).
@@ -101,7 +103,7 @@ pub enum EventDetail {
     },
     /// Started, closed or reopened.
     Conversation {
-        conversation_id: i64,
+        conversation_id: ConversationId,
         channel: Channel,
         /// Started by the customer's message rather than an agent.
         by_customer: bool,
@@ -114,12 +116,12 @@ pub enum EventDetail {
     },
     /// Linked to / unlinked from a main contact.
     Contact {
-        other_id: i64,
+        other_id: ContactId,
         other_name: String,
     },
     /// Another contact was merged into this one: its data as it was.
     Merged {
-        other_id: i64,
+        other_id: ContactId,
         other_name: String,
         fields: Vec<ShownField>,
     },
@@ -152,16 +154,18 @@ pub struct TimelinePage {
 pub const MAX_COMMENT_CHARS: usize = 5_000;
 
 /// Trims a comment and checks it is neither empty nor too long.
-pub fn check_comment(text: &str) -> Result<String, String> {
+pub fn check_comment(text: &str) -> Result<String, crate::problem::Problem> {
+    use crate::problem::Problem;
     let text = text.trim();
     if text.is_empty() {
-        return Err("Escreva o comentário.".into());
+        return Err(Problem::CommentRequired);
     }
     let chars = text.chars().count();
     if chars > MAX_COMMENT_CHARS {
-        return Err(format!(
-            "O comentário tem {chars} caracteres; o máximo é {MAX_COMMENT_CHARS}."
-        ));
+        return Err(Problem::CommentTooLong {
+            chars,
+            max: MAX_COMMENT_CHARS,
+        });
     }
     Ok(text.to_string())
 }
@@ -186,7 +190,9 @@ mod tests {
         );
         assert!(check_comment("   ").is_err());
         let long = "a".repeat(MAX_COMMENT_CHARS + 1);
-        let error = check_comment(&long).expect_err("too long");
+        let error = check_comment(&long)
+            .expect_err("too long")
+            .text(crate::i18n::Locale::PtBr);
         assert!(error.contains("5001"), "{error}");
         assert!(check_comment(&"é".repeat(MAX_COMMENT_CHARS)).is_ok());
     }

@@ -8,6 +8,8 @@ use sqlx::FromRow;
 
 use crate::conversations::Channel;
 use crate::db::{with_conn, BeginWrite, Conn, Db};
+use crate::ids::ContactId;
+use crate::ids::ConversationId;
 use crate::tenant::CompanyId;
 use crate::timeline::model::{
     CreatedOrigin, EventDetail, EventKind, FieldChange, ShownField, TimelineEvent, TimelinePage,
@@ -17,10 +19,10 @@ use crate::with_db;
 /// An event about to be appended.
 #[derive(Debug, Clone)]
 pub struct NewEvent {
-    pub contact_id: i64,
+    pub contact_id: ContactId,
     pub kind: EventKind,
     pub actor_id: Option<i64>,
-    pub conversation_id: Option<i64>,
+    pub conversation_id: Option<ConversationId>,
     /// JSON, see [`EventData`].
     pub data: Option<String>,
     /// A comment's text.
@@ -41,19 +43,19 @@ pub enum EventData {
     },
     /// Before `Contact`: its fields are a subset of these.
     Merged {
-        other_id: i64,
+        other_id: ContactId,
         other_name: String,
         fields: Vec<ShownField>,
     },
     Contact {
-        other_id: i64,
+        other_id: ContactId,
         other_name: String,
     },
 }
 
 impl NewEvent {
     /// An event of `kind` on `contact`, now.
-    pub fn new(contact_id: i64, kind: EventKind, actor_id: Option<i64>) -> NewEvent {
+    pub fn new(contact_id: ContactId, kind: EventKind, actor_id: Option<i64>) -> NewEvent {
         NewEvent {
             contact_id,
             kind,
@@ -72,7 +74,7 @@ impl NewEvent {
     }
 
     /// About conversation `id`.
-    pub fn about(mut self, conversation: i64) -> NewEvent {
+    pub fn about(mut self, conversation: ConversationId) -> NewEvent {
         self.conversation_id = Some(conversation);
         self
     }
@@ -89,7 +91,7 @@ pub async fn append(
             "INSERT INTO timeline_events (company_id, contact_id, kind, actor_id, conversation_id, data, body, at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(event.contact_id)
         .bind(event.kind.slug())
         .bind(event.actor_id)
@@ -109,7 +111,7 @@ struct EventRow {
     kind: String,
     actor_id: Option<i64>,
     actor: Option<String>,
-    conversation_id: Option<i64>,
+    conversation_id: Option<ConversationId>,
     data: Option<String>,
     body: Option<String>,
     at: DateTime<Utc>,
@@ -154,7 +156,7 @@ impl EventRow {
                     by_customer,
                 }),
             ) => EventDetail::Conversation {
-                conversation_id: self.conversation_id.unwrap_or(0),
+                conversation_id: self.conversation_id.unwrap_or(ConversationId::new(0)),
                 channel,
                 by_customer,
             },
@@ -187,7 +189,7 @@ impl EventRow {
 pub async fn list_events(
     db: &Db,
     company: CompanyId,
-    contact: i64,
+    contact: ContactId,
     before: Option<i64>,
     limit: u32,
     viewer: i64,
@@ -199,7 +201,7 @@ pub async fn list_events(
                LEFT JOIN users u ON u.company_id = c.company_id AND u.id = c.created_by
               WHERE c.company_id = $1 AND c.id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(contact)
         .fetch_optional(pool)
         .await?
@@ -217,7 +219,7 @@ pub async fn list_events(
               ORDER BY e.id DESC
               LIMIT $4",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(contact)
         .bind(before.unwrap_or(i64::MAX))
         .bind(i64::from(limit) + 1)
@@ -263,7 +265,7 @@ pub async fn list_events(
 pub async fn add_comment(
     db: &Db,
     company: CompanyId,
-    contact: i64,
+    contact: ContactId,
     actor: i64,
     text: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -273,7 +275,7 @@ pub async fn add_comment(
              SELECT company_id, id, 'comment', $3, $4, $5 FROM contacts WHERE company_id = $1 AND id = $2
              RETURNING id",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(contact)
         .bind(actor)
         .bind(text)
@@ -311,7 +313,7 @@ pub async fn change_comment(
             "SELECT actor_id, deleted_at FROM timeline_events
               WHERE company_id = $1 AND id = $2 AND kind = 'comment'",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -329,7 +331,7 @@ pub async fn change_comment(
                 sqlx::query(sql)
                     .bind(text)
                     .bind(now)
-                    .bind(company.0)
+                    .bind(company)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;

@@ -6,6 +6,7 @@ mod not_found;
 mod outside_click;
 mod shell;
 mod slide_over;
+mod text_field;
 
 pub use confirm_delete::ConfirmDelete;
 pub use error_message::ErrorMessage;
@@ -13,6 +14,7 @@ pub use not_found::NotFoundPage;
 pub use outside_click::close_on_outside_click;
 pub use shell::AppShell;
 pub use slide_over::SlideOver;
+pub use text_field::TextField;
 
 /// Runs `f` as an effect in the browser only. Server rendering never needs
 /// one (it renders once), and an effect created there outside the async
@@ -83,16 +85,16 @@ pub fn clock_time(rfc3339: &str) -> String {
     }
 }
 
-/// The route's `:id` parameter as a number (0 when missing or not a
-/// number, which every lookup answers as not found).
-pub fn route_id() -> leptos::prelude::Memo<i64> {
+/// The route's `:id` parameter as an id (0 when missing or not a number,
+/// which every lookup answers as not found).
+pub fn route_id<K: 'static>() -> leptos::prelude::Memo<crate::ids::Id<K>> {
     use leptos::prelude::*;
     let params = leptos_router::hooks::use_params_map();
     Memo::new(move |_| {
         params
             .read()
             .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(crate::ids::Id::new(0))
     })
 }

@@ -544,7 +544,9 @@ async fn the_purge_forgets_ended_sessions_invitations_and_old_counts(backend: Ba
         .expect("session");
     last_seen(&app, Some("idle"), now - Duration::hours(13)).await;
     // An invitation past its expiry, one still open.
-    let company = app::tenant::CompanyId(me["company_id"].as_i64().expect("company"));
+    let company = app
+        .company_id(me["company_id"].as_i64().expect("company"))
+        .await;
     repo::create_invite(
         &app.db,
         company,

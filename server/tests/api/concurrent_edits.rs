@@ -142,13 +142,16 @@ async fn the_write_happens_only_at_the_version_its_change_was_worked_out_from(ba
         app::contacts::store::Strictness::Form,
     )
     .expect("valid");
-    let event =
-        app::timeline::repo::NewEvent::new(id, app::timeline::model::EventKind::Edited, None);
+    let event = app::timeline::repo::NewEvent::new(
+        app::ids::ContactId::new(id),
+        app::timeline::model::EventKind::Edited,
+        None,
+    );
     // Another write landed since the change was worked out: nothing written.
     let outcome = app::contacts::repo::update_contact(
         &app.db,
         company,
-        id,
+        app::ids::ContactId::new(id),
         &stored,
         Some(&event),
         version - 1,
@@ -169,13 +172,28 @@ async fn the_write_happens_only_at_the_version_its_change_was_worked_out_from(ba
         "no timeline event either"
     );
     // At its version it is written, once.
-    app::contacts::repo::update_contact(&app.db, company, id, &stored, None, version, 1)
-        .await
-        .expect("update");
+    app::contacts::repo::update_contact(
+        &app.db,
+        company,
+        app::ids::ContactId::new(id),
+        &stored,
+        None,
+        version,
+        1,
+    )
+    .await
+    .expect("update");
     assert_eq!(get(&app, id).await["version"], version + 1);
-    let missing =
-        app::contacts::repo::update_contact(&app.db, company, id + 1_000, &stored, None, 1, 1)
-            .await;
+    let missing = app::contacts::repo::update_contact(
+        &app.db,
+        company,
+        app::ids::ContactId::new(id + 1_000),
+        &stored,
+        None,
+        1,
+        1,
+    )
+    .await;
     assert!(matches!(
         missing,
         Err(app::contacts::writer::SaveError::NotFound)

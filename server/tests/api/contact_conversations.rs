@@ -14,15 +14,21 @@ use crate::helpers::{call, contact, spawn_app, Backend, TestApp};
 async fn converse(app: &TestApp, company: app::tenant::CompanyId, contact: i64, count: usize) {
     let user: i64 = app::with_db!(&app.db, pool => {
         sqlx::query_scalar("SELECT id FROM users WHERE company_id = $1 LIMIT 1")
-            .bind(company.0)
+            .bind(company.get())
             .fetch_one(pool)
             .await
             .expect("user")
     });
     for _ in 0..count {
-        let (id, _) = repo::start(&app.db, company, contact, Channel::WhatsApp, user)
-            .await
-            .expect("start");
+        let (id, _) = repo::start(
+            &app.db,
+            company,
+            app::ids::ContactId::new(contact),
+            Channel::WhatsApp,
+            user,
+        )
+        .await
+        .expect("start");
         repo::set_status(&app.db, company, id, ConversationStatus::Closed, user)
             .await
             .expect("close");

@@ -553,9 +553,84 @@ async fn the_list_filters_by_custom_values(backend: Backend) {
     assert_eq!((status, errors(&body)[0].0.as_str()), (422, "field"));
 }
 
+/// Every validator answers with a code: custom fields (a definition, a
+/// value, a filter), comments, conversations and the directory, each worded
+/// in English for an English request and in Portuguese by default.
+async fn refusals_everywhere_have_codes_and_both_languages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Padaria").await;
+    create_field(&app, json!({"label": "CPF", "field_type": "cpf"})).await;
+    let contact = app
+        .post_json(
+            &app.client,
+            "/api/contacts/create",
+            &json!({"form": {"name": "Ana"}}),
+        )
+        .await;
+    assert_eq!(contact.status(), 200);
+    let contact: Value = contact.json().await.expect("json");
+    let id = contact["id"].to_string();
+    // (path, JSON body or form, expected field, code, English words)
+    let cases: Vec<(&str, Result<Value, Vec<(&str, String)>>, &str, &str, &str)> = vec![
+        (
+            "/api/custom_fields/create",
+            Ok(json!({"draft": {"label": " ", "field_type": "text"}})),
+            "label",
+            "name_required",
+            "Enter the name.",
+        ),
+        (
+            "/api/contacts/create",
+            Ok(json!({"form": {"name": "Bia", "custom": {"cpf": "1234"}}})),
+            "custom.cpf",
+            "cpf_length",
+            "Enter a CPF with 11 digits.",
+        ),
+        (
+            "/api/timeline/comment",
+            Err(vec![("contact_id", id.clone()), ("text", "   ".into())]),
+            "text",
+            "comment_required",
+            "Write the comment.",
+        ),
+        (
+            "/api/directory/create",
+            Err(vec![("kind", "organization".into()), ("name", " ".into())]),
+            "name",
+            "name_required",
+            "Enter the name.",
+        ),
+    ];
+    for (path, body, field, code, english) in cases {
+        for language in ["en", "pt-BR"] {
+            let request = app
+                .client
+                .post(format!("{}{path}", app.base))
+                .header("Accept-Language", language);
+            let request = match &body {
+                Ok(json) => request.json(json),
+                Err(form) => request.form(form),
+            };
+            let response = request.send().await.expect("request");
+            assert_eq!(response.status(), 422, "{path}");
+            let body: Value = response.json().await.expect("json");
+            let error = &body["Validation"][0];
+            assert_eq!(error["field"], field, "{path}: {body}");
+            assert_eq!(error["code"], code, "{path}: {body}");
+            let message = error["message"].as_str().expect("message");
+            if language == "en" {
+                assert_eq!(message, english, "{path}");
+            } else {
+                assert_ne!(message, english, "{path}: Portuguese by default");
+            }
+        }
+    }
+}
+
 crate::on_both_backends!(
     fields_are_defined_ordered_changed_and_deleted,
     contacts_hold_typed_values_checked_like_the_browser_does,
     a_type_change_converts_every_value_or_is_refused,
-    the_list_filters_by_custom_values
+    the_list_filters_by_custom_values,
+    refusals_everywhere_have_codes_and_both_languages
 );

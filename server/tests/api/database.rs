@@ -227,7 +227,6 @@ async fn migration_0012_ranks_the_contacts_that_exist() {
     use app::contacts::search::list_repo::{list_contacts_with, plan_search, SearchPlan};
     use app::contacts::search::{parse_search, ListFilter};
     use app::contacts::writer::insert_contacts;
-    use app::tenant::CompanyId;
     use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
     let database = fresh_database(Backend::Sqlite).await;
@@ -295,7 +294,10 @@ async fn migration_0012_ranks_the_contacts_that_exist() {
 
     let db = Db::open(&database.url).await.expect("migration 0012");
     crate::helpers::assert_search_columns_in_step(&db).await;
-    let company = CompanyId(1);
+    let company = app::tenant::find_company(&db, 1)
+        .await
+        .expect("find")
+        .expect("company 1");
     let phone = contacts[1].phones.first().expect("a phone")[5..].to_string();
     let first_name = contacts[4]
         .name

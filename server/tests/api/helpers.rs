@@ -211,7 +211,9 @@ pub fn admin_email(company: &str) -> String {
     format!("admin@{slug}.example")
 }
 
-pub async fn sign_up_with(client: &reqwest::Client, base: &str, company: &str) -> CompanyId {
+/// Signs up a company on `client`; returns its number as `/api/me` gives it
+/// (a [`CompanyId`] is only made by the server: [`TestApp::company_id`]).
+pub async fn sign_up_with(client: &reqwest::Client, base: &str, company: &str) -> i64 {
     let email = admin_email(company);
     let response = client
         .post(format!("{base}/api/auth/sign_up"))
@@ -226,7 +228,7 @@ pub async fn sign_up_with(client: &reqwest::Client, base: &str, company: &str) -
         .expect("sign up");
     assert_eq!(response.status(), 200, "sign up {company}");
     let user: serde_json::Value = response.json().await.expect("json");
-    CompanyId(user["company_id"].as_i64().expect("company_id"))
+    user["company_id"].as_i64().expect("company_id")
 }
 
 impl TestApp {
@@ -256,16 +258,25 @@ impl TestApp {
         if self.signed_in.swap(true, Ordering::SeqCst) {
             self.sign_up(name).await.0
         } else {
-            sign_up_with(&self.client, &self.base, name).await
+            let id = sign_up_with(&self.client, &self.base, name).await;
+            self.company_id(id).await
         }
+    }
+
+    /// The company with this number, as the server would resolve it.
+    pub async fn company_id(&self, id: i64) -> CompanyId {
+        app::tenant::find_company(&self.db, id)
+            .await
+            .expect("find company")
+            .unwrap_or_else(|| panic!("no company {id}"))
     }
 
     /// Signs up a new company and returns it with a client signed in as its
     /// admin.
     pub async fn sign_up(&self, name: &str) -> (CompanyId, reqwest::Client) {
         let client = new_client();
-        let company = sign_up_with(&client, &self.base, name).await;
-        (company, client)
+        let id = sign_up_with(&client, &self.base, name).await;
+        (self.company_id(id).await, client)
     }
 
     /// `POST /api/...` with a JSON body (the endpoints declared `input = Json`).
@@ -329,10 +340,15 @@ impl TestApp {
         contact_names(&page)
     }
 
+    /// Inserts contacts through the contact writer; their ids, as the API
+    /// spells them (plain numbers).
     pub async fn add(&self, company: CompanyId, contacts: &[NewContact]) -> Vec<i64> {
         insert_contacts(&self.db, company, contacts)
             .await
             .expect("insert")
+            .into_iter()
+            .map(app::ids::ContactId::get)
+            .collect()
     }
 }
 

@@ -3,6 +3,7 @@
 //! job is never declared lost, forgotten uploads are dropped, and storing a
 //! large upload does not hold other writers back.
 
+use app::ids::JobId;
 use std::time::Duration;
 
 use app::import_export::batch_repo::{self, BatchOutcome};
@@ -102,9 +103,10 @@ async fn a_job_that_is_no_longer_running_writes_nothing(backend: Backend) {
     )
     .await;
     let row = batch_repo::PreparedRow::Blank;
-    let outcome = batch_repo::write_batch(&app.db, company, id, Default::default(), &[row])
-        .await
-        .expect("batch");
+    let outcome =
+        batch_repo::write_batch(&app.db, company, JobId::new(id), Default::default(), &[row])
+            .await
+            .expect("batch");
     assert!(matches!(outcome, BatchOutcome::NotRunning));
     let job = call(&app, "/api/import/status", json!({"id": id})).await;
     assert_eq!(
@@ -124,13 +126,13 @@ async fn a_running_job_keeps_beating_between_batches(backend: Backend) {
     let beating = app::import_export::import::keep_beating(
         app.db.clone(),
         company,
-        id,
+        JobId::new(id),
         Duration::from_millis(50),
     );
     let mut fresh = false;
     for _ in 0..100 {
         tokio::time::sleep(Duration::from_millis(50)).await;
-        let job = repo::get_job(&app.db, company, id)
+        let job = repo::get_job(&app.db, company, JobId::new(id))
             .await
             .expect("job")
             .expect("exists");
@@ -177,11 +179,11 @@ async fn a_running_job_keeps_beating_between_batches(backend: Backend) {
     drop(app::import_export::import::keep_beating(
         app.db.clone(),
         company,
-        id,
+        JobId::new(id),
         Duration::from_millis(50),
     ));
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let job = repo::get_job(&app.db, company, id)
+    let job = repo::get_job(&app.db, company, JobId::new(id))
         .await
         .expect("job")
         .expect("exists");

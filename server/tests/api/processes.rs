@@ -207,7 +207,7 @@ async fn the_command_line_imports_a_file(backend: Backend) {
     )
     .expect("write");
     let report = dir.path().join("erros.csv");
-    let company_arg = company.0.to_string();
+    let company_arg = company.get().to_string();
     let output = run(&[
         "import",
         file.to_str().expect("path"),

@@ -37,10 +37,10 @@ async fn every_page(
         let Some(last) = rows.last() else { break };
         after = Some(Cursor {
             sort_key: last.sort_key.clone(),
-            id: last.id,
+            id: last.id.get(),
         });
         let full = rows.len() == 7;
-        seen.extend(rows.into_iter().map(|r| (r.id, r.name)));
+        seen.extend(rows.into_iter().map(|r| (r.id.get(), r.name)));
         if !full {
             break;
         }
@@ -241,17 +241,17 @@ async fn a_run_whose_neighbours_were_spread_again_takes_their_new_ranks(backend:
     };
     // N03 and N05 wait for ranks; N02 and N04 sit on adjacent ranks (no
     // room for N03), N04 and N06 leave room for N05 at their old ranks.
-    let start = company.0 * app::contacts::search::rank::POSITIONS;
+    let start = company.get() * app::contacts::search::rank::POSITIONS;
     let by_hand: Vec<(i64, i64)> = [(0, 1_000), (2, 1_001), (4, 3_000), (5, 5_000)]
         .into_iter()
-        .map(|(at, position)| (ids[at], position))
+        .map(|(at, position)| (ids[at].get(), position))
         .collect();
     rank_by_hand(pool, company, &by_hand).await;
     settle_ranks(&app, pool, company).await;
     let ranks: Vec<i64> = sqlx::query_scalar(
         "SELECT search_rank FROM contacts WHERE company_id = $1 ORDER BY sort_key, id",
     )
-    .bind(company.0)
+    .bind(company.get())
     .fetch_all(pool)
     .await
     .expect("ranks");
@@ -320,21 +320,21 @@ async fn a_window_spread_inside_an_earlier_one_does_not_hide_its_stale_ranks() {
     let at = |name: &str| names.iter().position(|n| n == name).expect("a name");
     let y = (1 << 28) - (1 << 20);
     let mut by_hand: Vec<(i64, i64)> = vec![
-        (ids[at("Aaa P")], (1 << 27) + 1),
-        (ids[at("Ac X")], (1 << 27) + 3),
-        (ids[at("Ae Y")], y),
+        (ids[at("Aaa P")].get(), (1 << 27) + 1),
+        (ids[at("Ac X")].get(), (1 << 27) + 3),
+        (ids[at("Ae Y")].get(), y),
     ];
     let z = at("Ag Z00000");
-    by_hand.extend((1..).zip(&ids[z..]).map(|(n, id)| (*id, y + 16 * n)));
+    by_hand.extend((1..).zip(&ids[z..]).map(|(n, id)| (id.get(), y + 16 * n)));
     rank_by_hand(pool, company, &by_hand).await;
     settle_ranks(&app, pool, company).await;
-    let start = company.0 * app::contacts::search::rank::POSITIONS;
+    let start = company.get() * app::contacts::search::rank::POSITIONS;
     let rank_of = |name: &'static str| async move {
         sqlx::query_scalar::<_, i64>(
             "SELECT search_rank - $1 FROM contacts WHERE company_id = $2 AND name = $3",
         )
         .bind(start)
-        .bind(company.0)
+        .bind(company.get())
         .bind(name)
         .fetch_one(pool)
         .await
@@ -357,11 +357,11 @@ async fn a_window_spread_inside_an_earlier_one_does_not_hide_its_stale_ranks() {
 /// ranks had been settled so: the rest wait for the next settle.
 async fn rank_by_hand(pool: &sqlx::SqlitePool, company: CompanyId, ranked: &[(i64, i64)]) {
     sqlx::query("UPDATE contacts SET search_rank = NULL WHERE company_id = $1")
-        .bind(company.0)
+        .bind(company.get())
         .execute(pool)
         .await
         .expect("take the ranks");
-    let start = company.0 * app::contacts::search::rank::POSITIONS;
+    let start = company.get() * app::contacts::search::rank::POSITIONS;
     let ranked: Vec<[i64; 2]> = ranked
         .iter()
         .map(|(id, position)| [*id, start + position])
@@ -379,7 +379,7 @@ async fn rank_by_hand(pool: &sqlx::SqlitePool, company: CompanyId, ranked: &[(i6
          SELECT search_rank, search_text, search_phones FROM contacts
           WHERE company_id = $1 AND search_rank IS NOT NULL ORDER BY search_rank",
     )
-    .bind(company.0)
+    .bind(company.get())
     .execute(pool)
     .await
     .expect("index entries");
@@ -451,7 +451,7 @@ async fn ranks_stay_in_name_order_when_names_crowd_one_place(backend: Backend) {
         .iter()
         .step_by(9)
         .map(|(id, _)| *id)
-        .filter(|id| *id != bruno)
+        .filter(|id| *id != bruno.get())
         .collect();
     for id in &deleted {
         let response = app
@@ -471,7 +471,7 @@ async fn ranks_stay_in_name_order_when_names_crowd_one_place(backend: Backend) {
     assert_eq!(listed.len(), 2 + 45 + 45 + 400 - deleted.len() + 3);
     assert!(listed
         .iter()
-        .any(|(id, name)| *id == bruno && name == "Ana 044 b 0100 x"));
+        .any(|(id, name)| *id == bruno.get() && name == "Ana 044 b 0100 x"));
     for query in ["ana 044", "ana 044 b 01", "b 00", "ana", "0100 x", "zoe"] {
         let walked = every_page(&app, company, query, &SearchPlan::Walk).await;
         let plan = plan_search(&app.db, company, &parse_search(query))

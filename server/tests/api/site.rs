@@ -75,7 +75,9 @@ async fn the_language_cookie_switches_the_page_to_english(backend: Backend) {
         .await;
     assert_eq!(response.status(), 200);
     let me: serde_json::Value = response.json().await.expect("json");
-    let company = app::tenant::CompanyId(me["company_id"].as_i64().expect("company"));
+    let company = app
+        .company_id(me["company_id"].as_i64().expect("company"))
+        .await;
     app.add(company, &[contact("Ana", None, None)]).await;
     let html = client
         .get(format!("{}/contacts", app.base))

@@ -497,7 +497,7 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
             }
             "/api/auth/me" => {
                 let (_, me) = json(app.post_as(&client_b, path, &[]).await).await;
-                assert_eq!(me["company_id"], b.0);
+                assert_eq!(me["company_id"], b.get());
                 let (_, anonymous) = json(app.post_as(&app.anonymous(), path, &[]).await).await;
                 assert_eq!(anonymous, Value::Null);
             }

@@ -29,7 +29,11 @@ fn stored(name: &str, phones: &[&str], emails: &[&str]) -> StoredContact {
     }
 }
 
-async fn create(db: &Db, company: CompanyId, contact: &StoredContact) -> Result<i64, SaveError> {
+async fn create(
+    db: &Db,
+    company: CompanyId,
+    contact: &StoredContact,
+) -> Result<app::ids::ContactId, SaveError> {
     let mut tx = writer::begin(db).await?;
     let id = writer::create(&mut tx.conn(), company, contact, None, Utc::now()).await?;
     writer::commit(tx, company).await?;
@@ -348,9 +352,15 @@ async fn an_import_batch_creates_updates_skips_and_records_failures(backend: Bac
             stored("Diego Alves", &["+5511987650021"], &["diego@example.com"]),
         ),
     ];
-    let outcome = batch_repo::write_batch(&app.db, company, job, DuplicatePolicy::Update, &rows)
-        .await
-        .expect("batch");
+    let outcome = batch_repo::write_batch(
+        &app.db,
+        company,
+        app::ids::JobId::new(job),
+        DuplicatePolicy::Update,
+        &rows,
+    )
+    .await
+    .expect("batch");
     let BatchOutcome::Written(counts) = outcome else {
         panic!("written: {outcome:?}")
     };

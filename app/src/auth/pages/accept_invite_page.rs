@@ -5,9 +5,10 @@ use leptos_router::hooks::use_params_map;
 
 use crate::auth::api::{show_invite, AcceptInvite};
 use crate::auth::model::Role;
-use crate::auth::pages::form::{field_message, general_message, go_to, Field, FormError};
+use crate::auth::pages::form::{field_message, general_message, go_to, FormError};
 use crate::i18n::use_i18n;
 use crate::ui::ErrorMessage;
+use crate::ui::TextField;
 
 /// Shows whose team the link joins, then the account form.
 #[component]
@@ -49,10 +50,12 @@ pub fn AcceptInvitePage() -> impl IntoView {
                                     </p>
                                     <ActionForm action=accept attr:class="auth-form">
                                         <input type="hidden" name="token" value=token() />
-                                        <Field name="name" autocomplete="name" label=Signal::derive(move || t().signup_name) error=error("name") />
-                                        <Field name="email" kind="email" autocomplete="username" label=Signal::derive(move || t().email_label) error=error("email") />
-                                        <Field
+                                        <TextField id="field-name" name="name" required=true autocomplete="name" label=Signal::derive(move || t().signup_name) error=error("name") />
+                                        <TextField id="field-email" name="email" required=true kind="email" autocomplete="username" label=Signal::derive(move || t().email_label) error=error("email") />
+                                        <TextField
+                                            id="field-password"
                                             name="password"
+                                            required=true
                                             kind="password"
                                             autocomplete="new-password"
                                             label=Signal::derive(move || t().password_label)

@@ -80,48 +80,6 @@ pub fn go_to(path: &str) {
     }
 }
 
-/// A labelled input with the server's message for it.
-#[component]
-pub fn Field(
-    /// The input's name: the server function's argument.
-    name: &'static str,
-    /// The visible label.
-    #[prop(into)]
-    label: Signal<&'static str>,
-    /// The input type (`text`, `email`, `password`).
-    #[prop(default = "text")]
-    kind: &'static str,
-    /// The browser's autocomplete hint.
-    #[prop(default = "off")]
-    autocomplete: &'static str,
-    /// The server's message for this field.
-    #[prop(into)]
-    error: Signal<Option<String>>,
-    /// A hint under the input.
-    #[prop(optional, into)]
-    hint: Option<Signal<&'static str>>,
-) -> impl IntoView {
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field">
-            <label class="field__label" for=id.clone()>{move || label.get()}</label>
-            <input
-                id=id
-                class="field__input"
-                type=kind
-                name=name
-                autocomplete=autocomplete
-                required
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=error_id.clone()
-            />
-            {hint.map(|hint| view! { <p class="field__hint">{move || hint.get()}</p> })}
-            <p class="field__error" id=error_id role="alert">{move || error.get()}</p>
-        </div>
-    }
-}
-
 /// An error that is not about one field, in the user's language.
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
@@ -176,10 +134,13 @@ mod tests {
 
     #[test]
     fn field_messages_are_picked_by_field() {
-        let result: Option<Result<(), AppError>> = Some(Err(AppError::field("email", "bad")));
+        let result: Option<Result<(), AppError>> = Some(Err(AppError::invalid(
+            "email",
+            crate::problem::Problem::EmailTaken,
+        )));
         assert_eq!(
             field_message(&result, "email", Locale::En).as_deref(),
-            Some("bad")
+            Some("An account with this e-mail already exists.")
         );
         assert_eq!(field_message(&result, "password", Locale::En), None);
         // Words from the code, in the language asked for.

@@ -4,10 +4,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::auth::api::{demo_login, Login};
-use crate::auth::pages::form::{
-    field_message, general_message, go_to, safe_next, Field, FormError,
-};
+use crate::auth::pages::form::{field_message, general_message, go_to, safe_next, FormError};
 use crate::i18n::use_i18n;
+use crate::ui::TextField;
 
 /// The login form, with the demo login while the demo company exists.
 #[component]
@@ -30,15 +29,19 @@ pub fn LoginPage() -> impl IntoView {
                 <img class="auth-card__logo" src="/icons/icon.svg" alt="" width="40" height="40" />
                 <h1 class="auth-card__title">{move || t().login_title}</h1>
                 <ActionForm action=login attr:class="auth-form">
-                    <Field
+                    <TextField
+                        id="field-email"
                         name="email"
+                        required=true
                         kind="email"
                         autocomplete="username"
                         label=Signal::derive(move || t().email_label)
                         error=Signal::derive(move || field_message(&result.get(), "email", i18n.locale()))
                     />
-                    <Field
+                    <TextField
+                        id="field-password"
                         name="password"
+                        required=true
                         kind="password"
                         autocomplete="current-password"
                         label=Signal::derive(move || t().password_label)

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use crate::auth::api::SignUp;
-use crate::auth::pages::form::{field_message, general_message, go_to, Field, FormError};
+use crate::auth::pages::form::{field_message, general_message, go_to, FormError};
 use crate::i18n::use_i18n;
+use crate::ui::TextField;
 
 /// The sign-up form; on success the new admin lands on the contact list.
 #[component]
@@ -28,11 +29,13 @@ pub fn SignUpPage() -> impl IntoView {
                 <img class="auth-card__logo" src="/icons/icon.svg" alt="" width="40" height="40" />
                 <h1 class="auth-card__title">{move || t().signup_title}</h1>
                 <ActionForm action=sign_up attr:class="auth-form">
-                    <Field name="company" autocomplete="organization" label=Signal::derive(move || t().signup_company) error=error("company") />
-                    <Field name="name" autocomplete="name" label=Signal::derive(move || t().signup_name) error=error("name") />
-                    <Field name="email" kind="email" autocomplete="username" label=Signal::derive(move || t().email_label) error=error("email") />
-                    <Field
+                    <TextField id="field-company" name="company" required=true autocomplete="organization" label=Signal::derive(move || t().signup_company) error=error("company") />
+                    <TextField id="field-name" name="name" required=true autocomplete="name" label=Signal::derive(move || t().signup_name) error=error("name") />
+                    <TextField id="field-email" name="email" required=true kind="email" autocomplete="username" label=Signal::derive(move || t().email_label) error=error("email") />
+                    <TextField
+                        id="field-password"
                         name="password"
+                        required=true
                         kind="password"
                         autocomplete="new-password"
                         label=Signal::derive(move || t().password_label)

@@ -17,7 +17,8 @@ use crate::custom_fields::model::FieldDefinition;
 use crate::custom_fields::values::{form_field, validate_custom_values};
 use crate::error::{AppError, FieldError};
 use crate::i18n::use_i18n;
-use crate::ui::{ErrorMessage, SlideOver};
+use crate::ids::{ContactId, FieldId};
+use crate::ui::{ErrorMessage, SlideOver, TextField};
 
 /// Fields that live behind "Mostrar mais": an error there opens it.
 const MORE_FIELDS: &[&str] = &[
@@ -59,42 +60,9 @@ fn today() -> chrono::NaiveDate {
     }
 }
 
-/// A labelled, controlled input with its field message.
-#[component]
-fn InputField(
-    /// The field key (`name`, `phones.1`, …): the input's id and error key.
-    field: String,
-    #[prop(into)] label: Signal<&'static str>,
-    #[prop(into)] value: Signal<String>,
-    on_input: Callback<String>,
-    #[prop(into)] error: Signal<Option<String>>,
-    #[prop(default = "text")] kind: &'static str,
-    /// Called when the input loses focus (duplicate check).
-    #[prop(optional)]
-    on_blur: Option<Callback<()>>,
-) -> impl IntoView {
-    let id = format!("contact-{}", field.replace('.', "-"));
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field">
-            <label class="field__label" for=id.clone()>{move || label.get()}</label>
-            <input
-                id=id
-                class="field__input"
-                type=kind
-                prop:value=move || value.get()
-                on:input=move |ev| on_input.run(event_target_value(&ev))
-                on:blur=move |_| {
-                    if let Some(callback) = on_blur {
-                        callback.run(());
-                    }
-                }
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=error_id.clone()
-            />
-            <p class="field__error" id=error_id role="alert">{move || error.get()}</p>
-        </div>
-    }
+/// The id of the input of a form field (`phones.1` → `contact-phones-1`).
+fn input_id(field: &str) -> String {
+    format!("contact-{}", field.replace('.', "-"))
 }
 
 /// The form in its slide-out. `editing` is the contact being edited, or
@@ -104,7 +72,7 @@ pub fn ContactFormPanel(
     editing: Option<ContactDetails>,
     on_close: Callback<()>,
     /// Called with the saved contact's id.
-    on_saved: Callback<i64>,
+    on_saved: Callback<ContactId>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
@@ -117,7 +85,7 @@ pub fn ContactFormPanel(
         .map(ContactDetails::to_form)
         .unwrap_or_default();
     // Option ids the contact holds per select field (a retired one may stay).
-    let held: Vec<(i64, Vec<i64>)> = editing
+    let held: Vec<(FieldId, Vec<i64>)> = editing
         .as_ref()
         .map(|c| {
             c.custom
@@ -300,19 +268,19 @@ pub fn ContactFormPanel(
     view! {
         <SlideOver title on_close class="contact-form">
             <form class="contact-form__form" novalidate on:submit=submit>
-                <InputField field="name".into() label=Signal::derive(move || t().field_name)
+                <TextField id="contact-name" label=Signal::derive(move || t().field_name)
                     value=text(|f| &f.name) on_input=setter(|f, v| f.name = v) error=error_for("name".into()) />
                 {
                     let (field, value, on_input) = list_field("phones", 0);
-                    view! { <InputField field label=Signal::derive(move || t().field_phone) value on_input
+                    view! { <TextField id=input_id(&field) label=Signal::derive(move || t().field_phone) value on_input
                         kind="tel" error=error_for("phones.0".into()) on_blur=check_duplicates /> }
                 }
                 {
                     let (field, value, on_input) = list_field("emails", 0);
-                    view! { <InputField field label=Signal::derive(move || t().field_email) value on_input
+                    view! { <TextField id=input_id(&field) label=Signal::derive(move || t().field_email) value on_input
                         kind="email" error=error_for("emails.0".into()) on_blur=check_duplicates /> }
                 }
-                <InputField field="address".into() label=Signal::derive(move || t().field_address)
+                <TextField id="contact-address" label=Signal::derive(move || t().field_address)
                     value=text(|f| &f.address) on_input=setter(|f, v| f.address = v) error=error_for("address".into()) />
                 {custom_inputs(true)}
 
@@ -322,7 +290,7 @@ pub fn ContactFormPanel(
                         <ul>
                             {move || duplicates.get().into_iter().map(|d| view! {
                                 <li>
-                                    <a href=list_url("", Panel::Contact(d.id))>{d.name.clone()} " (#" {d.id} ")"</a>
+                                    <a href=list_url("", Panel::Contact(d.id))>{d.name.clone()} " (#" {d.id.get()} ")"</a>
                                     " · " {d.matched.clone()}
                                 </li>
                             }).collect_view()}
@@ -343,7 +311,7 @@ pub fn ContactFormPanel(
                             let error = error_for(field.clone());
                             view! {
                                 <div class="contact-form__entry">
-                                    <InputField field label=Signal::derive(move || t().field_phone) value on_input kind="tel" error on_blur=check_duplicates />
+                                    <TextField id=input_id(&field) label=Signal::derive(move || t().field_phone) value on_input kind="tel" error on_blur=check_duplicates />
                                     <button type="button" class="button button--small" on:click=move |_| form.update(|f| { f.phones.remove(index); })>
                                         {move || t().remove}
                                     </button>
@@ -361,7 +329,7 @@ pub fn ContactFormPanel(
                             let error = error_for(field.clone());
                             view! {
                                 <div class="contact-form__entry">
-                                    <InputField field label=Signal::derive(move || t().field_email) value on_input kind="email" error on_blur=check_duplicates />
+                                    <TextField id=input_id(&field) label=Signal::derive(move || t().field_email) value on_input kind="email" error on_blur=check_duplicates />
                                     <button type="button" class="button button--small" on:click=move |_| form.update(|f| { f.emails.remove(index); })>
                                         {move || t().remove}
                                     </button>
@@ -372,9 +340,9 @@ pub fn ContactFormPanel(
                             {move || t().add_email}
                         </button>
                     </fieldset>
-                    <InputField field="birth_date".into() label=Signal::derive(move || t().field_birth_date) kind="date"
+                    <TextField id="contact-birth_date" label=Signal::derive(move || t().field_birth_date) kind="date"
                         value=text(|f| &f.birth_date) on_input=setter(|f, v| f.birth_date = v) error=error_for("birth_date".into()) />
-                    <InputField field="document".into() label=Signal::derive(move || t().field_document)
+                    <TextField id="contact-document" label=Signal::derive(move || t().field_document)
                         value=text(|f| &f.document) on_input=setter(|f, v| f.document = v) error=error_for("document".into()) />
                     <div class="field">
                         <label class="field__label" for="contact-gender">{move || t().field_gender}</label>
@@ -429,13 +397,13 @@ pub fn ContactFormPanel(
                             }
                         })}
                     </Suspense>
-                    <InputField field="facebook".into() label=Signal::derive(move || t().field_facebook)
+                    <TextField id="contact-facebook" label=Signal::derive(move || t().field_facebook)
                         value=text(|f| &f.facebook) on_input=setter(|f, v| f.facebook = v) error=error_for("facebook".into()) />
-                    <InputField field="instagram".into() label=Signal::derive(move || t().field_instagram)
+                    <TextField id="contact-instagram" label=Signal::derive(move || t().field_instagram)
                         value=text(|f| &f.instagram) on_input=setter(|f, v| f.instagram = v) error=error_for("instagram".into()) />
-                    <InputField field="telegram".into() label=Signal::derive(move || t().field_telegram)
+                    <TextField id="contact-telegram" label=Signal::derive(move || t().field_telegram)
                         value=text(|f| &f.telegram) on_input=setter(|f, v| f.telegram = v) error=error_for("telegram".into()) />
-                    <InputField field="website".into() label=Signal::derive(move || t().field_website)
+                    <TextField id="contact-website" label=Signal::derive(move || t().field_website)
                         value=text(|f| &f.website) on_input=setter(|f, v| f.website = v) error=error_for("website".into()) />
                     <div class="field">
                         <label class="field__label" for="contact-notes">{move || t().field_notes}</label>

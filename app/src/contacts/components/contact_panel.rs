@@ -6,17 +6,18 @@ use leptos::prelude::*;
 use crate::contacts::components::{Avatar, ContactInfo, StartConversationMenu};
 use crate::contacts::details_api::get_contact;
 use crate::i18n::use_i18n;
+use crate::ids::ContactId;
 use crate::timeline::components::Timeline;
 use crate::ui::{ErrorMessage, SlideOver};
 
 /// The panel for contact `id`.
 #[component]
 pub fn ContactPanel(
-    id: i64,
+    id: ContactId,
     /// Closes the panel.
     on_close: Callback<()>,
     /// Opens the edit form for this contact.
-    on_edit: Callback<i64>,
+    on_edit: Callback<ContactId>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let contact = Resource::new(move || id, get_contact);
@@ -47,7 +48,7 @@ pub fn ContactPanel(
                                 <div class="contact-panel__who">
                                     <Avatar name=details.name.clone() photo_url=details.photo_url.clone() />
                                     <p class="contact-panel__id">
-                                        {move || i18n.t().col_contact_id} ": " <strong>{id}</strong>
+                                        {move || i18n.t().col_contact_id} ": " <strong>{id.get()}</strong>
                                     </p>
                                     <button type="button" class="icon-button contact-panel__timeline-toggle"
                                         aria-pressed=move || show_timeline.get().to_string()

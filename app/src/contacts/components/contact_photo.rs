@@ -9,6 +9,7 @@ use crate::contacts::photo::api::remove_photo;
 use crate::contacts::photo::ACCEPT;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::ids::ContactId;
 use crate::ui::ErrorMessage;
 
 /// Just the avatar: the photo when there is one, the initials otherwise.
@@ -31,7 +32,7 @@ pub fn Avatar(
 
 /// The photo with its actions (the contact page's header).
 #[component]
-pub fn ContactPhoto(id: i64, name: String, photo_url: Option<String>) -> impl IntoView {
+pub fn ContactPhoto(id: ContactId, name: String, photo_url: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
     let photo = RwSignal::new(photo_url);
@@ -62,7 +63,7 @@ pub fn ContactPhoto(id: i64, name: String, photo_url: Option<String>) -> impl In
                 return;
             };
             if let Err(refused) = precheck(file.size(), &file.type_()) {
-                error.set(Some(AppError::field("photo", refused.message())));
+                error.set(Some(AppError::invalid("photo", refused.problem())));
                 if let Some(input) = &input {
                     input.set_value("");
                 }
@@ -118,7 +119,7 @@ pub fn ContactPhoto(id: i64, name: String, photo_url: Option<String>) -> impl In
         <div class="contact-photo">
             <Avatar name=name photo_url=photo class="avatar--large" />
             <form class="contact-photo__actions" node_ref=form on:submit=|ev| ev.prevent_default()>
-                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="id" value=id.get() />
                 <label class="button button--small contact-photo__pick">
                     {move || if busy.get() { t().saving } else { t().photo_change }}
                     <input class="visually-hidden" type="file" name="photo" accept=ACCEPT on:change=on_change />

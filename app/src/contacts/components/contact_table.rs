@@ -117,7 +117,7 @@ fn ContactRow(contact: ContactSummary) -> impl IntoView {
         }
     };
     view! {
-        <tr class="contact-table__row" data-contact-id=contact.id on:click=on_row_click>
+        <tr class="contact-table__row" data-contact-id=contact.id.get() on:click=on_row_click>
             <td class="contact-table__name">
                 <span class="avatar" aria-hidden="true">{initials}</span>
                 <span class="contact-table__who">
@@ -132,7 +132,7 @@ fn ContactRow(contact: ContactSummary) -> impl IntoView {
             <td>
                 <StartConversationMenu contact_id=contact.id channels=contact.channels contact_name=contact.name />
             </td>
-            <td class="contact-table__id">{contact.id}</td>
+            <td class="contact-table__id">{contact.id.get()}</td>
             <td class="contact-table__phone">{contact.phone.unwrap_or_default()}</td>
         </tr>
     }

@@ -9,9 +9,10 @@ use leptos::task::spawn_local;
 use crate::contacts::api::list_contacts;
 use crate::contacts::components::MergeDialog;
 use crate::contacts::links::api::{link_contact, unlink_contact};
-use crate::contacts::model::{ContactDetails, NamedRef};
+use crate::contacts::model::{ContactDetails, ContactRef, NamedRef};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::ids::ContactId;
 use crate::ui::ErrorMessage;
 
 /// The field for `contact`; `on_changed` reloads the page's contact.
@@ -25,10 +26,10 @@ pub fn MainContactField(contact: ContactDetails, on_changed: Callback<()>) -> im
     let editing = RwSignal::new(false);
     let picking = RwSignal::new(false);
     let query = RwSignal::new(String::new());
-    let chosen = RwSignal::new(None::<NamedRef>);
+    let chosen = RwSignal::new(None::<ContactRef>);
     let error = RwSignal::new(None::<AppError>);
     // Merge dialog: (survivor = the main, the other).
-    let merging = RwSignal::new(None::<(i64, i64)>);
+    let merging = RwSignal::new(None::<(ContactId, ContactId)>);
     let results = Resource::new(
         move || query.get(),
         |q| async move {
@@ -80,7 +81,7 @@ pub fn MainContactField(contact: ContactDetails, on_changed: Callback<()>) -> im
     let navigate = leptos_router::hooks::use_navigate();
     // The survivor is always the main: on its own page, reload; on a
     // member's page (this contact is gone), open the main's.
-    let on_merged = move |survivor: i64| {
+    let on_merged = move |survivor: ContactId| {
         if survivor == id {
             on_changed.run(());
         } else {
@@ -138,7 +139,7 @@ pub fn MainContactField(contact: ContactDetails, on_changed: Callback<()>) -> im
                                                             picking.set(false);
                                                         }>
                                                             <strong>{c.name.clone()}</strong>
-                                                            " " <span class="muted">{c.phone.clone().unwrap_or_default()} " · ID " {c.id}</span>
+                                                            " " <span class="muted">{c.phone.clone().unwrap_or_default()} " · ID " {c.id.get()}</span>
                                                         </button>
                                                     </li>
                                                 }

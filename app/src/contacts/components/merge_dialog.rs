@@ -9,14 +9,15 @@ use leptos::task::spawn_local;
 use crate::contacts::links::api::{load_merge_plan, merge_contacts};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::ids::ContactId;
 use crate::ui::ErrorMessage;
 
 /// The dialog merging `other` into `survivor`; `on_close` dismisses it,
 /// `on_merged` runs once the merge is done.
 #[component]
 pub fn MergeDialog(
-    survivor: i64,
-    other: i64,
+    survivor: ContactId,
+    other: ContactId,
     on_close: Callback<()>,
     on_merged: Callback<()>,
 ) -> impl IntoView {
@@ -65,8 +66,8 @@ pub fn MergeDialog(
                                 let survivor_name = plan.survivor.name.clone();
                                 let other_name = plan.other.name.clone();
                                 view! {
-                                    <p>{move || t().merge_keeps} " " <strong>{survivor_name.clone()}</strong> " (ID " {plan.survivor.id} ")"</p>
-                                    <p>{move || t().merge_deletes} " " <strong>{other_name.clone()}</strong> " (ID " {plan.other.id} ")"</p>
+                                    <p>{move || t().merge_keeps} " " <strong>{survivor_name.clone()}</strong> " (ID " {plan.survivor.id.get()} ")"</p>
+                                    <p>{move || t().merge_deletes} " " <strong>{other_name.clone()}</strong> " (ID " {plan.other.id.get()} ")"</p>
                                     <p class="muted">{move || t().merge_combined}</p>
                                     {if plan.conflicts.is_empty() {
                                         view! { <p>{move || t().merge_no_conflicts}</p> }.into_any()

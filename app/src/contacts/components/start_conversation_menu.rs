@@ -8,6 +8,7 @@ use crate::conversations::api::start_conversation;
 use crate::conversations::Channel;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::ids::ContactId;
 
 /// A dropdown listing the channels a conversation with the contact can be
 /// started on (decided by [`crate::conversations::available_channels`]).
@@ -16,7 +17,7 @@ use crate::i18n::use_i18n;
 #[component]
 pub fn StartConversationMenu(
     /// The contact.
-    contact_id: i64,
+    contact_id: ContactId,
     /// The contact's channels, in menu order.
     channels: Vec<Channel>,
     /// The contact's name, for the button's accessible label.

@@ -75,7 +75,7 @@ mod server {
     fn refused(error: ChangeError, kind: DirectoryKind) -> AppError {
         match error {
             ChangeError::NotFound => AppError::NotFound,
-            ChangeError::Name(name) => AppError::field("name", name.message(kind)),
+            ChangeError::Name(name) => AppError::invalid("name", name.problem(kind)),
             ChangeError::Db(error) => error.into(),
         }
     }

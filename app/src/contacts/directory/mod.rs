@@ -33,19 +33,16 @@ pub enum NameError {
 }
 
 impl NameError {
-    /// The message shown under the name field (pt-BR, like all server messages).
-    pub fn message(self, kind: DirectoryKind) -> String {
+    /// The refusal as a field problem (worded per language).
+    pub fn problem(self, kind: DirectoryKind) -> crate::problem::Problem {
+        use crate::problem::Problem;
         match (self, kind) {
-            (NameError::Empty, _) => "Informe o nome.".to_string(),
-            (NameError::TooLong, _) => {
-                format!("O nome aceita no máximo {MAX_NAME_CHARS} caracteres.")
-            }
-            (NameError::Taken, DirectoryKind::Organization) => {
-                "Já existe uma organização com este nome.".to_string()
-            }
-            (NameError::Taken, DirectoryKind::Group) => {
-                "Já existe um grupo com este nome.".to_string()
-            }
+            (NameError::Empty, _) => Problem::NameRequired,
+            (NameError::TooLong, _) => Problem::NameTooLong {
+                max: MAX_NAME_CHARS,
+            },
+            (NameError::Taken, DirectoryKind::Organization) => Problem::OrganizationNameTaken,
+            (NameError::Taken, DirectoryKind::Group) => Problem::GroupNameTaken,
         }
     }
 }
@@ -120,11 +117,12 @@ mod tests {
 
     #[test]
     fn messages_name_the_kind() {
-        assert!(NameError::Taken
-            .message(DirectoryKind::Group)
-            .contains("grupo"));
-        assert!(NameError::Taken
-            .message(DirectoryKind::Organization)
-            .contains("organização"));
+        let text = |kind| {
+            NameError::Taken
+                .problem(kind)
+                .text(crate::i18n::Locale::PtBr)
+        };
+        assert!(text(DirectoryKind::Group).contains("grupo"));
+        assert!(text(DirectoryKind::Organization).contains("organização"));
     }
 }

@@ -68,7 +68,7 @@ pub async fn list(
     );
     let rows = with_db!(db, pool => {
         sqlx::query_as::<_, EntryRow>(&sql)
-            .bind(company.0)
+            .bind(company)
             .fetch_all(pool)
             .await?
     });
@@ -90,13 +90,13 @@ pub async fn create(
     let created = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let existing: Vec<String> = sqlx::query_scalar(&names_sql)
-            .bind(company.0)
+            .bind(company)
             .fetch_all(&mut *tx)
             .await?;
         let name = validate_name(name, existing.iter().map(String::as_str))
             .map_err(ChangeError::Name)?;
         let id: i64 = sqlx::query_scalar(&insert_sql)
-            .bind(company.0)
+            .bind(company)
             .bind(&name)
             .bind(Utc::now())
             .fetch_one(&mut *tx)
@@ -123,7 +123,7 @@ pub async fn rename(
     let renamed = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let entries: Vec<(i64, String)> = sqlx::query_as(&names_sql)
-            .bind(company.0)
+            .bind(company)
             .fetch_all(&mut *tx)
             .await?;
         if !entries.iter().any(|(other, _)| *other == id) {
@@ -136,7 +136,7 @@ pub async fn rename(
         let name = validate_name(name, others).map_err(ChangeError::Name)?;
         sqlx::query(&update_sql)
             .bind(&name)
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -168,7 +168,7 @@ pub async fn delete(
                   WHERE company_id = $2 AND organization_id = $3",
             )
             .bind(Utc::now())
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .execute(&mut *tx)
             .await?
@@ -181,14 +181,14 @@ pub async fn delete(
                                                         WHERE company_id = $2 AND group_id = $3)",
                 )
                 .bind(Utc::now())
-                .bind(company.0)
+                .bind(company)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(
                     "DELETE FROM contact_group_members WHERE company_id = $1 AND group_id = $2",
                 )
-                .bind(company.0)
+                .bind(company)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?
@@ -196,7 +196,7 @@ pub async fn delete(
             }
         };
         let deleted = sqlx::query(&delete_sql)
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .execute(&mut *tx)
             .await?

@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 use crate::contacts::links::merge::Conflict;
 use crate::contacts::model::ContactDetails;
 use crate::error::AppError;
+use crate::ids::ContactId;
 
 /// Links contact `id` to the main contact `main_id` (replacing a previous
 /// link); both timelines record it.
 ///
 /// `POST /api/contacts/link` with `id` and `main_id`.
 #[server(prefix = "/api", endpoint = "contacts/link")]
-pub async fn link_contact(id: i64, main_id: i64) -> Result<ContactDetails, AppError> {
+pub async fn link_contact(id: ContactId, main_id: ContactId) -> Result<ContactDetails, AppError> {
     crate::error::respond(server::link(id, main_id).await)
 }
 
@@ -22,7 +23,7 @@ pub async fn link_contact(id: i64, main_id: i64) -> Result<ContactDetails, AppEr
 ///
 /// `POST /api/contacts/unlink` with `id`.
 #[server(prefix = "/api", endpoint = "contacts/unlink")]
-pub async fn unlink_contact(id: i64) -> Result<ContactDetails, AppError> {
+pub async fn unlink_contact(id: ContactId) -> Result<ContactDetails, AppError> {
     crate::error::respond(server::unlink(id).await)
 }
 
@@ -39,7 +40,10 @@ pub struct MergePlan {
 ///
 /// `POST /api/contacts/merge_plan` with `survivor_id` and `other_id`.
 #[server(prefix = "/api", endpoint = "contacts/merge_plan")]
-pub async fn load_merge_plan(survivor_id: i64, other_id: i64) -> Result<MergePlan, AppError> {
+pub async fn load_merge_plan(
+    survivor_id: ContactId,
+    other_id: ContactId,
+) -> Result<MergePlan, AppError> {
     crate::error::respond(server::plan(survivor_id, other_id).await)
 }
 
@@ -58,8 +62,8 @@ pub async fn load_merge_plan(survivor_id: i64, other_id: i64) -> Result<MergePla
 ///   "survivor_version": 4, "other_version": 1}`.
 #[server(prefix = "/api", endpoint = "contacts/merge", input = Json)]
 pub async fn merge_contacts(
-    survivor_id: i64,
-    other_id: i64,
+    survivor_id: ContactId,
+    other_id: ContactId,
     take_other: Vec<String>,
     survivor_version: Option<i64>,
     other_version: Option<i64>,
@@ -77,6 +81,7 @@ pub async fn merge_contacts(
 
 #[cfg(feature = "ssr")]
 mod server {
+    use crate::ids::ContactId;
     use std::collections::BTreeSet;
 
     use super::MergePlan;
@@ -92,17 +97,17 @@ mod server {
     use crate::timeline::model::{EventKind, ShownField};
     use crate::timeline::repo::{EventData, NewEvent};
 
-    pub async fn link(id: i64, main: i64) -> Result<ContactDetails, AppError> {
+    pub async fn link(id: ContactId, main: ContactId) -> Result<ContactDetails, AppError> {
         let user = require_user()?;
         let db = app_state()?.db;
         match links_repo::link(&db, user.company_id, id, main, user.user_id).await? {
             LinkOutcome::Linked => load(&db, user.company_id, id).await,
             LinkOutcome::NotFound => Err(AppError::NotFound),
-            LinkOutcome::Refused(why) => Err(AppError::field("main_id", why.message())),
+            LinkOutcome::Refused(why) => Err(AppError::invalid("main_id", why.problem())),
         }
     }
 
-    pub async fn unlink(id: i64) -> Result<ContactDetails, AppError> {
+    pub async fn unlink(id: ContactId) -> Result<ContactDetails, AppError> {
         let user = require_user()?;
         let db = app_state()?.db;
         links_repo::unlink(&db, user.company_id, id, user.user_id)
@@ -111,12 +116,12 @@ mod server {
         load(&db, user.company_id, id).await
     }
 
-    pub async fn plan(survivor: i64, other: i64) -> Result<MergePlan, AppError> {
+    pub async fn plan(survivor: ContactId, other: ContactId) -> Result<MergePlan, AppError> {
         let company = require_user()?.company_id;
         if survivor == other {
-            return Err(AppError::field(
+            return Err(AppError::invalid(
                 "other_id",
-                "Escolha dois contatos diferentes.",
+                crate::problem::Problem::MergeSameContact,
             ));
         }
         let db = app_state()?.db;
@@ -131,8 +136,8 @@ mod server {
     }
 
     pub async fn merge(
-        survivor_id: i64,
-        other_id: i64,
+        survivor_id: ContactId,
+        other_id: ContactId,
         take_other: Vec<String>,
         (survivor_version, other_version): (Option<i64>, Option<i64>),
     ) -> Result<ContactDetails, AppError> {
@@ -153,9 +158,11 @@ mod server {
             .iter()
             .find(|f| !conflicts.iter().any(|c| &c.field == *f))
         {
-            return Err(AppError::field(
+            return Err(AppError::invalid(
                 "take_other",
-                format!("\"{unknown}\" não é um campo em conflito entre os dois contatos."),
+                crate::problem::Problem::NotAConflict {
+                    field: unknown.clone(),
+                },
             ));
         }
         let form = merged_form(&survivor, &other, &take);

@@ -117,7 +117,7 @@ mod tests {
 
     fn details(id: i64, name: &str, phone: &str, email: Option<&str>) -> ContactDetails {
         ContactDetails {
-            id,
+            id: crate::ids::ContactId::new(id),
             name: name.into(),
             phones: vec![PhoneView {
                 e164: format!(

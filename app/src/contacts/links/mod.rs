@@ -4,6 +4,8 @@
 //! agents link those contacts to one main contact. Links are one level deep:
 //! a main is never linked itself, so there are no chains and no cycles.
 
+use crate::ids::ContactId;
+
 /// Link, unlink and merge server functions.
 pub mod api;
 /// Merging two contacts: conflicts and the merged form (pure).
@@ -15,12 +17,12 @@ pub mod repo;
 /// What the rules need to know about the two contacts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LinkFacts {
-    pub contact: i64,
-    pub main: i64,
+    pub contact: ContactId,
+    pub main: ContactId,
     /// How many contacts are linked to `contact` (it is a main itself).
     pub contact_members: i64,
     /// The main contact `main` is linked to, if any.
-    pub main_of_main: Option<i64>,
+    pub main_of_main: Option<ContactId>,
 }
 
 /// Why a link is refused.
@@ -36,15 +38,12 @@ pub enum LinkRefusal {
 
 impl LinkRefusal {
     /// The message the server answers with.
-    pub fn message(self) -> String {
+    pub fn problem(self) -> crate::problem::Problem {
+        use crate::problem::Problem;
         match self {
-            LinkRefusal::Itself => "Um contato não pode ser o seu próprio contato principal.".into(),
-            LinkRefusal::MainIsLinked => {
-                "O contato escolhido já está vinculado a outro contato principal: escolha esse principal.".into()
-            }
-            LinkRefusal::ContactIsMain(n) => format!(
-                "Este contato é o contato principal de {n} contato(s): desvincule-os antes de vinculá-lo a outro."
-            ),
+            LinkRefusal::Itself => Problem::LinkToItself,
+            LinkRefusal::MainIsLinked => Problem::MainIsLinked,
+            LinkRefusal::ContactIsMain(count) => Problem::ContactIsMain { count },
         }
     }
 }
@@ -69,8 +68,8 @@ mod tests {
 
     fn facts(contact: i64, main: i64) -> LinkFacts {
         LinkFacts {
-            contact,
-            main,
+            contact: ContactId::new(contact),
+            main: ContactId::new(main),
             contact_members: 0,
             main_of_main: None,
         }
@@ -90,13 +89,13 @@ mod tests {
     fn links_are_one_level_deep() {
         // 3 → 2 while 2 → 1: refused (no chains).
         let chained = LinkFacts {
-            main_of_main: Some(1),
+            main_of_main: Some(ContactId::new(1)),
             ..facts(3, 2)
         };
         assert_eq!(check_link(chained), Err(LinkRefusal::MainIsLinked));
         // 1 → 2 while 2 → 1: the same rule stops the cycle.
         let cycle = LinkFacts {
-            main_of_main: Some(1),
+            main_of_main: Some(ContactId::new(1)),
             ..facts(1, 2)
         };
         assert_eq!(check_link(cycle), Err(LinkRefusal::MainIsLinked));
@@ -107,7 +106,8 @@ mod tests {
         };
         assert_eq!(check_link(main), Err(LinkRefusal::ContactIsMain(2)));
         assert!(LinkRefusal::ContactIsMain(2)
-            .message()
+            .problem()
+            .text(crate::i18n::Locale::PtBr)
             .contains("2 contato"));
     }
 }

@@ -6,6 +6,7 @@ use chrono::Utc;
 use crate::contacts::links::LinkFacts;
 use crate::contacts::writer::{self, SaveError, StoredContact};
 use crate::db::{with_conn, AsConn, BeginWrite, Conn, Db};
+use crate::ids::ContactId;
 use crate::tenant::CompanyId;
 use crate::timeline::model::EventKind;
 use crate::timeline::repo::append as append_event;
@@ -16,22 +17,22 @@ use crate::with_db;
 pub async fn links_of(
     db: &Db,
     company: CompanyId,
-    id: i64,
-) -> Result<(Option<(i64, String)>, Vec<(i64, String)>), sqlx::Error> {
+    id: ContactId,
+) -> Result<(Option<(ContactId, String)>, Vec<(ContactId, String)>), sqlx::Error> {
     let links = with_db!(db, pool => {
-        let main: Option<(i64, String)> = sqlx::query_as(
+        let main: Option<(ContactId, String)> = sqlx::query_as(
             "SELECT m.id, m.name FROM contacts c
                JOIN contacts m ON m.company_id = c.company_id AND m.id = c.main_contact_id
               WHERE c.company_id = $1 AND c.id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .fetch_optional(pool)
         .await?;
-        let members: Vec<(i64, String)> = sqlx::query_as(
+        let members: Vec<(ContactId, String)> = sqlx::query_as(
             "SELECT id, name FROM contacts WHERE company_id = $1 AND main_contact_id = $2 ORDER BY sort_key, id",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .fetch_all(pool)
         .await?;
@@ -46,7 +47,7 @@ struct LinkContext {
     facts: LinkFacts,
     contact_name: String,
     main_name: String,
-    current: Option<i64>,
+    current: Option<ContactId>,
 }
 
 /// Reads the [`LinkContext`] of linking `contact` to `main`; `None` when
@@ -54,19 +55,19 @@ struct LinkContext {
 async fn link_context(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    contact: i64,
-    main: i64,
+    contact: ContactId,
+    main: ContactId,
 ) -> Result<Option<LinkContext>, sqlx::Error> {
     with_conn!(conn, c => {
-        let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+        let rows: Vec<(ContactId, String, Option<ContactId>)> = sqlx::query_as(
             "SELECT id, name, main_contact_id FROM contacts WHERE company_id = $1 AND id IN ($2, $3)",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(contact)
         .bind(main)
         .fetch_all(&mut *c)
         .await?;
-        let find = |id: i64| rows.iter().find(|(i, _, _)| *i == id).cloned();
+        let find = |id: ContactId| rows.iter().find(|(i, _, _)| *i == id).cloned();
         let (Some((_, contact_name, current)), Some((_, main_name, main_of_main))) =
             (find(contact), find(main))
         else {
@@ -75,7 +76,7 @@ async fn link_context(
         let contact_members: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM contacts WHERE company_id = $1 AND main_contact_id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(contact)
         .fetch_one(&mut *c)
         .await?;
@@ -95,8 +96,8 @@ async fn link_events(
     company: CompanyId,
     kind: EventKind,
     actor: Option<i64>,
-    a: (i64, &str),
-    b: (i64, &str),
+    a: (ContactId, &str),
+    b: (ContactId, &str),
 ) -> Result<(), sqlx::Error> {
     for (on, (other_id, other_name)) in [(a.0, b), (b.0, a)] {
         let event = NewEvent::new(on, kind, actor).with_data(&EventData::Contact {
@@ -122,8 +123,8 @@ pub enum LinkOutcome {
 pub async fn link(
     db: &Db,
     company: CompanyId,
-    contact: i64,
-    main: i64,
+    contact: ContactId,
+    main: ContactId,
     actor: i64,
 ) -> Result<LinkOutcome, sqlx::Error> {
     let outcome = with_db!(db, pool => {
@@ -139,7 +140,7 @@ pub async fn link(
                             let previous_name: String = sqlx::query_scalar(
                                 "SELECT name FROM contacts WHERE company_id = $1 AND id = $2",
                             )
-                            .bind(company.0)
+                            .bind(company)
                             .bind(previous)
                             .fetch_one(&mut *tx)
                             .await?;
@@ -148,7 +149,7 @@ pub async fn link(
                         }
                         sqlx::query("UPDATE contacts SET main_contact_id = $1 WHERE company_id = $2 AND id = $3")
                             .bind(main)
-                            .bind(company.0)
+                            .bind(company)
                             .bind(contact)
                             .execute(&mut *tx)
                             .await?;
@@ -169,17 +170,17 @@ pub async fn link(
 pub async fn unlink(
     db: &Db,
     company: CompanyId,
-    contact: i64,
+    contact: ContactId,
     actor: i64,
 ) -> Result<Option<bool>, sqlx::Error> {
     let outcome = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let found: Option<(String, Option<i64>, Option<String>)> = sqlx::query_as(
+        let found: Option<(String, Option<ContactId>, Option<String>)> = sqlx::query_as(
             "SELECT c.name, m.id, m.name FROM contacts c
                LEFT JOIN contacts m ON m.company_id = c.company_id AND m.id = c.main_contact_id
               WHERE c.company_id = $1 AND c.id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(contact)
         .fetch_optional(&mut *tx)
         .await?;
@@ -188,7 +189,7 @@ pub async fn unlink(
             Some((_, None, _)) => Some(false),
             Some((name, Some(main), main_name)) => {
                 sqlx::query("UPDATE contacts SET main_contact_id = NULL WHERE company_id = $1 AND id = $2")
-                    .bind(company.0)
+                    .bind(company)
                     .bind(contact)
                     .execute(&mut *tx)
                     .await?;
@@ -208,20 +209,20 @@ pub async fn unlink(
 pub async fn unlink_members(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    main: (i64, &str),
+    main: (ContactId, &str),
     actor: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     let (main_id, main_name) = main;
-    let members: Vec<i64> = with_conn!(conn, c => {
+    let members: Vec<ContactId> = with_conn!(conn, c => {
         let members = sqlx::query_scalar(
             "SELECT id FROM contacts WHERE company_id = $1 AND main_contact_id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(main_id)
         .fetch_all(&mut *c)
         .await?;
         sqlx::query("UPDATE contacts SET main_contact_id = NULL WHERE company_id = $1 AND main_contact_id = $2")
-            .bind(company.0)
+            .bind(company)
             .bind(main_id)
             .execute(&mut *c)
             .await?;
@@ -247,7 +248,7 @@ pub async fn unlink_members(
 pub async fn merge(
     db: &Db,
     company: CompanyId,
-    (survivor, merged): (i64, i64),
+    (survivor, merged): (ContactId, ContactId),
     (survivor_version, merged_version): (i64, i64),
     contact: &StoredContact,
     event: &NewEvent,
@@ -260,13 +261,13 @@ pub async fn merge(
             "SELECT id, main_contact_id, photo, version FROM contacts
               WHERE company_id = $1 AND id IN ($2, $3)",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(survivor)
         .bind(merged)
         .fetch_all(&mut *c)
         .await?
     });
-    let find = |id: i64| rows.iter().find(|row| row.0 == id).cloned();
+    let find = |id: ContactId| rows.iter().find(|row| row.0 == id).cloned();
     let (
         Some((_, survivor_main, survivor_photo, _)),
         Some((_, merged_main, merged_photo, merged_now)),
@@ -303,7 +304,7 @@ pub async fn merge(
         )
         .bind(members_main)
         .bind(members_main)
-        .bind(company.0)
+        .bind(company)
         .bind(merged)
         .execute(&mut *c)
         .await?;
@@ -319,7 +320,7 @@ pub async fn merge(
         .bind(main)
         .bind(adopt_photo)
         .bind(&merged_photo)
-        .bind(company.0)
+        .bind(company)
         .bind(merged)
         .bind(survivor)
         .execute(&mut *c)
@@ -333,7 +334,7 @@ pub async fn merge(
                 "UPDATE {table} SET contact_id = $1 WHERE company_id = $2 AND contact_id = $3"
             ))
             .bind(survivor)
-            .bind(company.0)
+            .bind(company)
             .bind(merged)
             .execute(&mut *c)
             .await?;
@@ -346,4 +347,4 @@ pub async fn merge(
 }
 
 /// A contact's row as a merge reads it: id, main, photo, version.
-type MergedRow = (i64, Option<i64>, Option<String>, i64);
+type MergedRow = (ContactId, Option<ContactId>, Option<String>, i64);

@@ -74,7 +74,7 @@ fn ContactView(contact: ContactDetails, on_changed: Callback<()>) -> impl IntoVi
             <ContactPhoto id name=contact.name.clone() photo_url=contact.photo_url.clone() />
             <div class="contact-header__who">
                 <h1 class="contact-header__name">{contact.name.clone()}</h1>
-                <p class="contact-header__id">{move || t().col_contact_id} ": " <strong>{id}</strong></p>
+                <p class="contact-header__id">{move || t().col_contact_id} ": " <strong>{id.get()}</strong></p>
             </div>
             <div class="contact-header__actions">
                 <StartConversationMenu contact_id=id channels=contact.channels.clone() contact_name=contact.name.clone() />

@@ -11,6 +11,7 @@ use crate::contacts::components::{
 use crate::contacts::details_api::get_contact;
 use crate::contacts::urls::{ListQuery, Panel};
 use crate::i18n::use_i18n;
+use crate::ids::ContactId;
 use crate::import_export::components::MoreOptionsMenu;
 use crate::ui::ErrorMessage;
 
@@ -52,7 +53,7 @@ pub fn ContactsPage() -> impl IntoView {
     };
     provide_context(go);
     let close = Callback::new(move |()| go.run(Panel::Closed));
-    let saved = Callback::new(move |id: i64| {
+    let saved = Callback::new(move |id: ContactId| {
         version.update(|v| *v += 1);
         go.run(Panel::Contact(id));
     });
@@ -95,7 +96,11 @@ pub fn ContactsPage() -> impl IntoView {
 
 /// The edit form, once the contact is loaded.
 #[component]
-fn EditPanel(id: i64, on_close: Callback<()>, on_saved: Callback<i64>) -> impl IntoView {
+fn EditPanel(
+    id: ContactId,
+    on_close: Callback<()>,
+    on_saved: Callback<ContactId>,
+) -> impl IntoView {
     let contact = Resource::new(move || id, get_contact);
     view! {
         <Suspense>

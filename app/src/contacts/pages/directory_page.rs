@@ -109,7 +109,7 @@ fn EntryList(
         let text = name.get_untracked();
         // The server's rules, checked here first.
         if let Err(refused) = validate_name(&text, existing.iter().map(String::as_str)) {
-            error.set(Some(AppError::field("name", refused.message(kind))));
+            error.set(Some(AppError::invalid("name", refused.problem(kind))));
             return;
         }
         busy.set(true);
@@ -199,7 +199,7 @@ fn EntryRow(
         let checked =
             others.with_value(|others| validate_name(&text, others.iter().map(String::as_str)));
         if let Err(refused) = checked {
-            error.set(Some(AppError::field("name", refused.message(kind))));
+            error.set(Some(AppError::invalid("name", refused.problem(kind))));
             return;
         }
         spawn_local(async move {

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
 use crate::error::AppError;
+use crate::ids::ContactId;
 
 /// Stores a photo for a contact, replacing any; returns its new URL.
 ///
@@ -22,7 +23,7 @@ pub async fn upload_photo(data: MultipartData) -> Result<String, AppError> {
 ///
 /// `POST /api/contacts/remove_photo` with `id`.
 #[server(prefix = "/api", endpoint = "contacts/remove_photo")]
-pub async fn remove_photo(id: i64) -> Result<(), AppError> {
+pub async fn remove_photo(id: ContactId) -> Result<(), AppError> {
     crate::error::respond(server::remove(id).await)
 }
 
@@ -31,6 +32,8 @@ pub use server::serve_photo;
 
 #[cfg(feature = "ssr")]
 mod server {
+    use crate::ids::ContactId;
+    use crate::problem::Problem;
     use axum::extract::{Path, State};
     use axum::http::{header, HeaderValue, StatusCode};
     use axum::response::{IntoResponse, Response};
@@ -45,19 +48,19 @@ mod server {
     use crate::state::{app_state, AppState};
 
     fn refused(error: PhotoError) -> AppError {
-        AppError::field("photo", error.message())
+        AppError::invalid("photo", error.problem())
     }
 
     fn unreadable(error: impl std::fmt::Display) -> AppError {
         tracing::info!(%error, "unreadable photo upload");
-        AppError::field("photo", "Não foi possível ler o arquivo enviado.")
+        AppError::invalid("photo", Problem::UnreadableUpload)
     }
 
     pub async fn upload(data: MultipartData) -> Result<String, AppError> {
         let company = require_user()?.company_id;
         let db = app_state()?.db;
         let mut multipart = data.into_inner().ok_or(AppError::Internal)?;
-        let mut id: Option<i64> = None;
+        let mut id: Option<ContactId> = None;
         let mut bytes: Vec<u8> = Vec::new();
         while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
             match field.name() {
@@ -66,7 +69,7 @@ mod server {
                     id = Some(
                         text.trim()
                             .parse()
-                            .map_err(|_| AppError::field("id", "ID de contato inválido."))?,
+                            .map_err(|_| AppError::invalid("id", Problem::BadContactId))?,
                     );
                 }
                 Some("photo") => {
@@ -82,7 +85,7 @@ mod server {
                 _ => {}
             }
         }
-        let id = id.ok_or_else(|| AppError::field("id", "Informe o contato."))?;
+        let id = id.ok_or_else(|| AppError::invalid("id", Problem::ContactRequired))?;
         let kind = sniff(&bytes).map_err(refused)?;
         let version = new_token()[..16].to_string();
         if repo::set_photo(&db, company, id, kind.mime(), &bytes, &version).await? {
@@ -92,7 +95,7 @@ mod server {
         }
     }
 
-    pub async fn remove(id: i64) -> Result<(), AppError> {
+    pub async fn remove(id: ContactId) -> Result<(), AppError> {
         let company = require_user()?.company_id;
         let db = app_state()?.db;
         if repo::remove_photo(&db, company, id).await? {
@@ -108,7 +111,7 @@ mod server {
     pub async fn serve_photo(
         State(state): State<AppState>,
         Extension(session): Extension<RequestSession>,
-        Path(id): Path<i64>,
+        Path(id): Path<ContactId>,
     ) -> Response {
         let Some(user) = session.user else {
             return StatusCode::UNAUTHORIZED.into_response();

@@ -3,6 +3,8 @@
 //! stored photo is served at. Pure, shared with the browser (which checks
 //! size and declared type before uploading).
 
+use crate::ids::ContactId;
+
 /// Upload and removal server functions, the image route.
 pub mod api;
 /// SQL of contact photos (server only).
@@ -54,11 +56,12 @@ pub enum PhotoError {
 
 impl PhotoError {
     /// The message shown to the user (pt-BR, like all server messages).
-    pub fn message(self) -> &'static str {
+    pub fn problem(self) -> crate::problem::Problem {
+        use crate::problem::Problem;
         match self {
-            PhotoError::Missing => "Escolha uma imagem.",
-            PhotoError::TooLarge => "A foto deve ter no máximo 2 MB.",
-            PhotoError::NotAnImage => "A foto deve ser uma imagem JPEG, PNG ou WebP.",
+            PhotoError::Missing => Problem::PhotoRequired,
+            PhotoError::TooLarge => Problem::PhotoTooLarge,
+            PhotoError::NotAnImage => Problem::NotAnImage,
         }
     }
 }
@@ -98,7 +101,7 @@ pub fn precheck(size: f64, declared_type: &str) -> Result<(), PhotoError> {
 
 /// Where a contact's photo is served; `version` changes with every upload,
 /// so the URL can be cached for good.
-pub fn photo_url(contact_id: i64, version: &str) -> String {
+pub fn photo_url(contact_id: ContactId, version: &str) -> String {
     format!("/contacts/{contact_id}/photo?v={version}")
 }
 
@@ -146,6 +149,9 @@ mod tests {
         for kind in [PhotoType::Jpeg, PhotoType::Png, PhotoType::Webp] {
             assert_eq!(PhotoType::from_mime(kind.mime()), Some(kind));
         }
-        assert_eq!(photo_url(7, "ab12"), "/contacts/7/photo?v=ab12");
+        assert_eq!(
+            photo_url(ContactId::new(7), "ab12"),
+            "/contacts/7/photo?v=ab12"
+        );
     }
 }

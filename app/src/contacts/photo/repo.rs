@@ -3,6 +3,7 @@
 use chrono::Utc;
 
 use crate::db::{BeginWrite, Db};
+use crate::ids::ContactId;
 use crate::tenant::CompanyId;
 use crate::with_db;
 
@@ -11,7 +12,7 @@ use crate::with_db;
 pub async fn set_photo(
     db: &Db,
     company: CompanyId,
-    id: i64,
+    id: ContactId,
     content_type: &str,
     bytes: &[u8],
     version: &str,
@@ -24,7 +25,7 @@ pub async fn set_photo(
         )
         .bind(version)
         .bind(now)
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .execute(&mut *tx)
         .await?
@@ -39,7 +40,7 @@ pub async fn set_photo(
                 SET content_type = excluded.content_type, bytes = excluded.bytes,
                     updated_at = excluded.updated_at",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .bind(content_type)
         .bind(bytes)
@@ -54,7 +55,7 @@ pub async fn set_photo(
 
 /// Removes a contact's photo; `false` when the contact does not exist in the
 /// company (removing a photo it does not have is fine).
-pub async fn remove_photo(db: &Db, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn remove_photo(db: &Db, company: CompanyId, id: ContactId) -> Result<bool, sqlx::Error> {
     let now = Utc::now();
     let removed = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -62,13 +63,13 @@ pub async fn remove_photo(db: &Db, company: CompanyId, id: i64) -> Result<bool, 
             "UPDATE contacts SET photo = NULL, updated_at = $1 WHERE company_id = $2 AND id = $3",
         )
         .bind(now)
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         sqlx::query("DELETE FROM contact_photos WHERE company_id = $1 AND contact_id = $2")
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -82,13 +83,13 @@ pub async fn remove_photo(db: &Db, company: CompanyId, id: i64) -> Result<bool, 
 pub async fn get_photo(
     db: &Db,
     company: CompanyId,
-    id: i64,
+    id: ContactId,
 ) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
     let photo = with_db!(db, pool => {
         sqlx::query_as::<_, (String, Vec<u8>)>(
             "SELECT content_type, bytes FROM contact_photos WHERE company_id = $1 AND contact_id = $2",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .fetch_optional(pool)
         .await?

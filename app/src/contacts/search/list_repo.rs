@@ -10,13 +10,14 @@ use sqlx::FromRow;
 use crate::contacts::search::rank::{self as search_rank, RankSpace};
 use crate::contacts::search::{like_escape, Cursor, ListFilter, Narrowed, SearchTerms};
 use crate::db::{json_ids, Db};
+use crate::ids::ContactId;
 use crate::tenant::CompanyId;
 use crate::with_db;
 
 /// A row of the contact list as the database returns it.
 #[derive(Debug, Clone, FromRow)]
 pub struct ContactListRow {
-    pub id: i64,
+    pub id: ContactId,
     pub name: String,
     pub sort_key: String,
     /// Main phone, E.164.
@@ -26,7 +27,7 @@ pub struct ContactListRow {
     pub telegram: Option<String>,
     pub instagram: Option<String>,
     /// The main contact it is linked to (id, name).
-    pub main_contact_id: Option<i64>,
+    pub main_contact_id: Option<ContactId>,
     pub main_contact_name: Option<String>,
     /// The customer wrote through Facebook Messenger / the web widget.
     pub facebook_opened: bool,
@@ -183,7 +184,7 @@ pub async fn linked_matches(
     );
     let mains = with_db!(db, pool => {
         sqlx::query_scalar(&sql)
-            .bind(company.0)
+            .bind(company)
             .bind(&text_pattern)
             .bind(&digits_pattern)
             .bind(terms.id)
@@ -316,7 +317,7 @@ pub async fn plan_search(
     company: CompanyId,
     terms: &SearchTerms,
 ) -> Result<SearchPlan, sqlx::Error> {
-    let (Db::Sqlite(pool), Some(space)) = (db, search_rank::space(company.0)) else {
+    let (Db::Sqlite(pool), Some(space)) = (db, search_rank::space(company.get())) else {
         return Ok(SearchPlan::Walk);
     };
     if terms.index_query().is_none() {
@@ -331,7 +332,7 @@ pub async fn plan_search(
     let mut extra: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM contacts WHERE company_id = $1 AND search_rank IS NULL LIMIT $2",
     )
-    .bind(company.0)
+    .bind(company)
     .bind(INDEX_CANDIDATES_MAX as i64 + 1)
     .fetch_all(pool)
     .await?;
@@ -432,7 +433,7 @@ pub async fn list_contacts_with(
             list_page(db, LIST_BY_INDEX, company, terms, filter, after, limit, ids).await
         }
         SearchPlan::Ranked { expression, extra } => {
-            let (Db::Sqlite(pool), Some(space)) = (db, search_rank::space(company.0)) else {
+            let (Db::Sqlite(pool), Some(space)) = (db, search_rank::space(company.get())) else {
                 // Only planned for SQLite companies with ranks.
                 return Box::pin(list_contacts_with(
                     db,
@@ -494,7 +495,7 @@ async fn rank_before(
           WHERE company_id = $1 AND (sort_key, id) <= ($2, $3) AND search_rank IS NOT NULL
           ORDER BY sort_key DESC, id DESC LIMIT 1",
     )
-    .bind(company.0)
+    .bind(company)
     .bind(&cursor.sort_key)
     .bind(cursor.id)
     .fetch_optional(pool)
@@ -524,7 +525,7 @@ impl ListParams {
         limit: u32,
     ) -> ListParams {
         ListParams {
-            company: company.0,
+            company: company.get(),
             text_pattern: terms.text.as_ref().map(|t| format!("%{}%", like_escape(t))),
             digits_pattern: terms.digits.as_ref().map(|d| format!("%{d}%")),
             id: terms.id,
@@ -564,7 +565,7 @@ impl ListParams {
             .bind(self.limit)
             .bind(self.organization)
             .bind(self.group)
-            .bind(custom.field)
+            .bind(custom.field.map(|field| field.get()))
             .bind(custom.equals)
             .bind(custom.number_min)
             .bind(custom.number_max)

@@ -72,9 +72,11 @@ pub fn parse_requested_search(
     query: &str,
 ) -> Result<SearchTerms, crate::error::AppError> {
     if query.chars().count() > MAX_QUERY_CHARS {
-        return Err(crate::error::AppError::field(
+        return Err(crate::error::AppError::invalid(
             field,
-            format!("A busca aceita no máximo {MAX_QUERY_CHARS} caracteres."),
+            crate::problem::Problem::QueryTooLong {
+                max: MAX_QUERY_CHARS,
+            },
         ));
     }
     Ok(parse_search(query))
@@ -717,7 +719,10 @@ mod tests {
         let error = parse_requested_search("q", &long).expect_err("too long");
         assert_eq!(
             error,
-            crate::error::AppError::field("q", "A busca aceita no máximo 200 caracteres.")
+            crate::error::AppError::invalid(
+                "q",
+                crate::problem::Problem::QueryTooLong { max: 200 }
+            )
         );
         let at_limit = "á".repeat(MAX_QUERY_CHARS);
         assert!(

@@ -83,11 +83,11 @@ const BEFORE: &str = "
      ORDER BY c.sort_key DESC, c.id DESC LIMIT 1";
 
 async fn settle(conn: &mut SqliteConnection, company: CompanyId) -> Result<(), sqlx::Error> {
-    let Some(space) = space(company.0) else {
+    let Some(space) = space(company.get()) else {
         return Ok(());
     };
     let waiting: Vec<Waiting> = sqlx::query_as(WAITING)
-        .bind(company.0)
+        .bind(company)
         .fetch_all(&mut *conn)
         .await?;
     if waiting.is_empty() {
@@ -123,7 +123,7 @@ async fn settle(conn: &mut SqliteConnection, company: CompanyId) -> Result<(), s
                 // 3.8e8 contacts in one company: the rest stay unranked,
                 // and searches test them one by one (same results, slower).
                 tracing::warn!(
-                    company = company.0,
+                    company = company.get(),
                     "the company's search ranks are full; new contacts stay out of the index"
                 );
                 return Ok(());
@@ -155,7 +155,7 @@ async fn neighbours_again(
     run: Run,
 ) -> Result<(Run, i64), sqlx::Error> {
     let before: Option<(i64, bool)> = sqlx::query_as(BEFORE)
-        .bind(company.0)
+        .bind(company)
         .bind(run.ids[0])
         .fetch_optional(&mut *conn)
         .await?;

@@ -28,12 +28,13 @@ use crate::db::{AsConn, Conn, Db};
 use crate::tenant::CompanyId;
 
 use super::{Names, NewContact, StoredContact};
+use crate::ids::{ContactId, FieldId};
 
 /// New contacts of a batch, kept as JSON arrays to be written by
 /// [`write_new`] in seven statements at most.
 #[derive(Debug, Default)]
 pub struct NewRows {
-    ids: HashSet<i64>,
+    ids: HashSet<ContactId>,
     pub contacts: Vec<serde_json::Value>,
     pub phones: Vec<serde_json::Value>,
     pub emails: Vec<serde_json::Value>,
@@ -48,16 +49,16 @@ impl NewRows {
     /// CNPJ custom fields (their values are searched like the document).
     pub fn push(
         &mut self,
-        id: i64,
+        id: ContactId,
         organization_id: Option<i64>,
         group_ids: &[i64],
         contact: &StoredContact,
-        document_fields: &[i64],
+        document_fields: &[FieldId],
     ) {
         use serde_json::json;
         self.ids.insert(id);
         let sort_key = fold(&contact.name);
-        let mut documents: Vec<(i64, &str)> = contact
+        let mut documents: Vec<(FieldId, &str)> = contact
             .custom
             .iter()
             .filter(|(field, _)| document_fields.contains(field))
@@ -118,7 +119,7 @@ impl NewRows {
 
     /// Whether the contact is waiting here (a later row about it must
     /// write the batch first).
-    pub fn holds(&self, id: i64) -> bool {
+    pub fn holds(&self, id: ContactId) -> bool {
         self.ids.contains(&id)
     }
 
@@ -257,14 +258,15 @@ impl NewIds {
     }
 
     /// The next id; an error when more are taken than were reserved.
-    pub fn take(&mut self) -> Result<i64, sqlx::Error> {
+    pub fn take(&mut self) -> Result<ContactId, sqlx::Error> {
         match self {
             NewIds::After(last) => {
                 *last += 1;
-                Ok(*last)
+                Ok(ContactId::new(*last))
             }
             NewIds::Reserved(ids) => ids
                 .pop_front()
+                .map(ContactId::new)
                 .ok_or_else(|| sqlx::Error::Protocol("no new contact id left reserved".into())),
         }
     }
@@ -277,7 +279,7 @@ pub async fn write_new(
     conn: &mut Conn<'_>,
     company: CompanyId,
     rows: &mut NewRows,
-    job: Option<i64>,
+    job: Option<crate::ids::JobId>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
@@ -292,14 +294,14 @@ pub async fn write_new(
             for (sql, rows) in SQLITE_NEW_ROWS.lists.iter().zip(&lists) {
                 if rows != "[]" {
                     sqlx::query(sql)
-                        .bind(company.0)
+                        .bind(company)
                         .bind(rows)
                         .execute(&mut **c)
                         .await?;
                 }
             }
             sqlx::query(SQLITE_NEW_ROWS.contacts)
-                .bind(company.0)
+                .bind(company)
                 .bind(&contacts)
                 .bind(job)
                 .bind(now)
@@ -313,7 +315,7 @@ pub async fn write_new(
                 .execute(&mut **c)
                 .await?;
             sqlx::query(POSTGRES_NEW_ROWS.contacts)
-                .bind(company.0)
+                .bind(company)
                 .bind(&contacts)
                 .bind(job)
                 .bind(now)
@@ -322,7 +324,7 @@ pub async fn write_new(
             for (sql, rows) in POSTGRES_NEW_ROWS.lists.iter().zip(&lists) {
                 if rows != "[]" {
                     sqlx::query(sql)
-                        .bind(company.0)
+                        .bind(company)
                         .bind(rows)
                         .execute(&mut **c)
                         .await?;
@@ -346,7 +348,7 @@ pub async fn insert_contacts(
     db: &Db,
     company: CompanyId,
     contacts: &[NewContact],
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<ContactId>, sqlx::Error> {
     let mut ids = Vec::with_capacity(contacts.len());
     let mut names = Names::default();
     for batch in contacts.chunks(BATCH) {
@@ -391,9 +393,9 @@ mod tests {
             emails: vec!["ana@example.com".into()],
             ..StoredContact::default()
         };
-        rows.push(7, Some(3), &[5], &contact, &[]);
-        assert!(rows.holds(7));
-        assert!(!rows.holds(8));
+        rows.push(ContactId::new(7), Some(3), &[5], &contact, &[]);
+        assert!(rows.holds(ContactId::new(7)));
+        assert!(!rows.holds(ContactId::new(8)));
         let [contacts, phones, emails, members, values, options] = rows.take();
         let contacts: serde_json::Value = serde_json::from_str(&contacts).expect("json");
         assert_eq!(contacts[0]["id"], 7);
@@ -406,6 +408,6 @@ mod tests {
         assert_eq!(members, "[[7,5]]");
         assert_eq!((values.as_str(), options.as_str()), ("[]", "[]"));
         assert!(rows.is_empty());
-        assert!(!rows.holds(7));
+        assert!(!rows.holds(ContactId::new(7)));
     }
 }

@@ -11,6 +11,7 @@ use crate::tenant::CompanyId;
 
 use super::lists::{self, Lists};
 use super::{Names, StoredContact};
+use crate::ids::ContactId;
 
 /// What an imported row brings to a stored contact.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +40,7 @@ pub enum MergeRefusal {
 pub async fn merge_row(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    id: i64,
+    id: ContactId,
     row: ImportedRow<'_>,
     names: &mut Names,
     now: DateTime<Utc>,
@@ -94,7 +95,7 @@ pub async fn merge_row(
         .bind(&contact.notes)
         .bind(organization_id)
         .bind(now)
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .execute(&mut *c)
         .await?;

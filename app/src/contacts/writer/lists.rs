@@ -8,6 +8,8 @@ use crate::db::{with_conn, Conn};
 use crate::tenant::CompanyId;
 
 use super::StoredContact;
+use crate::ids::ContactId;
+use crate::ids::FieldId;
 
 /// Phones and e-mails to add after those a contact has (`*_start`: the
 /// position of the first), and groups to join.
@@ -37,7 +39,7 @@ impl<'a> Lists<'a> {
 pub async fn insert(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    id: i64,
+    id: ContactId,
     lists: &Lists<'_>,
 ) -> Result<(), sqlx::Error> {
     with_conn!(conn, c => {
@@ -45,7 +47,7 @@ pub async fn insert(
             sqlx::query(
                 "INSERT INTO contact_phones (company_id, contact_id, e164, position) VALUES ($1, $2, $3, $4)",
             )
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .bind(*e164)
             .bind((lists.phone_start + offset) as i64)
@@ -56,7 +58,7 @@ pub async fn insert(
             sqlx::query(
                 "INSERT INTO contact_emails (company_id, contact_id, email, position) VALUES ($1, $2, $3, $4)",
             )
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .bind(*email)
             .bind((lists.email_start + offset) as i64)
@@ -68,7 +70,7 @@ pub async fn insert(
                 "INSERT INTO contact_group_members (company_id, contact_id, group_id) VALUES ($1, $2, $3)
                  ON CONFLICT DO NOTHING",
             )
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .bind(*group)
             .execute(&mut *c)
@@ -79,7 +81,11 @@ pub async fn insert(
 }
 
 /// Removes a contact's phones, e-mails and group memberships.
-pub async fn delete(conn: &mut Conn<'_>, company: CompanyId, id: i64) -> Result<(), sqlx::Error> {
+pub async fn delete(
+    conn: &mut Conn<'_>,
+    company: CompanyId,
+    id: ContactId,
+) -> Result<(), sqlx::Error> {
     const DELETES: [&str; 3] = [
         "DELETE FROM contact_phones WHERE company_id = $1 AND contact_id = $2",
         "DELETE FROM contact_emails WHERE company_id = $1 AND contact_id = $2",
@@ -87,7 +93,7 @@ pub async fn delete(conn: &mut Conn<'_>, company: CompanyId, id: i64) -> Result<
     ];
     with_conn!(conn, c => {
         for sql in DELETES {
-            sqlx::query(sql).bind(company.0).bind(id).execute(&mut *c).await?;
+            sqlx::query(sql).bind(company).bind(id).execute(&mut *c).await?;
         }
     });
     Ok(())
@@ -97,20 +103,20 @@ pub async fn delete(conn: &mut Conn<'_>, company: CompanyId, id: i64) -> Result<
 pub async fn phones_and_emails(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    id: i64,
+    id: ContactId,
 ) -> Result<(Vec<String>, Vec<String>), sqlx::Error> {
     with_conn!(conn, c => {
         let phones: Vec<String> = sqlx::query_scalar(
             "SELECT e164 FROM contact_phones WHERE company_id = $1 AND contact_id = $2 ORDER BY position",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .fetch_all(&mut *c)
         .await?;
         let emails: Vec<String> = sqlx::query_scalar(
             "SELECT email FROM contact_emails WHERE company_id = $1 AND contact_id = $2 ORDER BY position",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .fetch_all(&mut *c)
         .await?;
@@ -122,8 +128,8 @@ pub async fn phones_and_emails(
 pub async fn replace_custom_values(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    id: i64,
-    values: &[(i64, FieldValue)],
+    id: ContactId,
+    values: &[(FieldId, FieldValue)],
 ) -> Result<(), sqlx::Error> {
     delete_custom_values(conn, company, id, None).await?;
     insert_custom_values(conn, company, id, values).await
@@ -134,8 +140,8 @@ pub async fn replace_custom_values(
 pub async fn replace_some_custom_values(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    id: i64,
-    values: &[(i64, FieldValue)],
+    id: ContactId,
+    values: &[(FieldId, FieldValue)],
 ) -> Result<(), sqlx::Error> {
     for (field, _) in values {
         delete_custom_values(conn, company, id, Some(*field)).await?;
@@ -147,8 +153,8 @@ pub async fn replace_some_custom_values(
 async fn delete_custom_values(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    id: i64,
-    field: Option<i64>,
+    id: ContactId,
+    field: Option<FieldId>,
 ) -> Result<(), sqlx::Error> {
     with_conn!(conn, c => {
         for sql in [
@@ -157,7 +163,7 @@ async fn delete_custom_values(
             "DELETE FROM contact_field_options
               WHERE company_id = $1 AND contact_id = $2 AND ($3 IS NULL OR field_id = $3)",
         ] {
-            sqlx::query(sql).bind(company.0).bind(id).bind(field).execute(&mut *c).await?;
+            sqlx::query(sql).bind(company).bind(id).bind(field).execute(&mut *c).await?;
         }
     });
     Ok(())
@@ -167,8 +173,8 @@ async fn delete_custom_values(
 pub async fn insert_custom_values(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    id: i64,
-    values: &[(i64, FieldValue)],
+    id: ContactId,
+    values: &[(FieldId, FieldValue)],
 ) -> Result<(), sqlx::Error> {
     with_conn!(conn, c => {
         for (field, value) in values {
@@ -179,7 +185,7 @@ pub async fn insert_custom_values(
                             "INSERT INTO contact_field_options (company_id, contact_id, field_id, option_id)
                              VALUES ($1, $2, $3, $4)",
                         )
-                        .bind(company.0)
+                        .bind(company)
                         .bind(id)
                         .bind(*field)
                         .bind(*option)
@@ -194,7 +200,7 @@ pub async fn insert_custom_values(
                                 (company_id, contact_id, field_id, value_text, value_key, value_number)
                          VALUES ($1, $2, $3, $4, $5, $6)",
                     )
-                    .bind(company.0)
+                    .bind(company)
                     .bind(id)
                     .bind(*field)
                     .bind(text)

@@ -28,6 +28,8 @@ use crate::contacts::search::fold;
 use crate::conversations::Channel;
 use crate::custom_fields::values::FieldValue;
 use crate::db::{with_conn, AsConn, Conn, Db, Tx};
+use crate::ids::ContactId;
+use crate::ids::FieldId;
 use crate::tenant::CompanyId;
 
 pub use bulk::insert_contacts;
@@ -50,7 +52,7 @@ pub struct StoredContact {
     pub website: Option<String>,
     pub notes: Option<String>,
     /// Checked custom values by field id (phones already in E.164).
-    pub custom: Vec<(i64, FieldValue)>,
+    pub custom: Vec<(FieldId, FieldValue)>,
 }
 
 /// A contact to create in bulk ([`insert_contacts`]), already validated and
@@ -106,9 +108,9 @@ pub async fn create(
     contact: &StoredContact,
     created_by: Option<i64>,
     now: DateTime<Utc>,
-) -> Result<i64, SaveError> {
+) -> Result<ContactId, SaveError> {
     check_references(conn, company, contact).await?;
-    let id: i64 = with_conn!(conn, c => {
+    let id: ContactId = with_conn!(conn, c => {
         sqlx::query_scalar(
             "INSERT INTO contacts (company_id, name, sort_key, address, organization_id, birth_date,
                                    document, gender, facebook, instagram, telegram, website, notes,
@@ -116,7 +118,7 @@ pub async fn create(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)
              RETURNING id",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(&contact.name)
         .bind(fold(&contact.name))
         .bind(&contact.address)
@@ -146,7 +148,7 @@ pub async fn create(
 pub async fn update(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    id: i64,
+    id: ContactId,
     contact: &StoredContact,
     version: i64,
     actor: i64,
@@ -171,7 +173,7 @@ pub async fn update(
         .bind(&contact.website)
         .bind(&contact.notes)
         .bind(now)
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .bind(actor)
         .bind(version)
@@ -190,7 +192,7 @@ pub async fn update(
     with_conn!(conn, c => {
         sqlx::query("UPDATE contacts SET organization_id = $1 WHERE company_id = $2 AND id = $3")
             .bind(contact.organization_id)
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .execute(&mut *c)
             .await?;
@@ -202,10 +204,14 @@ pub async fn update(
 }
 
 /// Whether the contact exists in the company.
-pub async fn exists(conn: &mut Conn<'_>, company: CompanyId, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn exists(
+    conn: &mut Conn<'_>,
+    company: CompanyId,
+    id: ContactId,
+) -> Result<bool, sqlx::Error> {
     let found: Option<i64> = with_conn!(conn, c => {
         sqlx::query_scalar("SELECT id FROM contacts WHERE company_id = $1 AND id = $2")
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .fetch_optional(&mut *c)
             .await?
@@ -224,7 +230,7 @@ async fn check_references(
         if let Some(org) = contact.organization_id {
             let found: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM organizations WHERE company_id = $1 AND id = $2")
-                    .bind(company.0)
+                    .bind(company)
                     .bind(org)
                     .fetch_optional(&mut *c)
                     .await?;
@@ -235,7 +241,7 @@ async fn check_references(
         for group in &contact.group_ids {
             let found: Option<i64> =
                 sqlx::query_scalar("SELECT id FROM contact_groups WHERE company_id = $1 AND id = $2")
-                    .bind(company.0)
+                    .bind(company)
                     .bind(*group)
                     .fetch_optional(&mut *c)
                     .await?;
@@ -266,20 +272,20 @@ pub async fn create_inbound(
     company: CompanyId,
     contact: InboundContact<'_>,
     now: DateTime<Utc>,
-) -> Result<i64, sqlx::Error> {
+) -> Result<ContactId, sqlx::Error> {
     let handle = |wanted: Channel| {
         contact
             .handle
             .filter(|(channel, _)| *channel == wanted)
             .map(|(_, handle)| handle)
     };
-    let id: i64 = with_conn!(conn, c => {
+    let id: ContactId = with_conn!(conn, c => {
         sqlx::query_scalar(
             "INSERT INTO contacts (company_id, name, sort_key, telegram, instagram, facebook,
                                    created_via, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(contact.name)
         .bind(fold(contact.name))
         .bind(handle(Channel::Telegram))
@@ -305,7 +311,7 @@ pub async fn create_inbound(
 pub async fn note_customer_wrote(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    id: i64,
+    id: ContactId,
     channel: Channel,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
@@ -323,7 +329,7 @@ pub async fn note_customer_wrote(
     with_conn!(conn, c => {
         sqlx::query(sql)
             .bind(now)
-            .bind(company.0)
+            .bind(company)
             .bind(id)
             .execute(&mut *c)
             .await?;
@@ -337,13 +343,13 @@ pub async fn note_customer_wrote(
 pub async fn delete(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    id: i64,
+    id: ContactId,
 ) -> Result<Option<Option<String>>, sqlx::Error> {
     let photo = with_conn!(conn, c => {
         sqlx::query_scalar::<_, Option<String>>(
             "DELETE FROM contacts WHERE company_id = $1 AND id = $2 RETURNING photo",
         )
-        .bind(company.0)
+        .bind(company)
         .bind(id)
         .fetch_optional(&mut *c)
         .await?
@@ -428,7 +434,7 @@ async fn find_or_create(
     }
     let id: i64 = with_conn!(conn, c => {
         sqlx::query_scalar(sql)
-            .bind(company.0)
+            .bind(company)
             .bind(name)
             .bind(now)
             .fetch_one(&mut *c)

@@ -7,6 +7,8 @@ use crate::contacts::components::ContactInfo;
 use crate::contacts::details_api::get_contact;
 use crate::conversations::components::ContactConversations;
 use crate::i18n::use_i18n;
+use crate::ids::ContactId;
+use crate::ids::ConversationId;
 use crate::timeline::components::Timeline;
 use crate::ui::ErrorMessage;
 
@@ -14,8 +16,8 @@ use crate::ui::ErrorMessage;
 /// bumping `refresh` reloads the history and the timeline.
 #[component]
 pub fn ChatDetails(
-    contact_id: i64,
-    conversation_id: i64,
+    contact_id: ContactId,
+    conversation_id: ConversationId,
     #[prop(into)] refresh: Signal<u32>,
 ) -> impl IntoView {
     let i18n = use_i18n();

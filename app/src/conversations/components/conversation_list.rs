@@ -10,6 +10,8 @@ use crate::conversations::components::ChannelBadge;
 use crate::conversations::model::{ContactConversationPage, ConversationSummary};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::ids::ContactId;
+use crate::ids::ConversationId;
 use crate::ui::{display_time, ErrorMessage};
 
 /// Conversations as rows: channel, contact (when `show_contact`), status,
@@ -18,7 +20,7 @@ use crate::ui::{display_time, ErrorMessage};
 pub fn ConversationList(
     conversations: Vec<ConversationSummary>,
     #[prop(optional)] show_contact: bool,
-    #[prop(optional)] current: Option<i64>,
+    #[prop(optional)] current: Option<ConversationId>,
 ) -> impl IntoView {
     view! {
         <ul class="conversation-list">
@@ -36,7 +38,7 @@ pub fn ConversationList(
 fn ConversationRow(
     conversation: ConversationSummary,
     show_contact: bool,
-    current: Option<i64>,
+    current: Option<ConversationId>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
@@ -47,7 +49,7 @@ fn ConversationRow(
     let assigned = c.assigned_to.clone();
     view! {
         <li class="conversation-row" class:conversation-row--current=is_current
-            data-conversation=c.id data-status=status.slug()>
+            data-conversation=c.id.get() data-status=status.slug()>
             <div class="conversation-row__main">
                 <ChannelBadge channel=c.channel />
                 {show_contact.then(|| view! {
@@ -73,8 +75,8 @@ fn ConversationRow(
 /// many of how many, or the empty state.
 #[component]
 pub fn ContactConversations(
-    contact_id: i64,
-    #[prop(optional)] current: Option<i64>,
+    contact_id: ContactId,
+    #[prop(optional)] current: Option<ConversationId>,
     #[prop(optional, into)] refresh: Option<Signal<u32>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -82,7 +84,7 @@ pub fn ContactConversations(
     // Older pages fetched with "Carregar mais", and where the next one
     // starts (`None`: the first page's own `next_before`).
     let older = RwSignal::new(Vec::<ConversationSummary>::new());
-    let next_before = RwSignal::new(None::<Option<i64>>);
+    let next_before = RwSignal::new(None::<Option<ConversationId>>);
     let loading = RwSignal::new(false);
     let failed = RwSignal::new(None::<AppError>);
     // Bumped when the first page is read again: a "Carregar mais" answer

@@ -14,6 +14,7 @@ use crate::custom_fields::definition::validate_draft;
 use crate::custom_fields::model::{FieldDefinition, FieldDraft, FieldType, SelectOption};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{use_i18n, Locale};
+use crate::ids::FieldId;
 use crate::ui::{ConfirmDelete, ErrorMessage};
 
 /// The page; agents see that it is for admins only.
@@ -372,7 +373,7 @@ fn EditField(
 /// A select field's options: rename, retire or restore each; add more.
 #[component]
 fn OptionsEditor(
-    field_id: i64,
+    field_id: FieldId,
     options: Vec<SelectOption>,
     changed: Callback<()>,
 ) -> impl IntoView {

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::ids::ContactId;
 use crate::timeline::api::{add_comment, load_timeline};
 use crate::timeline::components::TimelineEntry;
 use crate::timeline::model::TimelineEvent;
@@ -15,7 +16,7 @@ use crate::ui::ErrorMessage;
 /// (e.g. after a conversation was closed next to it).
 #[component]
 pub fn Timeline(
-    contact_id: i64,
+    contact_id: ContactId,
     #[prop(optional, into)] refresh: Option<Signal<u32>>,
 ) -> impl IntoView {
     let i18n = use_i18n();

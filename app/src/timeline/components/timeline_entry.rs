@@ -154,7 +154,7 @@ pub fn TimelineEntry(event: TimelineEvent, on_changed: Callback<()>) -> impl Int
     let link = match &event.detail {
         EventDetail::Conversation {
             conversation_id, ..
-        } if *conversation_id > 0 => Some(format!("/conversations/{conversation_id}")),
+        } if conversation_id.get() > 0 => Some(format!("/conversations/{conversation_id}")),
         EventDetail::Contact { other_id, .. } => Some(format!("/contacts/{other_id}")),
         _ => None,
     };
