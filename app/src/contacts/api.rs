@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 
-use crate::contacts::model::ContactPage;
+use crate::contacts::model::ContactListPage;
 use crate::contacts::urls::ListQuery;
 use crate::error::AppError;
 use crate::ids::FieldId;
@@ -35,7 +35,7 @@ pub async fn list_contacts(
     min: Option<String>,
     max: Option<String>,
     month: Option<u32>,
-) -> Result<ContactPage, AppError> {
+) -> Result<ContactListPage, AppError> {
     let custom = crate::custom_fields::api::FieldQuery {
         field,
         value,
@@ -47,7 +47,10 @@ pub async fn list_contacts(
 }
 
 /// One page of the list a [`ListQuery`] describes (the URL's state).
-pub async fn fetch_page(query: ListQuery, after: Option<String>) -> Result<ContactPage, AppError> {
+pub async fn fetch_page(
+    query: ListQuery,
+    after: Option<String>,
+) -> Result<ContactListPage, AppError> {
     let filled = |text: String| Some(text).filter(|t| !t.trim().is_empty());
     list_contacts(
         Some(query.q),
@@ -67,7 +70,7 @@ pub async fn fetch_page(query: ListQuery, after: Option<String>) -> Result<Conta
 #[cfg(feature = "ssr")]
 mod server {
     use crate::auth::session::require_user;
-    use crate::contacts::model::{ContactPage, ContactSummary};
+    use crate::contacts::model::{ContactListPage, ContactSummary};
     use crate::contacts::phone::format_phone;
     use crate::contacts::search::list_repo;
     use crate::contacts::search::{page_size, parse_requested_search, Cursor, ListFilter};
@@ -83,7 +86,7 @@ mod server {
         organization: Option<i64>,
         group: Option<i64>,
         custom: FieldQuery,
-    ) -> Result<ContactPage, AppError> {
+    ) -> Result<ContactListPage, AppError> {
         let company = require_user()?.company_id;
         let state = app_state()?;
         let filter = ListFilter {
@@ -148,6 +151,6 @@ mod server {
                 }
             })
             .collect();
-        Ok(ContactPage { contacts, next })
+        Ok(ContactListPage { contacts, next })
     }
 }

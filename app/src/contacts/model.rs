@@ -25,7 +25,7 @@ pub struct ContactSummary {
 
 /// A page of the contact list, in name order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContactPage {
+pub struct ContactListPage {
     pub contacts: Vec<ContactSummary>,
     /// Opaque cursor for the next page; `None` on the last page.
     pub next: Option<String>,

@@ -571,7 +571,14 @@ async fn refusals_everywhere_have_codes_and_both_languages(backend: Backend) {
     let contact: Value = contact.json().await.expect("json");
     let id = contact["id"].to_string();
     // (path, JSON body or form, expected field, code, English words)
-    let cases: Vec<(&str, Result<Value, Vec<(&str, String)>>, &str, &str, &str)> = vec![
+    type Case<'a> = (
+        &'a str,
+        Result<Value, Vec<(&'a str, String)>>,
+        &'a str,
+        &'a str,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
         (
             "/api/custom_fields/create",
             Ok(json!({"draft": {"label": " ", "field_type": "text"}})),

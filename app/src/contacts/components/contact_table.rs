@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::contacts::api::fetch_page;
 use crate::contacts::components::StartConversationMenu;
-use crate::contacts::model::{ContactPage, ContactSummary};
+use crate::contacts::model::{ContactListPage, ContactSummary};
 use crate::contacts::urls::{ListQuery, Panel};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
@@ -16,7 +16,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ContactTable(
     /// The first page, as loaded for the current search and filters.
-    page: ContactPage,
+    page: ContactListPage,
     /// The search and filters the page belongs to (the next pages use them too).
     query: ListQuery,
 ) -> impl IntoView {
