@@ -30,6 +30,9 @@ pub mod i18n;
 pub mod ids;
 /// CSV import and export of contacts.
 pub mod import_export;
+/// `agenda check`, `agenda backup` and `agenda restore`.
+#[cfg(feature = "ssr")]
+pub mod maintenance;
 /// The Content-Security-Policy of HTML pages (server only).
 #[cfg(feature = "ssr")]
 pub mod page_policy;

@@ -113,6 +113,8 @@ pub struct AppState {
     pub gateway: Arc<dyn ChannelGateway>,
     /// Bounds on anonymous traffic.
     pub limits: Limits,
+    /// The CSV imports this process runs.
+    pub imports: crate::import_export::import::Runners,
 }
 
 impl AppState {
@@ -129,6 +131,7 @@ impl AppState {
             db,
             gateway: Arc::new(LocalGateway),
             limits: Limits::start(limits),
+            imports: Default::default(),
         }
     }
 }

@@ -1,7 +1,7 @@
 // Shared set-up of the browser tests: a fresh Agenda server (its own SQLite
 // file, so the first start seeds the demo company) and Debian's Chromium
 // driven by playwright-core. Nothing here downloads a browser.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -129,7 +129,13 @@ export async function startAgenda() {
       await browser.close();
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
+      // Whatever the flows did, the database is sound (`agenda check`).
+      const check = spawnSync(binary, ['check'], {
+        env: { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'e2e.db')}`, RUST_LOG: 'warn' },
+        encoding: 'utf8',
+      });
       rmSync(dir, { recursive: true, force: true });
+      if (check.status !== 0) throw new Error(`agenda check failed:\n${check.stdout}${check.stderr}`);
     },
   };
 }

@@ -177,7 +177,9 @@ async fn run() {
         .await
         .expect("confirm");
     let running = Instant::now();
-    import::run_job(db.clone(), company, id).await.expect("run");
+    import::run_job(db.clone(), company, id, Default::default())
+        .await
+        .expect("run");
     let ran = running.elapsed();
     let total = started.elapsed();
     let job = repo::get_job(&db, company, id)

@@ -1,5 +1,7 @@
 //! The Agenda HTTP server: configuration, router and start-up.
 
+/// `agenda import`: a file, or the resumption of an interrupted import.
+pub mod cli_import;
 /// The demo company's conversations, comments, edits and linked contacts.
 pub mod demo_life;
 /// The request guard: sessions, cross-site checks, the role matrix, page access.

@@ -10,7 +10,7 @@ use app::auth::client_address::TrustedProxies;
 use app::auth::password_checks::PasswordCheckSettings;
 use app::db::{Db, DbSettings, DEFAULT_DATABASE_URL};
 use app::state::{AppState, LimitSettings, RequestLimits};
-use server::{build_router, leptos_options, open_database, seed, Config};
+use server::{build_router, cli_import, leptos_options, open_database, seed, Config};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -142,6 +142,29 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Verify the database: SQLite's integrity and foreign keys, the search
+    /// index, search columns and ranks in step with contacts, no orphan
+    /// rows, finished imports whole; then each company's counts. Exits 1
+    /// when something is wrong.
+    Check,
+    /// Write a consistent copy of the SQLite database to FILE while the
+    /// server keeps serving (PostgreSQL: use pg_dump, docs/operations.md).
+    Backup {
+        /// The backup file to create (it must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the SQLite database with a backup; the current file is kept
+    /// beside it. Stop the server first.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Restore even though the database looks in use (its -wal file is
+        /// there, as after a crash).
+        #[arg(long)]
+        force: bool,
+    },
     /// Write a company's contacts as CSV to standard output (the same file
     /// as "Exportar CSV"); progress goes to standard error.
     Export {
@@ -158,10 +181,12 @@ enum Command {
     /// Import a CSV file into a company (the same checks, mapping guesses
     /// and batched writes as "Importar CSV"), with a progress bar on
     /// standard error. Columns go where their headers suggest; the mapping
-    /// used is printed first.
+    /// used is printed first. Ctrl-C stops after the batch being written;
+    /// `--resume JOB` continues an interrupted import from its last batch.
     Import {
         /// The CSV file.
-        file: PathBuf,
+        #[arg(required_unless_present = "resume", conflicts_with = "resume")]
+        file: Option<PathBuf>,
         /// The company's id.
         #[arg(long)]
         company: i64,
@@ -171,6 +196,10 @@ enum Command {
         /// Where to write the error report CSV when rows fail.
         #[arg(long)]
         error_report: Option<PathBuf>,
+        /// Resume the interrupted import with this number (printed when it
+        /// started) instead of importing a file.
+        #[arg(long)]
+        resume: Option<i64>,
     },
 }
 
@@ -275,11 +304,66 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             company,
             duplicates,
             error_report,
+            resume,
         } => {
             let db = Db::open_with(&cli.database_url, db_settings).await?;
-            let result = import_file(&db, company, &file, &duplicates, error_report).await;
+            let result = match (file, resume) {
+                (_, Some(job)) => cli_import::resume(&db, company, job, error_report).await,
+                (Some(file), None) => {
+                    cli_import::import_file(&db, company, &file, &duplicates, error_report).await
+                }
+                (None, None) => Err("a file or --resume JOB is needed".into()),
+            };
             db.close().await;
             result
+        }
+        Command::Check => {
+            let db = Db::open_with(&cli.database_url, db_settings).await?;
+            let report = app::maintenance::check(&db).await;
+            db.close().await;
+            let report = report?;
+            print!("{report}");
+            if report.is_ok() {
+                Ok(())
+            } else {
+                Err(format!("{} problem(s) found", report.findings.len()).into())
+            }
+        }
+        Command::Backup { to } => {
+            let db = Db::open_with(&cli.database_url, db_settings).await?;
+            let started = std::time::Instant::now();
+            let summary = app::maintenance::backup(&db, &to).await;
+            db.close().await;
+            let summary = summary?;
+            println!(
+                "backup written to {} ({} bytes, {} companies, {} contacts, integrity ok) in {:.1}s",
+                summary.path.display(),
+                summary.bytes,
+                summary.companies,
+                summary.contacts,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Restore { from, force } => {
+            let path = app::maintenance::sqlite_path(&cli.database_url).ok_or(
+                "restore is for SQLite databases (PostgreSQL: pg_restore, docs/operations.md)",
+            )?;
+            let (summary, kept) = app::maintenance::restore(&path, &from, force).await?;
+            println!(
+                "restored {} into {} ({} companies, {} contacts)",
+                from.display(),
+                summary.path.display(),
+                summary.companies,
+                summary.contacts
+            );
+            if let Some(kept) = kept {
+                println!("the database it replaced is kept at {}", kept.display());
+            }
+            // Newer migrations run now, as when the server starts.
+            let db = Db::open_with(&cli.database_url, db_settings).await?;
+            db.close().await;
+            Ok(())
         }
         Command::Migrate => {
             let db = Db::open_with(&cli.database_url, db_settings).await?;
@@ -322,102 +406,6 @@ async fn export_to_stdout(
     Ok(written)
 }
 
-/// `agenda import`: upload, guessed mapping, run, progress, summary.
-async fn import_file(
-    db: &Db,
-    company: i64,
-    file: &std::path::Path,
-    duplicates: &str,
-    error_report: Option<PathBuf>,
-) -> Result<(), Box<dyn std::error::Error>> {
-    use app::import_export::{import, job::DuplicatePolicy, job::JobStatus, repo};
-    let company = app::tenant::find_company(db, company)
-        .await?
-        .ok_or_else(|| format!("no company with id {company}"))?;
-    let policy =
-        DuplicatePolicy::parse(duplicates).ok_or("--duplicates must be skip, update or create")?;
-    let user = app::auth::repo::first_admin(db, company)
-        .await?
-        .ok_or("the company has no active admin to import as")?;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let pieces = import::file_pieces(tokio::fs::File::open(file).await?);
-    let started = std::time::Instant::now();
-    let id = import::store_upload(db, company, user, &name, pieces, u64::MAX)
-        .await
-        .map_err(|e| app::error::AppError::from(e).to_string())?;
-    let preview = import::preview(db, company, id)
-        .await
-        .map_err(|e| e.to_string())?;
-    eprintln!(
-        "{name}: {} rows, {}, delimiter {}",
-        preview.job.total_rows, preview.job.encoding, preview.job.delimiter
-    );
-    for (header, target) in preview.headers.iter().zip(&preview.targets) {
-        eprintln!("  {header:<30} -> {}", target.code());
-    }
-    import::confirm(db, company, id, preview.targets.clone(), policy)
-        .await
-        .map_err(|e| e.to_string())?;
-    let runner = tokio::spawn(import::run_job(db.clone(), company, id));
-    let job = loop {
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-        let job = repo::get_job(db, company, id)
-            .await?
-            .ok_or("the import disappeared")?
-            .job;
-        let width = 30;
-        let filled = (job.percent() / 100.0 * width as f64).round() as usize;
-        eprint!(
-            "\r[{}{}] {:5.1}% {}/{} rows, {:.0} rows/s, {} errors   ",
-            "#".repeat(filled),
-            " ".repeat(width - filled.min(width)),
-            job.percent(),
-            job.rows_done,
-            job.total_rows,
-            job.rows_per_second().unwrap_or(0.0),
-            job.failed
-        );
-        if job.status.is_finished() {
-            break job;
-        }
-    };
-    runner.await?.map_err(|e| e.to_string())?;
-    eprintln!(
-        "\n{}: {} created, {} updated, {} skipped, {} failed in {:.1}s",
-        job.status.as_str(),
-        job.created,
-        job.updated,
-        job.skipped,
-        job.failed,
-        started.elapsed().as_secs_f64()
-    );
-    if job.failed > 0 {
-        let failures = repo::failures(db, company, id, 0, i64::MAX).await?;
-        match error_report {
-            Some(path) => {
-                let report = import::error_report(&preview.headers, failures);
-                std::fs::write(&path, report)?;
-                eprintln!("error report: {}", path.display());
-            }
-            None => {
-                for failure in failures.iter().take(20) {
-                    eprintln!("  line {}: {}", failure.line, failure.reason);
-                }
-            }
-        }
-    }
-    match job.status {
-        JobStatus::Done => Ok(()),
-        _ => Err(job
-            .error
-            .unwrap_or_else(|| job.status.as_str().to_string())
-            .into()),
-    }
-}
-
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if !config.site_root.join("pkg").join("agenda_bg.wasm").exists() {
         tracing::warn!(
@@ -427,14 +415,30 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let db = open_database(&config.database_url, config.db_settings).await?;
     let state = AppState::with_limits(leptos_options(&config), db.clone(), config.limits.clone());
-    let router = build_router(state);
+    let router = build_router(state.clone());
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("Agenda listening on http://{}", listener.local_addr()?);
     let purge = app::housekeeping::spawn(db.clone(), config.limits.session_idle);
+    let imports = state.imports.clone();
+    imports.keep_resuming(db.clone(), resume_sweep_every());
     server::serve(listener, router, shutdown_signal()).await?;
     purge.abort();
+    if !imports.shut_down(std::time::Duration::from_secs(30)).await {
+        tracing::warn!(
+            "an import did not stop within 30 s; it resumes once its heartbeat is stale"
+        );
+    }
     db.close().await;
     Ok(())
+}
+
+/// How often a server looks for interrupted imports to resume: as often as
+/// a running import beats, so one is resumed at most this long after its
+/// heartbeat goes stale.
+fn resume_sweep_every() -> std::time::Duration {
+    app::import_export::import::heartbeat_every(std::time::Duration::from_secs(
+        u64::try_from(app::import_export::repo::stale_after_seconds()).unwrap_or(60),
+    ))
 }
 
 async fn shutdown_signal() {

@@ -225,6 +225,56 @@ pub async fn inbound_route(
     }
 }
 
+/// Property tests: whatever a channel provider posts.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_body_is_read_or_refused_by_field(body in prop::collection::vec(any::<u8>(), 0..300)) {
+            // Bytes that are not a payload are refused by the JSON reader
+            // (the route answers 422 `body` with its message).
+            if let Ok(payload) = serde_json::from_slice::<InboundPayload>(&body) {
+                check(&payload)?;
+            }
+        }
+
+        #[test]
+        fn any_payload_is_read_or_refused_by_field(
+            channel in prop_oneof![Just("whatsapp".to_string()), Just("email".to_string()),
+                                   Just("widget".to_string()), Just("telegram".to_string()), ".{0,12}"],
+            from in prop::option::of(".{0,40}"),
+            name in prop::option::of(".{0,300}"),
+            text in ".{0,50}",
+        ) {
+            check(&InboundPayload { channel, from, name, text })?;
+        }
+    }
+
+    fn check(payload: &InboundPayload) -> Result<(), TestCaseError> {
+        match read_message(payload) {
+            Ok(message) => {
+                prop_assert!(!message.text.trim().is_empty());
+                prop_assert!(message.name.chars().count() <= 200);
+            }
+            Err(errors) => {
+                prop_assert!(!errors.is_empty());
+                for error in errors {
+                    prop_assert!(
+                        ["channel", "from", "text"].contains(&error.field.as_str()),
+                        "{}",
+                        error.field
+                    );
+                    prop_assert!(!error.message.is_empty());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ use crate::ids::ContactId;
 use crate::ids::FieldId;
 use crate::ids::JobId;
 use crate::import_export::job::{DuplicatePolicy, JobStatus, RowFailure};
+use crate::import_export::repo::JobRun;
 use crate::tenant::CompanyId;
 
 /// A row ready to be written.
@@ -58,8 +59,8 @@ pub struct BatchCounts {
 pub enum BatchOutcome {
     Written(BatchCounts),
     Cancelled,
-    /// The job is no longer running (another process declared it lost):
-    /// nothing was written, and the runner stops.
+    /// The job is no longer running under this run (it ended, or another
+    /// process took it over): nothing was written, and the runner stops.
     NotRunning,
 }
 
@@ -185,14 +186,15 @@ impl Known {
 pub async fn write_batch(
     db: &Db,
     company: CompanyId,
-    job: JobId,
+    run: JobRun,
     policy: DuplicatePolicy,
     rows: &[PreparedRow],
 ) -> Result<BatchOutcome, sqlx::Error> {
     let now = Utc::now();
+    let job = run.id;
     let mut tx = writer::begin(db).await?;
     let conn = &mut tx.conn();
-    match job_state(conn, company, job).await? {
+    match job_state(conn, company, run).await? {
         JobState::Running => {}
         JobState::NotRunning => {
             tx.rollback().await?;
@@ -303,32 +305,34 @@ const MAX_ENTRIES: usize = crate::contacts::form::MAX_ENTRIES;
 enum JobState {
     Running,
     CancelRequested,
-    /// Another process declared the job lost, or it ended.
+    /// Another process took the job over, or it ended.
     NotRunning,
 }
 
-/// The job's state. On PostgreSQL its row stays locked until the commit,
-/// so another process cannot declare it lost while the batch is written
-/// (SQLite holds the write lock from `BEGIN IMMEDIATE` already).
+/// The job's state for this run. On PostgreSQL its row stays locked until
+/// the commit, so another process cannot take the job over while the batch
+/// is written (SQLite holds the write lock from `BEGIN IMMEDIATE` already).
 async fn job_state(
     conn: &mut Conn<'_>,
     company: CompanyId,
-    job: JobId,
+    run: JobRun,
 ) -> Result<JobState, sqlx::Error> {
     let lock = if conn.is_sqlite() { "" } else { " FOR UPDATE" };
     let sql = format!(
-        "SELECT cancel_requested, status FROM import_jobs WHERE company_id = $1 AND id = $2{lock}"
+        "SELECT cancel_requested, status, attempt FROM import_jobs WHERE company_id = $1 AND id = $2{lock}"
     );
-    let (cancel, status): (bool, String) = with_conn!(conn, c => {
-        sqlx::query_as(&sql).bind(company).bind(job).fetch_one(&mut *c).await?
+    let (cancel, status, attempt): (bool, String, i64) = with_conn!(conn, c => {
+        sqlx::query_as(&sql).bind(company).bind(run.id).fetch_one(&mut *c).await?
     });
-    Ok(if status != JobStatus::Running.as_str() {
-        JobState::NotRunning
-    } else if cancel {
-        JobState::CancelRequested
-    } else {
-        JobState::Running
-    })
+    Ok(
+        if status != JobStatus::Running.as_str() || attempt != run.attempt {
+            JobState::NotRunning
+        } else if cancel {
+            JobState::CancelRequested
+        } else {
+            JobState::Running
+        },
+    )
 }
 
 /// The company's CPF/CNPJ custom fields: their values join the search's
@@ -348,6 +352,25 @@ async fn document_fields(
     Ok(ids)
 }
 
+/// Longest cell kept in the error report, in characters: a row refused
+/// for a 12 MiB cell is reported with the cell's start and "…", not with
+/// the whole of it again.
+pub const MAX_REPORT_CELL_CHARS: usize = 2_000;
+
+/// A failed row's cells as the error report stores them (JSON).
+fn report_cells(cells: &[String]) -> String {
+    let cells: Vec<std::borrow::Cow<'_, str>> = cells
+        .iter()
+        .map(
+            |cell| match cell.char_indices().nth(MAX_REPORT_CELL_CHARS) {
+                Some((end, _)) => format!("{}…", &cell[..end]).into(),
+                None => cell.as_str().into(),
+            },
+        )
+        .collect();
+    serde_json::to_string(&cells).unwrap_or_default()
+}
+
 /// Stores the batch's failed rows for the error report.
 async fn record_failures(
     conn: &mut Conn<'_>,
@@ -364,7 +387,7 @@ async fn record_failures(
             .bind(company)
             .bind(job)
             .bind(failure.line)
-            .bind(serde_json::to_string(&failure.cells).unwrap_or_default())
+            .bind(report_cells(&failure.cells))
             .bind(&failure.reason)
             .execute(&mut *c)
             .await?;

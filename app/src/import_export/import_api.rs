@@ -98,9 +98,10 @@ mod server {
         policy: DuplicatePolicy,
     ) -> Result<ImportJob, AppError> {
         let company = require_grant(Grant::Import)?.company_id;
-        let db = app_state()?.db;
+        let state = app_state()?;
+        let db = state.db;
         import::confirm(&db, company, id, targets, policy).await?;
-        import::spawn_job(db.clone(), company, id);
+        state.imports.start(db.clone(), company, id);
         status(id).await
     }
 

@@ -125,6 +125,10 @@ pub struct ImportJob {
     pub finished_at: Option<String>,
     /// Seconds between the start and the last committed batch (or the end).
     pub elapsed_seconds: f64,
+    /// Queued or running, but the process that ran it stopped (a crash, a
+    /// kill, a deploy): it resumes by itself from its last committed batch.
+    #[serde(default)]
+    pub interrupted: bool,
 }
 
 impl ImportJob {
@@ -149,7 +153,7 @@ impl ImportJob {
     /// Seconds left at the current pace; `None` when it cannot be told yet
     /// or the job is not running.
     pub fn eta_seconds(&self) -> Option<u64> {
-        if self.status != JobStatus::Running {
+        if self.status != JobStatus::Running || self.interrupted {
             return None;
         }
         let rate = self.rows_per_second()?;
@@ -220,6 +224,7 @@ mod tests {
             started_at: None,
             finished_at: None,
             elapsed_seconds: elapsed,
+            interrupted: false,
         }
     }
 
@@ -229,6 +234,12 @@ mod tests {
         assert_eq!(running.percent(), 25.0);
         assert_eq!(running.rows_per_second(), Some(50.0));
         assert_eq!(running.eta_seconds(), Some(15));
+        // Interrupted, waiting to be resumed: no ETA until it runs again.
+        let interrupted = ImportJob {
+            interrupted: true,
+            ..running.clone()
+        };
+        assert_eq!(interrupted.eta_seconds(), None);
         // Nothing committed yet: no pace, no ETA.
         let starting = job(JobStatus::Running, 1_000, 0, 0.0);
         assert_eq!(starting.rows_per_second(), None);

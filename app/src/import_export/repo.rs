@@ -55,6 +55,7 @@ struct JobRow {
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
     pub heartbeat_at: Option<DateTime<Utc>>,
+    attempt: i64,
 }
 
 /// A job with what only the server needs: the confirmed mapping (JSON).
@@ -68,6 +69,17 @@ pub struct StoredJob {
     /// The stored encoding name (`utf-8`, `utf-8-bom`, `windows-1252`).
     pub encoding: String,
     pub heartbeat_at: Option<DateTime<Utc>>,
+    /// How many times a process has taken the job.
+    pub attempt: i64,
+}
+
+/// A process's hold on a job: the job and the attempt it took. Its batches,
+/// heartbeats and end are written only while the attempt is still the
+/// job's (another process that took the job over holds a later one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobRun {
+    pub id: JobId,
+    pub attempt: i64,
 }
 
 fn rfc3339(at: DateTime<Utc>) -> String {
@@ -108,12 +120,14 @@ impl From<JobRow> for StoredJob {
                 started_at: row.started_at.map(rfc3339),
                 finished_at: row.finished_at.map(rfc3339),
                 elapsed_seconds,
+                interrupted: false,
             },
             mapping: row.mapping,
             created_by: row.created_by,
             delimiter,
             encoding: row.encoding,
             heartbeat_at: row.heartbeat_at,
+            attempt: row.attempt,
         }
     }
 }
@@ -133,7 +147,7 @@ const JOB_COLUMNS: &str =
     "j.id, j.file_name, j.file_size, j.encoding, j.delimiter, j.status, j.mapping,
         j.policy, j.total_rows, j.rows_done, j.created, j.updated, j.skipped, j.failed, j.error,
         j.cancel_requested, u.name AS created_by_name, j.created_by, j.created_at, j.started_at,
-        j.finished_at, j.heartbeat_at
+        j.finished_at, j.heartbeat_at, j.attempt
    FROM import_jobs j JOIN users u ON u.company_id = j.company_id AND u.id = j.created_by
                                   AND j.uploaded_at IS NOT NULL";
 
@@ -304,42 +318,34 @@ pub async fn purge_stale_uploads(
 }
 
 /// Records that a running job's process is alive (see
-/// `import::keep_beating`); `false` when the job is no longer running.
-pub async fn beat(db: &Db, company: CompanyId, id: JobId) -> Result<bool, sqlx::Error> {
-    stamp(
-        db,
-        "UPDATE import_jobs SET heartbeat_at = $1
-          WHERE company_id = $2 AND id = $3 AND status = 'running'",
-        company,
-        id,
-    )
-    .await
-}
-
-/// Runs an `UPDATE` of one job that takes the time now (`$1`), the company
-/// (`$2`) and the job (`$3`); whether it changed the job.
-///
-/// A write transaction (not an autocommit statement): on SQLite a running
-/// import lets those in between its batches (`Db::yield_to_writers`), so a
-/// heartbeat is never stuck behind a long import.
-async fn stamp(db: &Db, sql: &str, company: CompanyId, id: JobId) -> Result<bool, sqlx::Error> {
+/// `import::keep_beating`); `false` when the job is no longer running
+/// under this run.
+pub async fn beat(db: &Db, company: CompanyId, run: JobRun) -> Result<bool, sqlx::Error> {
     let done = with_db!(db, pool => {
+        // A write transaction (not an autocommit statement): on SQLite a
+        // running import lets those in between its batches
+        // (`Db::yield_to_writers`), so a heartbeat is never stuck behind it.
         let mut tx = pool.begin_write().await?;
-        let done = sqlx::query(sql)
-            .bind(Utc::now())
-            .bind(company)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let done = sqlx::query(
+            "UPDATE import_jobs SET heartbeat_at = $1
+              WHERE company_id = $2 AND id = $3 AND status = 'running' AND attempt = $4",
+        )
+        .bind(Utc::now())
+        .bind(company)
+        .bind(run.id)
+        .bind(run.attempt)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         tx.commit().await?;
         done
     });
     Ok(done == 1)
 }
 
-/// One job of the company; a running job whose server process is gone is
-/// marked failed on the way.
+/// One job of the company. A queued or running job whose process stopped
+/// beating is marked `interrupted` (it is resumed by the next sweep of
+/// `import::Runners`).
 pub async fn get_job(
     db: &Db,
     company: CompanyId,
@@ -352,59 +358,22 @@ pub async fn get_job(
             .fetch_optional(pool)
             .await?
     });
-    let Some(job) = row.map(StoredJob::from) else {
-        return Ok(None);
-    };
-    if is_stale(&job, Utc::now()) {
-        mark_lost(db, company, &job).await?;
-        let row: Option<JobRow> = with_db!(db, pool => {
-            sqlx::query_as(&format!("SELECT {JOB_COLUMNS} WHERE j.company_id = $1 AND j.id = $2"))
-                .bind(company)
-                .bind(id)
-                .fetch_optional(pool)
-                .await?
-        });
-        return Ok(row.map(StoredJob::from));
-    }
-    Ok(Some(job))
+    Ok(row.map(|row| with_interrupted(StoredJob::from(row), Utc::now())))
 }
 
-/// Whether a queued or running job stopped beating.
+/// The job with `interrupted` set when it waits to be resumed.
+fn with_interrupted(mut job: StoredJob, now: DateTime<Utc>) -> StoredJob {
+    job.job.interrupted = is_stale(&job, now);
+    job
+}
+
+/// Whether a queued or running job stopped beating (or was handed back by
+/// a process that shut down).
 fn is_stale(job: &StoredJob, now: DateTime<Utc>) -> bool {
     matches!(job.job.status, JobStatus::Queued | JobStatus::Running)
         && job
             .heartbeat_at
-            .is_some_and(|at| (now - at).num_seconds() > stale_after_seconds())
-}
-
-/// Marks a job whose server process died as failed (only while its
-/// heartbeat is still old: a batch committed meanwhile proves it alive).
-async fn mark_lost(db: &Db, company: CompanyId, job: &StoredJob) -> Result<(), sqlx::Error> {
-    let message = "O servidor que fazia a importação parou (reinício ou queda). \
-                   As linhas contadas até aqui foram gravadas; envie o arquivo de novo \
-                   com \"Ignorar duplicados\" para completar.";
-    let marked = with_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let marked = sqlx::query(
-            "UPDATE import_jobs SET status = 'failed', error = $1, finished_at = heartbeat_at
-              WHERE company_id = $2 AND id = $3 AND status IN ('queued', 'running')
-                AND heartbeat_at < $4",
-        )
-        .bind(message)
-        .bind(company)
-        .bind(job.job.id)
-        .bind(Utc::now() - chrono::Duration::seconds(stale_after_seconds()))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        marked
-    });
-    // A beat or a batch that landed meanwhile proves it alive: its file stays.
-    if marked == 1 {
-        delete_chunks(db, company, job.job.id).await?;
-    }
-    Ok(())
+            .is_none_or(|at| at < now - chrono::Duration::seconds(stale_after_seconds()))
 }
 
 /// The company's latest jobs, newest first.
@@ -423,18 +392,10 @@ pub async fn list_jobs(
         .await?
     });
     let now = Utc::now();
-    let mut jobs = Vec::with_capacity(rows.len());
-    for row in rows {
-        let job = StoredJob::from(row);
-        if is_stale(&job, now) {
-            if let Some(fresh) = get_job(db, company, job.job.id).await? {
-                jobs.push(fresh.job);
-            }
-        } else {
-            jobs.push(job.job);
-        }
-    }
-    Ok(jobs)
+    Ok(rows
+        .into_iter()
+        .map(|row| with_interrupted(StoredJob::from(row), now).job)
+        .collect())
 }
 
 /// Piece `seq` of a job's file; `None` past the end.
@@ -493,16 +454,155 @@ pub async fn queue_job(
     Ok(done == 1)
 }
 
-/// Takes a queued job to run it; `false` when another process took it.
-pub async fn claim_job(db: &Db, company: CompanyId, id: JobId) -> Result<bool, sqlx::Error> {
-    stamp(
+/// Takes a queued job to run it; `None` when another process took it.
+pub async fn claim_job(
+    db: &Db,
+    company: CompanyId,
+    id: JobId,
+) -> Result<Option<JobRun>, sqlx::Error> {
+    take(db, company, id, "status = 'queued'", None).await
+}
+
+/// Most times a job is taken (its first run and the resumptions after
+/// crashes or deploys): a job that keeps bringing its process down, or is
+/// never let finish, ends failed instead of being retried forever.
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// What [`take_over`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TakeOver {
+    /// This process now runs the job.
+    Taken(JobRun),
+    /// The job was taken [`MAX_ATTEMPTS`] times: it is now failed.
+    GaveUp,
+    /// The job is not waiting to be resumed (its process is alive, another
+    /// process took it first, or it ended).
+    NotInterrupted,
+}
+
+/// Takes over a queued or running job whose process stopped beating (or
+/// handed it back): it runs again from its last committed batch.
+pub async fn take_over(
+    db: &Db,
+    company: CompanyId,
+    id: JobId,
+    now: DateTime<Utc>,
+) -> Result<TakeOver, sqlx::Error> {
+    let stale_before = now - chrono::Duration::seconds(stale_after_seconds());
+    let waiting = |stale: &str| {
+        format!(
+            "status IN ('queued', 'running') AND (heartbeat_at IS NULL OR heartbeat_at < {stale})"
+        )
+    };
+    if let Some(run) = take(
         db,
-        "UPDATE import_jobs SET status = 'running', started_at = $1, heartbeat_at = $1
-          WHERE company_id = $2 AND id = $3 AND status = 'queued'",
         company,
         id,
+        &format!("{} AND attempt < {MAX_ATTEMPTS}", waiting("$4")),
+        Some(stale_before),
     )
-    .await
+    .await?
+    {
+        return Ok(TakeOver::Taken(run));
+    }
+    let message = format!(
+        "A importação foi interrompida {MAX_ATTEMPTS} vezes sem terminar (o servidor parou \
+         durante ela). As linhas contadas até aqui foram gravadas."
+    );
+    let failed = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let failed = sqlx::query(&format!(
+            "UPDATE import_jobs SET status = 'failed', error = $1, finished_at = $2
+              WHERE company_id = $3 AND id = $4 AND {} AND attempt >= {MAX_ATTEMPTS}",
+            waiting("$5")
+        ))
+        .bind(&message)
+        .bind(now)
+        .bind(company)
+        .bind(id)
+        .bind(stale_before)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        failed
+    });
+    if failed == 1 {
+        delete_chunks(db, company, id).await?;
+        return Ok(TakeOver::GaveUp);
+    }
+    Ok(TakeOver::NotInterrupted)
+}
+
+/// Sets a job running under a new attempt where `condition` holds (which
+/// may use `$4`, bound to `stale_before`); the run, or `None`.
+async fn take(
+    db: &Db,
+    company: CompanyId,
+    id: JobId,
+    condition: &str,
+    stale_before: Option<DateTime<Utc>>,
+) -> Result<Option<JobRun>, sqlx::Error> {
+    let sql = format!(
+        "UPDATE import_jobs SET status = 'running', started_at = COALESCE(started_at, $1),
+                heartbeat_at = $1, attempt = attempt + 1
+          WHERE company_id = $2 AND id = $3 AND uploaded_at IS NOT NULL AND {condition}
+          RETURNING attempt"
+    );
+    let attempt: Option<i64> = with_db!(db, pool => {
+        // A write transaction: on SQLite a running import lets it in
+        // between its batches.
+        let mut tx = pool.begin_write().await?;
+        let mut query = sqlx::query_scalar(&sql).bind(Utc::now()).bind(company).bind(id);
+        if let Some(at) = stale_before {
+            query = query.bind(at);
+        }
+        let attempt = query.fetch_optional(&mut *tx).await?;
+        tx.commit().await?;
+        attempt
+    });
+    Ok(attempt.map(|attempt| JobRun { id, attempt }))
+}
+
+/// Every company's queued or running jobs whose process stopped beating
+/// (or handed them back), oldest first.
+pub async fn interrupted_jobs(
+    db: &Db,
+    now: DateTime<Utc>,
+) -> Result<Vec<(CompanyId, JobId)>, sqlx::Error> {
+    let jobs = with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT company_id, id FROM import_jobs
+              WHERE status IN ('queued', 'running') AND uploaded_at IS NOT NULL
+                AND (heartbeat_at IS NULL OR heartbeat_at < $1)
+              ORDER BY id",
+        )
+        .bind(now - chrono::Duration::seconds(stale_after_seconds()))
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(jobs)
+}
+
+/// Hands a running job back (its process is shutting down): queued, with
+/// no heartbeat, so the next sweep of any process resumes it at once.
+pub async fn release_job(db: &Db, company: CompanyId, run: JobRun) -> Result<bool, sqlx::Error> {
+    let done = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE import_jobs SET status = 'queued', heartbeat_at = NULL
+              WHERE company_id = $1 AND id = $2 AND status = 'running' AND attempt = $3",
+        )
+        .bind(company)
+        .bind(run.id)
+        .bind(run.attempt)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        done
+    });
+    Ok(done == 1)
 }
 
 /// Asks a job to stop. A job not started yet is cancelled at once; a
@@ -542,28 +642,68 @@ pub async fn request_cancel(db: &Db, company: CompanyId, id: JobId) -> Result<bo
     Ok(at_once + later == 1)
 }
 
-/// Ends a job: `done`, `failed` (with why) or `cancelled`; its file goes.
+/// Ends a job under this run: `done`, `failed` (with why) or `cancelled`;
+/// its file goes. A job that wrote at least `compact_after` contacts is
+/// marked for compaction of the search index ([`jobs_to_compact`]).
+/// `false` when the job was no longer this run's.
 pub async fn finish_job(
     db: &Db,
     company: CompanyId,
-    id: JobId,
+    run: JobRun,
     status: JobStatus,
     error: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    with_db!(db, pool => {
-        sqlx::query(
-            "UPDATE import_jobs SET status = $1, error = $2, finished_at = $3
-              WHERE company_id = $4 AND id = $5 AND status = 'running'",
+    compact_after: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE import_jobs SET status = $1, error = $2, finished_at = $3,
+                    compact_pending = (created + updated >= $4)
+              WHERE company_id = $5 AND id = $6 AND status = 'running' AND attempt = $7",
         )
         .bind(status.as_str())
         .bind(error)
         .bind(Utc::now())
+        .bind(compact_after)
         .bind(company)
-        .bind(id)
-        .execute(pool)
-        .await?;
+        .bind(run.id)
+        .bind(run.attempt)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        done
     });
-    delete_chunks(db, company, id).await
+    if done == 1 {
+        delete_chunks(db, company, run.id).await?;
+    }
+    Ok(done == 1)
+}
+
+/// Ended jobs whose compaction of the search index has not finished.
+pub async fn jobs_to_compact(db: &Db) -> Result<Vec<JobId>, sqlx::Error> {
+    let ids = with_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT id FROM import_jobs
+              WHERE compact_pending AND status IN ('done', 'failed', 'cancelled') ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(ids)
+}
+
+/// Records that the search index was compacted after these jobs.
+pub async fn compacted(db: &Db, ids: &[JobId]) -> Result<(), sqlx::Error> {
+    for id in ids {
+        with_db!(db, pool => {
+            sqlx::query("UPDATE import_jobs SET compact_pending = FALSE WHERE id = $1")
+                .bind(*id)
+                .execute(pool)
+                .await?;
+        });
+    }
+    Ok(())
 }
 
 /// A failed row page of the error report, after line `after`.

@@ -293,7 +293,7 @@ async fn migration_0012_ranks_the_contacts_that_exist() {
     pool.close().await;
 
     let db = Db::open(&database.url).await.expect("migration 0012");
-    crate::helpers::assert_search_columns_in_step(&db).await;
+    crate::helpers::assert_database_sound(&db).await;
     let company = app::tenant::find_company(&db, 1)
         .await
         .expect("find")
@@ -335,6 +335,6 @@ async fn migration_0012_ranks_the_contacts_that_exist() {
     insert_contacts(&db, company, &seed::generate_contacts(50, 4))
         .await
         .expect("insert after");
-    crate::helpers::assert_search_index_in_step(&db).await;
+    crate::helpers::assert_database_sound(&db).await;
     db.close().await;
 }

@@ -186,6 +186,8 @@ pub struct TestApp {
     pub db: Db,
     /// Signed in as the first company's admin once [`TestApp::company`] ran.
     pub client: reqwest::Client,
+    /// The app's import runners (tests resume interrupted imports with it).
+    pub imports: app::import_export::import::Runners,
     signed_in: std::sync::atomic::AtomicBool,
     _database: TestDatabase,
 }
@@ -232,6 +234,11 @@ pub async fn sign_up_with(client: &reqwest::Client, base: &str, company: &str) -
 }
 
 impl TestApp {
+    /// The URL of the app's database (for `agenda` commands run beside it).
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     /// `POST /api/...` with form fields, as the browser's server-fn client does.
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
@@ -352,72 +359,13 @@ impl TestApp {
     }
 }
 
-/// Every contact's search columns hold what the search triggers compute
-/// from its name, e-mails, phones and documents (whatever path wrote it).
-pub async fn assert_search_columns_in_step(db: &Db) {
-    let stale: i64 = match db {
-        Db::Sqlite(pool) => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM contacts c JOIN contact_search_source s ON s.id = c.id
-              WHERE c.search_text <> s.text OR c.search_phones <> s.phones",
-        )
-        .fetch_one(pool)
-        .await
-        .expect("sqlite search columns"),
-        Db::Postgres(pool) => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM contacts
-              WHERE search_text <> contact_search_text(id) OR search_phones <> contact_search_phones(id)",
-        )
-        .fetch_one(pool)
-        .await
-        .expect("postgres search columns"),
-    };
-    assert_eq!(stale, 0, "contacts whose search columns are stale");
-    assert_search_index_in_step(db).await;
-}
-
-/// SQLite's search index follows the ranks (migration 0012): every contact
-/// of a ranked company has a rank inside its company's space, ranks follow
-/// the name order strictly, and the index holds one entry per rank and no
-/// other. PostgreSQL has no ranks.
-pub async fn assert_search_index_in_step(db: &Db) {
-    let Db::Sqlite(pool) = db else {
-        return;
-    };
-    let scalar = |sql: &'static str| async move {
-        sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(pool)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
-    };
-    let positions = app::contacts::search::rank::POSITIONS;
-    let outside: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM contacts
-          WHERE search_rank IS NULL OR search_rank <= company_id * $1
-             OR search_rank >= (company_id + 1) * $1",
-    )
-    .bind(positions)
-    .fetch_one(pool)
-    .await
-    .expect("ranks");
-    assert_eq!(outside, 0, "contacts without a rank of their company");
-    let out_of_order = scalar(
-        "SELECT COUNT(*) FROM (SELECT search_rank,
-                                      lag(search_rank) OVER (PARTITION BY company_id
-                                                             ORDER BY sort_key, id) AS before
-                                 FROM contacts)
-          WHERE before >= search_rank",
-    )
-    .await;
-    assert_eq!(out_of_order, 0, "ranks out of name order");
-    let entries = scalar("SELECT COUNT(*) FROM contact_search").await;
-    let ranked = scalar("SELECT COUNT(*) FROM contacts WHERE search_rank IS NOT NULL").await;
-    assert_eq!(entries, ranked, "index entries against ranked contacts");
-    let strays = scalar(
-        "SELECT COUNT(*) FROM contact_search s
-          WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.search_rank = s.rowid)",
-    )
-    .await;
-    assert_eq!(strays, 0, "index entries under no contact's rank");
+/// `agenda check` finds nothing wrong: SQLite's integrity and foreign
+/// keys, the search index, every contact's search columns and ranks in step
+/// with what the search computes (whatever path wrote it), no orphan rows,
+/// finished imports whole (`app::maintenance::check`).
+pub async fn assert_database_sound(db: &Db) {
+    let report = app::maintenance::check(db).await.expect("check");
+    assert!(report.is_ok(), "agenda check:\n{report}");
 }
 
 /// `POST /api/...` with form fields on `client`: the status and the JSON
@@ -521,6 +469,7 @@ pub async fn spawn_limited(db: Db, database: TestDatabase, limits: LimitSettings
         limits,
     };
     let state = AppState::with_limits(leptos_options(&config), db.clone(), config.limits.clone());
+    let imports = state.imports.clone();
     let router = build_router(state);
     tokio::spawn(async move {
         server::serve(listener, router, std::future::pending())
@@ -531,6 +480,7 @@ pub async fn spawn_limited(db: Db, database: TestDatabase, limits: LimitSettings
         base: format!("http://{addr}"),
         db,
         client: new_client(),
+        imports,
         signed_in: std::sync::atomic::AtomicBool::new(false),
         _database: database,
     }

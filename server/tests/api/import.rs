@@ -1,6 +1,6 @@
 //! CSV import over HTTP: upload, preview, mapping, background run, progress,
-//! duplicate policies, the error report, refused files, cancel, and a lost
-//! server process. Files are shaped like real exports: Brazilian Excel
+//! duplicate policies, the error report, refused files, cancel, and an
+//! import whose server process died, resumed. Files are shaped like real exports: Brazilian Excel
 //! (`;`, Windows-1252, dd/mm/aaaa, CPF), Google Contacts and Outlook.
 
 use std::time::Duration;
@@ -173,7 +173,7 @@ async fn a_brazilian_excel_file_is_imported(backend: Backend) {
     // The document is searchable like a phone; every search column is in
     // step with the rows the batch wrote.
     assert_eq!(list(&app, "52998224725").await[0]["name"], "João Araújo");
-    crate::helpers::assert_search_columns_in_step(&app.db).await;
+    crate::helpers::assert_database_sound(&app.db).await;
 
     // The job is listed; the same file again with "skip" creates nothing.
     let jobs = call(&app, "/api/import/jobs", json!({})).await;
@@ -243,6 +243,45 @@ Carla,Dias,Dias Ltda,carla@dias.com,CARLA@trabalho.com,+55 31 98765-1111,+55 31 
         ["Fornecedores", "VIP"],
         "Outlook's categories split on ';'"
     );
+}
+
+async fn excel_unicode_text_and_old_mac_files_are_imported(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Loja").await;
+    // Excel's "Texto Unicode": UTF-16LE after its byte order mark, tabs.
+    let text = "Nome\tCelular\tE-mail\r\nJoão Gonçalves\t(11) 98765-0001\tjoao@x.com\r\n\
+Érica Ávila\t11 98765-0002\t\r\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let job = import(&app, "unicode.txt", utf16, "skip").await;
+    assert_eq!(counts(&job), [2, 2, 0, 0, 0], "{job}");
+    assert_eq!(job["delimiter"], "tab", "{job}");
+    let joao = &list(&app, "gonçalves").await[0];
+    assert_eq!(joao["name"], "João Gonçalves", "{joao}");
+
+    // An old Mac file: every line ends in a lone CR. Each bad row is
+    // reported under its own line number.
+    let mac =
+        "Nome;E-mail\rCarla;carla@x.com\rErrada;sem-arroba\rDiego;diego@x.com\rErrada 2;nada\r";
+    let job = import(&app, "mac.csv", mac.as_bytes().to_vec(), "skip").await;
+    assert_eq!(counts(&job), [4, 2, 0, 0, 2], "{job}");
+    let report = app
+        .client
+        .get(format!(
+            "{}/contacts/import/{}/errors.csv",
+            app.base, job["id"]
+        ))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        report.contains("\r\n3;") && report.contains("\r\n5;"),
+        "{report}"
+    );
+    crate::helpers::assert_database_sound(&app.db).await;
 }
 
 async fn duplicates_follow_the_chosen_policy(backend: Backend) {
@@ -335,7 +374,7 @@ async fn duplicates_follow_the_chosen_policy(backend: Backend) {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0]["name"], "Duda");
     assert_eq!(list(&app, "94444").await[0]["name"], "Edu");
-    crate::helpers::assert_search_columns_in_step(&app.db).await;
+    crate::helpers::assert_database_sound(&app.db).await;
 }
 
 /// CPF and CNPJ custom values are searched like phones; an imported row
@@ -366,7 +405,7 @@ async fn imported_document_fields_are_searchable(backend: Backend) {
         assert_eq!(found.len(), 1, "{query}: {found:?}");
         assert_eq!(found[0]["name"], "Gil Sá");
     }
-    crate::helpers::assert_search_columns_in_step(&app.db).await;
+    crate::helpers::assert_database_sound(&app.db).await;
 }
 
 async fn bad_rows_are_reported_and_good_rows_are_imported(backend: Backend) {
@@ -557,49 +596,81 @@ async fn a_cancelled_import_keeps_exactly_what_was_committed(backend: Backend) {
     }
 }
 
-async fn a_job_whose_server_died_is_shown_as_failed(backend: Backend) {
+async fn a_job_whose_server_died_is_shown_interrupted_then_resumed(backend: Backend) {
     let app = spawn_app(backend).await;
     app.company("Loja").await;
     let id = upload(&app, "x.csv", b"Nome\r\nAna\r\n".to_vec()).await;
+    let preview = call(&app, "/api/import/preview", json!({"id": id})).await;
+    let mapping =
+        json!({"headers": preview["headers"], "targets": preview["targets"], "header_index": 0});
     // As if a server had claimed it and died two minutes ago.
     let old = chrono::Utc::now() - chrono::Duration::minutes(2);
-    let sql = "UPDATE import_jobs SET status = 'running', started_at = $1, heartbeat_at = $1 WHERE id = $2";
-    match &app.db {
-        app::db::Db::Sqlite(pool) => {
-            sqlx::query(sql)
-                .bind(old)
-                .bind(id)
-                .execute(pool)
-                .await
-                .expect("update");
-        }
-        app::db::Db::Postgres(pool) => {
-            sqlx::query(sql)
-                .bind(old)
-                .bind(id)
-                .execute(pool)
-                .await
-                .expect("update");
-        }
-    }
+    let sql = "UPDATE import_jobs SET status = 'running', policy = 'create', mapping = $1,
+                      started_at = $2, heartbeat_at = $2, attempt = 1 WHERE id = $3";
+    app::with_db!(&app.db, pool => {
+        sqlx::query(sql)
+            .bind(mapping.to_string())
+            .bind(old)
+            .bind(id)
+            .execute(pool)
+            .await
+            .expect("update");
+    });
     let job = call(&app, "/api/import/status", json!({"id": id})).await;
-    assert_eq!(job["status"], "failed", "{job}");
-    assert!(
-        job["error"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("O servidor que fazia a importação parou"),
+    assert_eq!(
+        (job["status"].as_str(), job["interrupted"].as_bool()),
+        (Some("running"), Some(true)),
         "{job}"
     );
+    // The job's page says so, in words.
+    let page = app
+        .client
+        .get(format!("{}/contacts/import/{id}", app.base))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("Interrompida (o servidor reiniciou)"),
+        "{page}"
+    );
+
+    // The next sweep of a server takes it over and finishes it.
+    let taken = app
+        .imports
+        .resume_interrupted(&app.db)
+        .await
+        .expect("sweep");
+    assert_eq!(taken, [app::ids::JobId::new(id)]);
+    let job = finished(&app, id).await;
+    assert_eq!(
+        (
+            job["status"].as_str(),
+            job["created"].as_i64(),
+            job["interrupted"].as_bool()
+        ),
+        (Some("done"), Some(1), Some(false)),
+        "{job}"
+    );
+    // A job that is not interrupted is left alone.
+    assert!(app
+        .imports
+        .resume_interrupted(&app.db)
+        .await
+        .expect("sweep")
+        .is_empty());
 }
 
 crate::on_both_backends!(
     a_brazilian_excel_file_is_imported,
     imported_document_fields_are_searchable,
     google_and_outlook_exports_are_imported,
+    excel_unicode_text_and_old_mac_files_are_imported,
     duplicates_follow_the_chosen_policy,
     bad_rows_are_reported_and_good_rows_are_imported,
     broken_files_are_refused_whole,
     a_cancelled_import_keeps_exactly_what_was_committed,
-    a_job_whose_server_died_is_shown_as_failed,
+    a_job_whose_server_died_is_shown_interrupted_then_resumed,
 );

@@ -1,7 +1,9 @@
 //! Imports that end abnormally, and uploads that are never started: a job
-//! ends `failed` with its reason (never `done` with rows missing), a live
-//! job is never declared lost, forgotten uploads are dropped, and storing a
-//! large upload does not hold other writers back.
+//! ends `failed` with its reason (never `done` with rows missing), a job
+//! interrupted by a crash or a shutdown resumes from its last batch with
+//! every row written exactly once, a process whose job was taken over
+//! writes nothing more, a live job is never taken over, forgotten uploads
+//! are dropped, and storing a large upload does not hold other writers back.
 
 use app::ids::JobId;
 use std::time::Duration;
@@ -90,30 +92,309 @@ async fn a_stored_file_missing_a_piece_ends_failed_never_done(backend: Backend) 
     );
 }
 
-async fn a_job_that_is_no_longer_running_writes_nothing(backend: Backend) {
+/// Queues an uploaded job with its guessed mapping and `policy`, as
+/// "Importar" does, without running it.
+async fn queue(app: &TestApp, company: CompanyId, id: i64, policy: &str) {
+    let preview = call(app, "/api/import/preview", json!({"id": id})).await;
+    let mapping =
+        json!({"headers": preview["headers"], "targets": preview["targets"], "header_index": 0});
+    let queued = repo::queue_job(
+        &app.db,
+        company,
+        JobId::new(id),
+        &mapping.to_string(),
+        app::import_export::job::DuplicatePolicy::parse(policy).expect("policy"),
+    )
+    .await
+    .expect("queue");
+    assert!(queued);
+}
+
+async fn a_process_whose_job_was_taken_over_writes_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     let company = app.company("Loja").await;
     let id = upload(&app, "x.csv", b"Nome\r\nAna\r\n".to_vec()).await;
-    // Declared lost (failed) by another process while its runner still had a batch.
+    queue(&app, company, id, "create").await;
+    let first = repo::claim_job(&app.db, company, JobId::new(id))
+        .await
+        .expect("claim")
+        .expect("claimed");
+    assert!(
+        repo::claim_job(&app.db, company, JobId::new(id))
+            .await
+            .expect("claim")
+            .is_none(),
+        "a job is claimed once"
+    );
+    // A live job (fresh heartbeat) is not taken over.
+    assert_eq!(
+        repo::take_over(&app.db, company, JobId::new(id), Utc::now())
+            .await
+            .expect("take over"),
+        repo::TakeOver::NotInterrupted
+    );
+    // Its process goes silent; another one takes it over.
+    let old = Utc::now() - chrono::Duration::minutes(10);
     exec(
         &app,
-        "UPDATE import_jobs SET status = 'failed', finished_at = $1 WHERE id = $2",
-        Utc::now(),
+        "UPDATE import_jobs SET heartbeat_at = $1 WHERE id = $2",
+        old,
         id,
     )
     .await;
+    let repo::TakeOver::Taken(second) =
+        repo::take_over(&app.db, company, JobId::new(id), Utc::now())
+            .await
+            .expect("take over")
+    else {
+        panic!("not taken over")
+    };
+    assert_eq!(second.attempt, first.attempt + 1);
+    // The first process comes back: its batch, beat, hand-back and end are
+    // all refused.
     let row = batch_repo::PreparedRow::Blank;
+    let policy = Default::default();
     let outcome =
-        batch_repo::write_batch(&app.db, company, JobId::new(id), Default::default(), &[row])
+        batch_repo::write_batch(&app.db, company, first, policy, std::slice::from_ref(&row))
             .await
             .expect("batch");
     assert!(matches!(outcome, BatchOutcome::NotRunning));
+    assert!(!repo::beat(&app.db, company, first).await.expect("beat"));
+    assert!(!repo::release_job(&app.db, company, first)
+        .await
+        .expect("release"));
+    let status = app::import_export::job::JobStatus::Failed;
+    assert!(!repo::finish_job(&app.db, company, first, status, None, 1)
+        .await
+        .expect("finish"));
+    // The second writes.
+    let outcome = batch_repo::write_batch(&app.db, company, second, policy, &[row])
+        .await
+        .expect("batch");
+    assert!(matches!(outcome, BatchOutcome::Written(_)));
     let job = call(&app, "/api/import/status", json!({"id": id})).await;
     assert_eq!(
         (job["status"].as_str(), job["rows_done"].as_i64()),
-        (Some("failed"), Some(0)),
+        (Some("running"), Some(1)),
         "{job}"
     );
+}
+
+async fn a_job_interrupted_too_often_ends_failed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let company = app.company("Loja").await;
+    let id = upload(&app, "x.csv", b"Nome\r\nAna\r\n".to_vec()).await;
+    queue(&app, company, id, "create").await;
+    let old = Utc::now() - chrono::Duration::minutes(10);
+    for _ in 0..repo::MAX_ATTEMPTS {
+        exec(
+            &app,
+            "UPDATE import_jobs SET heartbeat_at = $1 WHERE id = $2",
+            old,
+            id,
+        )
+        .await;
+        let taken = repo::take_over(&app.db, company, JobId::new(id), Utc::now())
+            .await
+            .expect("take over");
+        assert!(matches!(taken, repo::TakeOver::Taken(_)), "{taken:?}");
+    }
+    exec(
+        &app,
+        "UPDATE import_jobs SET heartbeat_at = $1 WHERE id = $2",
+        old,
+        id,
+    )
+    .await;
+    let taken = repo::take_over(&app.db, company, JobId::new(id), Utc::now())
+        .await
+        .expect("take over");
+    assert_eq!(taken, repo::TakeOver::GaveUp);
+    let job = call(&app, "/api/import/status", json!({"id": id})).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert!(
+        job["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("interrompida 8 vezes"),
+        "{job}"
+    );
+    let pieces = "SELECT COUNT(*) FROM import_chunks WHERE job_id = $1";
+    assert_eq!(count(&app, pieces, id).await, 0, "its file is gone");
+}
+
+/// A file for the resumption test: 9 batches of contacts with a unique
+/// phone each, plus, every 97th row, one whose e-mail is refused, and
+/// every 89th a blank row. Returns (file, valid, refused, blank).
+fn resumable_file() -> (Vec<u8>, i64, i64, i64) {
+    let mut out = String::from("Nome;Celular;E-mail\r\n");
+    let (mut valid, mut refused, mut blank) = (0, 0, 0);
+    for n in 0..20_400 {
+        if n % 89 == 0 {
+            out.push_str(";;\r\n");
+            blank += 1;
+        } else if n % 97 == 0 {
+            out.push_str(&format!("Errada {n};;sem-arroba-{n}\r\n"));
+            refused += 1;
+        } else {
+            out.push_str(&format!(
+                "Pessoa {n};11 9{:08};p{n}@x.com\r\n",
+                10_000_000 + n
+            ));
+            valid += 1;
+        }
+    }
+    (out.into_bytes(), valid, refused, blank)
+}
+
+/// Holds every import batch back (the SQLite write lock; on PostgreSQL
+/// the job's row, which each batch locks first) until dropped.
+async fn hold_batches(app: &TestApp, id: i64) -> app::db::Tx {
+    let mut tx = app.db.begin_write().await.expect("begin");
+    if let app::db::Tx::Postgres(pg) = &mut tx {
+        sqlx::query("SELECT id FROM import_jobs WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .execute(&mut **pg)
+            .await
+            .expect("lock");
+    }
+    tx
+}
+
+async fn rows_done(app: &TestApp, id: i64) -> i64 {
+    count(app, "SELECT rows_done FROM import_jobs WHERE id = $1", id).await
+}
+
+/// Waits until the job has committed more than `rows` rows.
+async fn past(app: &TestApp, id: i64, rows: i64) -> i64 {
+    for _ in 0..3_000 {
+        let done = rows_done(app, id).await;
+        if done > rows {
+            return done;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("import {id} stayed at {rows} rows");
+}
+
+/// The promise of a resumable import: killed mid-run (its task dropped at
+/// any point, as a kill -9 leaves it), then stopped by a shutdown, it is
+/// resumed each time from its last committed batch and every row of the
+/// file ends written exactly once, under the "create" policy too (where a
+/// row written twice would be a duplicate contact).
+async fn an_interrupted_import_resumes_from_its_last_batch_exactly_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let company = app.company("Loja").await;
+    let (file, valid, refused, blank) = resumable_file();
+    let id = upload(&app, "retomada.csv", file).await;
+    queue(&app, company, id, "create").await;
+    let job = JobId::new(id);
+
+    // 1. A crash: the runner is dropped wherever it is, batches held back
+    //    so that it dies with the file half done.
+    let run = repo::claim_job(&app.db, company, job)
+        .await
+        .expect("claim")
+        .expect("claimed");
+    let db = app.db.clone();
+    let runner = tokio::spawn(async move {
+        let stop = app::import_export::import::CancellationToken::new();
+        app::import_export::import::run_taken(&db, company, run, &stop).await
+    });
+    past(&app, id, 0).await;
+    let held = hold_batches(&app, id).await;
+    runner.abort();
+    let _ = runner.await;
+    held.rollback().await.expect("release");
+    let after_crash = rows_done(&app, id).await;
+    assert!(after_crash > 0 && after_crash < 20_400, "{after_crash}");
+    let old = Utc::now() - chrono::Duration::minutes(10);
+    exec(
+        &app,
+        "UPDATE import_jobs SET heartbeat_at = $1 WHERE id = $2",
+        old,
+        id,
+    )
+    .await;
+    let status = call(&app, "/api/import/status", json!({"id": id})).await;
+    assert_eq!(status["interrupted"], true, "{status}");
+
+    // 2. A shutdown: the next process resumes it, then stops between two
+    //    batches and hands it back.
+    let first = app::import_export::import::Runners::default();
+    assert_eq!(
+        first.resume_interrupted(&app.db).await.expect("sweep"),
+        [job]
+    );
+    past(&app, id, after_crash).await;
+    let held = hold_batches(&app, id).await;
+    let stopping = tokio::spawn({
+        let first = first.clone();
+        async move { first.shut_down(Duration::from_secs(30)).await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    held.rollback().await.expect("release");
+    assert!(stopping.await.expect("task"), "stopped within the time");
+    let status = call(&app, "/api/import/status", json!({"id": id})).await;
+    assert_eq!(
+        (status["status"].as_str(), status["interrupted"].as_bool()),
+        (Some("queued"), Some(true)),
+        "handed back: {status}"
+    );
+    let after_stop = status["rows_done"].as_i64().expect("rows");
+    assert!(after_stop > after_crash && after_stop < 20_400, "{status}");
+    // A stopped process takes nothing more.
+    assert!(first
+        .resume_interrupted(&app.db)
+        .await
+        .expect("sweep")
+        .is_empty());
+
+    // 3. The next process resumes it at once (no heartbeat to wait for).
+    assert_eq!(
+        app.imports
+            .resume_interrupted(&app.db)
+            .await
+            .expect("sweep"),
+        [job]
+    );
+    let status = finished(&app, id).await;
+    assert_eq!(status["status"], "done", "{status}");
+    assert_eq!(
+        [
+            status["rows_done"].as_i64(),
+            status["created"].as_i64(),
+            status["failed"].as_i64(),
+            status["skipped"].as_i64(),
+        ],
+        [Some(20_400), Some(valid), Some(refused), Some(blank)],
+        "{status}"
+    );
+    let stored = count(
+        &app,
+        "SELECT COUNT(*) FROM contacts WHERE import_job_id = $1",
+        id,
+    )
+    .await;
+    assert_eq!(stored, valid, "every valid row once");
+    let phones = count(
+        &app,
+        "SELECT COUNT(DISTINCT p.e164) FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
+          WHERE c.import_job_id = $1",
+        id,
+    )
+    .await;
+    assert_eq!(phones, valid, "no row twice");
+    let errors = count(
+        &app,
+        "SELECT COUNT(*) FROM import_errors WHERE job_id = $1",
+        id,
+    )
+    .await;
+    assert_eq!(errors, refused);
+    let attempt = count(&app, "SELECT attempt FROM import_jobs WHERE id = $1", id).await;
+    assert_eq!(attempt, 3);
+    crate::helpers::assert_database_sound(&app.db).await;
 }
 
 async fn a_running_job_keeps_beating_between_batches(backend: Backend) {
@@ -122,11 +403,15 @@ async fn a_running_job_keeps_beating_between_batches(backend: Backend) {
     let id = upload(&app, "x.csv", b"Nome\r\nAna\r\n".to_vec()).await;
     // Running, its last batch long ago (a slow batch), but its process alive.
     let old = Utc::now() - chrono::Duration::minutes(10);
-    exec(&app, "UPDATE import_jobs SET status = 'running', started_at = $1, heartbeat_at = $1 WHERE id = $2", old, id).await;
+    exec(&app, "UPDATE import_jobs SET status = 'running', started_at = $1, heartbeat_at = $1, attempt = 1 WHERE id = $2", old, id).await;
+    let run = repo::JobRun {
+        id: JobId::new(id),
+        attempt: 1,
+    };
     let beating = app::import_export::import::keep_beating(
         app.db.clone(),
         company,
-        JobId::new(id),
+        run,
         Duration::from_millis(50),
     );
     let mut fresh = false;
@@ -136,15 +421,11 @@ async fn a_running_job_keeps_beating_between_batches(backend: Backend) {
             .await
             .expect("job")
             .expect("exists");
-        assert_eq!(
-            job.job.status,
-            app::import_export::job::JobStatus::Running,
-            "never declared lost"
-        );
         if job
             .heartbeat_at
             .is_some_and(|at| Utc::now() - at < chrono::Duration::seconds(5))
         {
+            assert!(!job.job.interrupted, "a beating job is not interrupted");
             fresh = true;
             break;
         }
@@ -168,7 +449,7 @@ async fn a_running_job_keeps_beating_between_batches(backend: Backend) {
     }
     assert!(stopped, "the heartbeat stops with the job");
     // And dropping it stops it whatever the job does (a runner that panicked):
-    // the job is then seen as lost.
+    // the job is then seen as interrupted.
     exec(
         &app,
         "UPDATE import_jobs SET status = 'running', heartbeat_at = $1 WHERE id = $2",
@@ -179,7 +460,7 @@ async fn a_running_job_keeps_beating_between_batches(backend: Backend) {
     drop(app::import_export::import::keep_beating(
         app.db.clone(),
         company,
-        JobId::new(id),
+        run,
         Duration::from_millis(50),
     ));
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -187,10 +468,9 @@ async fn a_running_job_keeps_beating_between_batches(backend: Backend) {
         .await
         .expect("job")
         .expect("exists");
-    assert_eq!(
-        job.job.status,
-        app::import_export::job::JobStatus::Failed,
-        "a runner that is gone is seen as lost"
+    assert!(
+        job.job.interrupted,
+        "a runner that is gone is seen as interrupted"
     );
     assert_eq!(
         app::import_export::import::heartbeat_every(Duration::from_secs(60)),
@@ -309,7 +589,9 @@ async fn sqlite_an_upload_lets_other_writers_in_between_its_pieces() {
 
 crate::on_both_backends!(
     a_stored_file_missing_a_piece_ends_failed_never_done,
-    a_job_that_is_no_longer_running_writes_nothing,
+    a_process_whose_job_was_taken_over_writes_nothing,
+    a_job_interrupted_too_often_ends_failed,
+    an_interrupted_import_resumes_from_its_last_batch_exactly_once,
     a_running_job_keeps_beating_between_batches,
     uploads_nobody_started_are_dropped_after_a_day,
 );

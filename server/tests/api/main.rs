@@ -5,6 +5,7 @@
 
 mod accounts;
 mod anonymous;
+mod backups;
 mod concurrent_edits;
 mod contact_conversations;
 mod contact_details;
@@ -16,6 +17,7 @@ mod directory;
 mod export;
 mod helpers;
 mod import;
+mod import_corpus;
 mod import_faults;
 mod main_contact;
 mod photos;

@@ -60,7 +60,7 @@ async fn both_plans_return_the_same_pages(backend: Backend) {
     let other = app.company("Oficina").await;
     app.add(other, &server::seed::generate_contacts(150, 12))
         .await;
-    crate::helpers::assert_search_columns_in_step(&app.db).await;
+    crate::helpers::assert_database_sound(&app.db).await;
 
     let with_phone = contacts
         .iter()
@@ -214,7 +214,7 @@ async fn a_contact_without_a_rank_is_still_found(backend: Backend) {
     app::contacts::search::rank_repo::settle_ranks(&mut app::db::AsConn::conn(&mut *conn), company)
         .await
         .expect("settle");
-    crate::helpers::assert_search_index_in_step(&app.db).await;
+    crate::helpers::assert_database_sound(&app.db).await;
 }
 
 /// One settle where the first run's gap is too small: the window spread
@@ -393,7 +393,7 @@ async fn settle_ranks(app: &TestApp, pool: &sqlx::SqlitePool, company: CompanyId
         .await
         .expect("settle");
     drop(conn);
-    crate::helpers::assert_search_index_in_step(&app.db).await;
+    crate::helpers::assert_database_sound(&app.db).await;
 }
 
 /// (id, name) of every contact of `company` in list order.
@@ -427,15 +427,15 @@ async fn ranks_stay_in_name_order_when_names_crowd_one_place(backend: Backend) {
     for i in 1..=45 {
         add(vec![format!("Ana {i:03}")]).await;
     }
-    crate::helpers::assert_search_index_in_step(&app.db).await;
+    crate::helpers::assert_database_sound(&app.db).await;
     // ...and each just before the one before.
     for i in (1..=45).rev() {
         add(vec![format!("Ana {i:03} a")]).await;
     }
-    crate::helpers::assert_search_index_in_step(&app.db).await;
+    crate::helpers::assert_database_sound(&app.db).await;
     // A batch larger than the gap it lands in.
     add((1..=400).map(|i| format!("Ana 044 b {i:04}")).collect()).await;
-    crate::helpers::assert_search_index_in_step(&app.db).await;
+    crate::helpers::assert_database_sound(&app.db).await;
     // Renamed (to the front, into the crowd) and deleted.
     let bruno = first[1];
     let response = app
@@ -465,7 +465,7 @@ async fn ranks_stay_in_name_order_when_names_crowd_one_place(backend: Backend) {
         "Zoe".into(),
     ])
     .await;
-    crate::helpers::assert_search_index_in_step(&app.db).await;
+    crate::helpers::assert_database_sound(&app.db).await;
 
     let listed = names_in_order(&app, company).await;
     assert_eq!(listed.len(), 2 + 45 + 45 + 400 - deleted.len() + 3);
@@ -529,7 +529,7 @@ async fn the_search_follows_every_write(backend: Backend) {
     );
     assert_eq!(search(&app, "3456-7890").await, ["Yara Quintela"]);
     assert_eq!(search(&app, "yara@quintela").await, ["Yara Quintela"]);
-    crate::helpers::assert_search_columns_in_step(&app.db).await;
+    crate::helpers::assert_database_sound(&app.db).await;
 
     let response = app
         .post_form("/api/contacts/delete", &[("id", &id.to_string())])
@@ -589,7 +589,7 @@ async fn compacting_the_index_merges_its_segments(backend: Backend) {
             "{query}"
         );
     }
-    crate::helpers::assert_search_index_in_step(&app.db).await;
+    crate::helpers::assert_database_sound(&app.db).await;
 }
 
 crate::on_both_backends!(

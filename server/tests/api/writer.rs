@@ -17,7 +17,7 @@ use app::timeline::model::EventKind;
 use app::timeline::repo::NewEvent;
 use chrono::Utc;
 
-use crate::helpers::{assert_search_index_in_step, spawn_app, Backend};
+use crate::helpers::{assert_database_sound, spawn_app, Backend};
 use crate::import::upload;
 
 fn stored(name: &str, phones: &[&str], emails: &[&str]) -> StoredContact {
@@ -112,7 +112,7 @@ async fn a_created_contact_has_its_lists_and_is_found_at_once(backend: Backend) 
     assert_eq!(record.row.version, 1);
     // Committed through the writer: ranked and searchable by name, phone
     // and e-mail.
-    assert_search_index_in_step(&app.db).await;
+    assert_database_sound(&app.db).await;
     for q in ["ursula", "0002", "ursula@exa"] {
         assert_eq!(app.search_names(q).await, ["Úrsula Mendonça"], "{q}");
     }
@@ -204,7 +204,7 @@ async fn a_refused_reference_or_a_stale_version_writes_nothing(backend: Backend)
     );
     assert_eq!(record.phones, ["+5511987650005"]);
     assert_eq!(record.emails, ["ana@example.com"]);
-    assert_search_index_in_step(&app.db).await;
+    assert_database_sound(&app.db).await;
     assert_eq!(app.search_names("0005").await, ["Ana Paula"]);
     assert!(app.search_names("0004").await.is_empty());
 }
@@ -327,7 +327,7 @@ async fn an_import_batch_creates_updates_skips_and_records_failures(backend: Bac
         .expect("create");
     let job = upload(&app, "lote.csv", b"Nome\r\nx\r\n".to_vec()).await;
     app::with_db!(&app.db, pool => {
-        sqlx::query("UPDATE import_jobs SET status = 'running' WHERE id = $1")
+        sqlx::query("UPDATE import_jobs SET status = 'running', attempt = 1 WHERE id = $1")
             .bind(job)
             .execute(pool)
             .await
@@ -355,7 +355,10 @@ async fn an_import_batch_creates_updates_skips_and_records_failures(backend: Bac
     let outcome = batch_repo::write_batch(
         &app.db,
         company,
-        app::ids::JobId::new(job),
+        app::import_export::repo::JobRun {
+            id: app::ids::JobId::new(job),
+            attempt: 1,
+        },
         DuplicatePolicy::Update,
         &rows,
     )
@@ -389,7 +392,7 @@ async fn an_import_batch_creates_updates_skips_and_records_failures(backend: Bac
         scalar(&app.db, "SELECT rows_done FROM import_jobs").await,
         rows.len() as i64
     );
-    assert_search_index_in_step(&app.db).await;
+    assert_database_sound(&app.db).await;
 }
 
 async fn a_merge_keeps_one_contact_with_both_histories(backend: Backend) {
@@ -443,7 +446,7 @@ async fn a_merge_keeps_one_contact_with_both_histories(backend: Backend) {
     assert_eq!(record.row.name, "Eva Martins");
     assert_eq!(record.emails, ["eva@example.com"]);
     assert_eq!(app.search_names("eva@").await, ["Eva Martins"]);
-    assert_search_index_in_step(&app.db).await;
+    assert_database_sound(&app.db).await;
 }
 
 crate::on_both_backends!(

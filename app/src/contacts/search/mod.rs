@@ -418,6 +418,50 @@ pub fn search_columns(
     (text, phones_text)
 }
 
+/// Property tests: whatever is typed in "Buscar contato".
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_search_text_is_parsed_or_refused_as_too_long(query in "\\PC{0,260}") {
+            match parse_requested_search("q", &query) {
+                Ok(terms) => {
+                    prop_assert!(query.chars().count() <= MAX_QUERY_CHARS);
+                    if let Some(digits) = &terms.digits {
+                        prop_assert!(digits.len() >= MIN_PHONE_DIGITS);
+                        prop_assert!(digits.bytes().all(|b| b.is_ascii_digit()));
+                    }
+                    prop_assert!(terms.id.is_none_or(|id| id > 0));
+                    prop_assert!(terms.text.as_deref().is_none_or(|t| !t.is_empty()));
+                }
+                Err(error) => {
+                    prop_assert!(query.chars().count() > MAX_QUERY_CHARS);
+                    let crate::error::AppError::Validation(fields) = error else {
+                        panic!("not a field refusal: {error:?}");
+                    };
+                    prop_assert_eq!(fields[0].field.as_str(), "q");
+                }
+            }
+        }
+
+        #[test]
+        fn a_phone_typed_in_any_format_gives_its_digits(
+            digits in "[0-9]{3,13}",
+            seps in prop::collection::vec(prop::sample::select(vec!["", " ", "-", ".", "(", ")"]), 13),
+        ) {
+            let typed: String = digits
+                .chars()
+                .zip(seps.iter())
+                .map(|(d, s)| format!("{s}{d}"))
+                .collect();
+            prop_assert_eq!(parse_search(&typed).digits, Some(digits));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,7 +76,15 @@ pub fn ImportProgress(job: ImportJob) -> impl IntoView {
                 } else {
                     let rate = current.rows_per_second();
                     let eta = current.eta_seconds();
+                    let interrupted = current.interrupted.then(|| {
+                        view! {
+                            <p class="import-progress__interrupted" data-testid="import-interrupted">
+                                {move || t().import_interrupted}
+                            </p>
+                        }
+                    });
                     view! {
+                        {interrupted}
                         <progress class="import-progress__bar" max="100" value=format!("{:.1}", current.percent())></progress>
                         <p class="import-progress__rows">
                             <span data-testid="rows-done">{format_count(current.rows_done)}</span>

@@ -4,8 +4,14 @@
 //! async task that writes each batch in one transaction together with the
 //! job's counters. A cancel, a crash or a kill -9 therefore never leaves a
 //! half-written contact, and the counters always say what was committed.
+//!
+//! A run that was interrupted is resumed by another (see [`super::runners`]):
+//! it reads the file from its start and skips the `rows_done` rows already
+//! committed, so every row is written exactly once, under every duplicate
+//! policy.
 
 use chrono::Utc;
+use tokio_util::sync::CancellationToken;
 
 use crate::contacts::search::rank_repo::compact_index;
 use crate::contacts::store::{prepare_contact, Strictness};
@@ -16,7 +22,7 @@ use crate::error::AppError;
 use crate::import_export::batch_repo::{self, BatchOutcome, PreparedContact, PreparedRow};
 use crate::import_export::detect::TextEncoding;
 use crate::import_export::job::{DuplicatePolicy, JobStatus, RowFailure};
-use crate::import_export::repo;
+use crate::import_export::repo::{self, JobRun};
 use crate::import_export::rows::{RowRead, RowReader};
 use crate::tenant::CompanyId;
 
@@ -31,6 +37,11 @@ use crate::ids::JobId;
 /// and doubled the memory.
 pub const IMPORT_BATCH: usize = 2_500;
 
+/// A batch is also sent once its rows hold this many bytes of the file,
+/// so a file of huge rows (a 12 MiB cell each) never holds thousands of
+/// them in memory at once.
+pub const IMPORT_BATCH_BYTES: usize = 8 * 1024 * 1024;
+
 /// Everything the parsing thread needs.
 struct Parse {
     reader: ChunkReader,
@@ -39,6 +50,8 @@ struct Parse {
     mapping: ConfirmedMapping,
     definitions: Vec<FieldDefinition>,
     policy: DuplicatePolicy,
+    /// Data rows an earlier run committed: read past, not prepared again.
+    skip: u64,
 }
 
 /// One row through the reader and the shared validation.
@@ -162,6 +175,7 @@ fn parse_rows(parse: Parse, batches: tokio::sync::mpsc::Sender<Parsed>) {
         mapping,
         definitions,
         policy,
+        skip,
     } = parse;
     // Select options are matched with every field's options; required
     // fields are relaxed on update (checked again when a row creates).
@@ -187,6 +201,8 @@ fn parse_rows(parse: Parse, batches: tokio::sync::mpsc::Sender<Parsed>) {
     let mut csv = csv_reader(reader, delimiter);
     let mut record = csv::ByteRecord::new();
     let mut index = 0usize;
+    let mut data_rows = 0u64;
+    let mut batch_bytes = 0usize;
     let mut batch = Vec::with_capacity(IMPORT_BATCH);
     loop {
         match csv.read_byte_record(&mut record) {
@@ -204,7 +220,12 @@ fn parse_rows(parse: Parse, batches: tokio::sync::mpsc::Sender<Parsed>) {
         if this <= mapping.header_index {
             continue;
         }
+        data_rows += 1;
+        if data_rows <= skip {
+            continue;
+        }
         let line = record.position().map_or(0, |p| p.line() as i64);
+        batch_bytes += record.as_slice().len();
         batch.push(prepare_row(
             &row_reader,
             checked,
@@ -214,7 +235,8 @@ fn parse_rows(parse: Parse, batches: tokio::sync::mpsc::Sender<Parsed>) {
             line,
             today,
         ));
-        if batch.len() == IMPORT_BATCH {
+        if batch.len() == IMPORT_BATCH || batch_bytes >= IMPORT_BATCH_BYTES {
+            batch_bytes = 0;
             let full = std::mem::replace(&mut batch, Vec::with_capacity(IMPORT_BATCH));
             if batches.blocking_send(Parsed::Rows(full)).is_err() {
                 return;
@@ -227,21 +249,45 @@ fn parse_rows(parse: Parse, batches: tokio::sync::mpsc::Sender<Parsed>) {
     let _ = batches.blocking_send(Parsed::End);
 }
 
-/// Runs a queued job to its end (done, failed or cancelled). Returns
+/// Runs a queued job to its end (done, failed or cancelled), or until
+/// `stop` (then it is handed back for another process to resume). Returns
 /// `Ok(false)` when another process had taken it.
-pub async fn run_job(db: Db, company: CompanyId, id: JobId) -> Result<bool, AppError> {
-    if !repo::claim_job(&db, company, id).await? {
+pub async fn run_job(
+    db: Db,
+    company: CompanyId,
+    id: JobId,
+    stop: CancellationToken,
+) -> Result<bool, AppError> {
+    let Some(run) = repo::claim_job(&db, company, id).await? else {
         return Ok(false);
-    }
-    let result = run_claimed(&db, company, id).await;
+    };
+    run_taken(&db, company, run, &stop).await?;
+    Ok(true)
+}
+
+/// Runs a job this process has taken, from its last committed batch.
+pub async fn run_taken(
+    db: &Db,
+    company: CompanyId,
+    run: JobRun,
+    stop: &CancellationToken,
+) -> Result<(), AppError> {
+    let id = run.id;
+    let result = run_claimed(db, company, run, stop).await;
     let (status, error) = match &result {
-        Ok((RunEnd::NotRunning, _)) => {
-            tracing::warn!(job = %id, "import stopped: another process declared it lost");
-            return Ok(true);
+        Ok(RunEnd::NotRunning) => {
+            tracing::warn!(job = %id, "import stopped: another process took it over");
+            return Ok(());
         }
-        Ok((RunEnd::Done, _)) => (JobStatus::Done, None),
-        Ok((RunEnd::Cancelled, _)) => (JobStatus::Cancelled, None),
-        Ok((RunEnd::Failed(message), _)) => (JobStatus::Failed, Some(message.clone())),
+        Ok(RunEnd::Stopped) => {
+            if repo::release_job(db, company, run).await? {
+                tracing::info!(job = %id, "import handed back: it resumes on the next start");
+            }
+            return Ok(());
+        }
+        Ok(RunEnd::Done) => (JobStatus::Done, None),
+        Ok(RunEnd::Cancelled) => (JobStatus::Cancelled, None),
+        Ok(RunEnd::Failed(message)) => (JobStatus::Failed, Some(message.clone())),
         Err(error) => {
             tracing::error!(%error, job = %id, "import failed");
             (
@@ -250,16 +296,39 @@ pub async fn run_job(db: Db, company: CompanyId, id: JobId) -> Result<bool, AppE
             )
         }
     };
-    repo::finish_job(&db, company, id, status, error.as_deref()).await?;
-    if let Ok((_, written)) = result {
-        if written >= COMPACT_AFTER_ROWS {
-            // Only the search's speed depends on it: a failure is logged.
-            if let Err(error) = compact_index(&db).await {
-                tracing::warn!(%error, job = %id, "compacting the search index");
+    repo::finish_job(
+        db,
+        company,
+        run,
+        status,
+        error.as_deref(),
+        COMPACT_AFTER_ROWS,
+    )
+    .await?;
+    compact_after_imports(db).await;
+    Ok(())
+}
+
+/// Compacts the search index after the imports that wrote enough contacts
+/// to need it (also those whose compaction a crash interrupted). Only the
+/// search's speed depends on it: a failure is logged and retried later.
+pub async fn compact_after_imports(db: &Db) {
+    let jobs = match repo::jobs_to_compact(db).await {
+        Ok(jobs) if jobs.is_empty() => return,
+        Ok(jobs) => jobs,
+        Err(error) => {
+            tracing::warn!(%error, "listing the imports to compact after");
+            return;
+        }
+    };
+    match compact_index(db).await {
+        Ok(_) => {
+            if let Err(error) = repo::compacted(db, &jobs).await {
+                tracing::warn!(%error, "recording the search index's compaction");
             }
         }
+        Err(error) => tracing::warn!(%error, "compacting the search index"),
     }
-    Ok(true)
 }
 
 /// An import that wrote at least this many contacts compacts the search
@@ -275,8 +344,11 @@ enum RunEnd {
     Done,
     Cancelled,
     Failed(String),
-    /// The job was no longer running when a batch was to be written.
+    /// The job was no longer running under this run when a batch was to
+    /// be written.
     NotRunning,
+    /// This process is stopping: the job is handed back between batches.
+    Stopped,
 }
 
 /// How often a running import records that its process is alive, for a
@@ -310,15 +382,16 @@ impl Drop for Heartbeat {
 pub fn keep_beating(
     db: Db,
     company: CompanyId,
-    id: JobId,
+    run: JobRun,
     every: std::time::Duration,
 ) -> Heartbeat {
+    let id = run.id;
     Heartbeat(tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            match repo::beat(&db, company, id).await {
+            match repo::beat(&db, company, run).await {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(error) => tracing::warn!(%error, job = %id, "import heartbeat"),
@@ -327,8 +400,14 @@ pub fn keep_beating(
     }))
 }
 
-/// Runs the job's batches: how it ended, and how many contacts it wrote.
-async fn run_claimed(db: &Db, company: CompanyId, id: JobId) -> Result<(RunEnd, i64), AppError> {
+/// Runs the job's batches from its last committed one: how it ended.
+async fn run_claimed(
+    db: &Db,
+    company: CompanyId,
+    run: JobRun,
+    stop: &CancellationToken,
+) -> Result<RunEnd, AppError> {
+    let id = run.id;
     let job = repo::get_job(db, company, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -338,6 +417,9 @@ async fn run_claimed(db: &Db, company: CompanyId, id: JobId) -> Result<(RunEnd, 
         .and_then(|m| serde_json::from_str(m).ok())
         .ok_or(AppError::Internal)?;
     let policy = job.job.policy.unwrap_or_default();
+    if job.job.rows_done > 0 {
+        tracing::info!(job = %id, attempt = run.attempt, rows_done = job.job.rows_done, "resuming an import");
+    }
     let definitions = list_fields(db, company, false).await?;
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Parsed>(4);
     let parse = Parse {
@@ -352,14 +434,15 @@ async fn run_claimed(db: &Db, company: CompanyId, id: JobId) -> Result<(RunEnd, 
         mapping,
         definitions,
         policy,
+        skip: u64::try_from(job.job.rows_done).unwrap_or(0),
     };
     let writer = db.bulk_writer().await?;
     let every = heartbeat_every(std::time::Duration::from_secs(
         u64::try_from(repo::stale_after_seconds()).unwrap_or(60),
     ));
-    let heartbeat = keep_beating(db.clone(), company, id, every);
+    let heartbeat = keep_beating(db.clone(), company, run, every);
     let parser = tokio::task::spawn_blocking(move || parse_file(parse, sender));
-    let end = write_batches(db, writer.db(), company, id, policy, &mut receiver).await;
+    let end = write_batches(db, writer.db(), company, run, policy, &mut receiver, stop).await;
     drop(heartbeat);
     writer.finish().await;
     drop(receiver);
@@ -368,40 +451,33 @@ async fn run_claimed(db: &Db, company: CompanyId, id: JobId) -> Result<(RunEnd, 
 }
 
 /// Writes the parsed batches through `writer` until the file ends, the job
-/// is cancelled or stops running, parsing fails or a write fails; counts
-/// the contacts created and updated.
+/// is cancelled or stops running, parsing fails, a write fails, or `stop`
+/// (checked between batches: a batch being written is committed first).
 async fn write_batches(
     db: &Db,
     writer: &Db,
     company: CompanyId,
-    id: JobId,
+    run: JobRun,
     policy: DuplicatePolicy,
     receiver: &mut tokio::sync::mpsc::Receiver<Parsed>,
-) -> Result<(RunEnd, i64), AppError> {
-    let mut written = 0;
+    stop: &CancellationToken,
+) -> Result<RunEnd, AppError> {
     loop {
-        let rows = match next_step(receiver.recv().await) {
-            Ok(rows) => rows,
-            Err(end) => return Ok((end, written)),
+        let message = tokio::select! {
+            biased;
+            _ = stop.cancelled() => return Ok(RunEnd::Stopped),
+            message = receiver.recv() => message,
         };
-        match batch_repo::write_batch(writer, company, id, policy, &rows).await? {
-            BatchOutcome::Written(counts) => {
-                written += counts.created + counts.updated;
-                db.yield_to_writers().await
-            }
-            BatchOutcome::Cancelled => return Ok((RunEnd::Cancelled, written)),
-            BatchOutcome::NotRunning => return Ok((RunEnd::NotRunning, written)),
+        let rows = match next_step(message) {
+            Ok(rows) => rows,
+            Err(end) => return Ok(end),
+        };
+        match batch_repo::write_batch(writer, company, run, policy, &rows).await? {
+            BatchOutcome::Written(_) => db.yield_to_writers().await,
+            BatchOutcome::Cancelled => return Ok(RunEnd::Cancelled),
+            BatchOutcome::NotRunning => return Ok(RunEnd::NotRunning),
         }
     }
-}
-
-/// Queues a job and runs it in the background of this process.
-pub fn spawn_job(db: Db, company: CompanyId, id: JobId) {
-    tokio::spawn(async move {
-        if let Err(error) = run_job(db, company, id).await {
-            tracing::error!(%error, job = %id, "import job");
-        }
-    });
 }
 
 #[cfg(test)]

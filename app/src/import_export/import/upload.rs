@@ -1,6 +1,7 @@
 //! The upload: a file received piece by piece, checked, sniffed and stored
 //! as an `uploaded` job's chunks.
 
+use std::borrow::Cow;
 use std::io::{Read, Seek, SeekFrom, Write};
 
 use axum::body::Bytes;
@@ -64,6 +65,106 @@ impl From<UploadError> for AppError {
     }
 }
 
+/// An upload's bytes as stored, made uniform as they arrive:
+/// - a UTF-16 file (Excel's "Texto Unicode", which starts with a byte order
+///   mark) becomes UTF-8, so the scan, the sniffing and the CSV reader see
+///   text;
+/// - a line that ends in a lone CR (classic Mac files, some exports) ends
+///   in a line feed instead, as LF and CR LF lines do, so every record and
+///   its line number read the same whichever the file used.
+///
+/// Any other byte passes through unchanged.
+#[derive(Default)]
+pub(super) struct Incoming {
+    decoding: Decoding,
+    /// The last byte given out was held back: a CR whose next byte decides.
+    held_cr: bool,
+}
+
+#[derive(Default)]
+enum Decoding {
+    /// The first bytes, until two tell whether there is a UTF-16 mark.
+    #[default]
+    Start,
+    Waiting(Vec<u8>),
+    Utf16(encoding_rs::Decoder),
+    AsIs,
+}
+
+impl Incoming {
+    /// The stored bytes for the next `piece`; `last` flushes.
+    pub(super) fn take<'a>(&mut self, piece: &'a [u8], last: bool) -> Cow<'a, [u8]> {
+        let text = self.decode(piece, last);
+        self.line_ends(text, last)
+    }
+
+    fn decode<'a>(&mut self, piece: &'a [u8], last: bool) -> Cow<'a, [u8]> {
+        match &mut self.decoding {
+            Decoding::Start | Decoding::Waiting(_) => {
+                let mut head = match std::mem::take(&mut self.decoding) {
+                    Decoding::Waiting(head) => head,
+                    _ => Vec::new(),
+                };
+                head.extend_from_slice(piece);
+                if head.len() < 2 && !last {
+                    self.decoding = Decoding::Waiting(head);
+                    return Cow::Borrowed(&[]);
+                }
+                self.decoding =
+                    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+                        // BOM sniffing picks the byte order and drops the mark.
+                        Decoding::Utf16(encoding_rs::UTF_16LE.new_decoder())
+                    } else {
+                        Decoding::AsIs
+                    };
+                Cow::Owned(self.decode(&head, last).into_owned())
+            }
+            Decoding::AsIs => Cow::Borrowed(piece),
+            Decoding::Utf16(decoder) => {
+                let room = decoder
+                    .max_utf8_buffer_length(piece.len())
+                    .unwrap_or(piece.len() * 3 + 16);
+                let mut text = String::with_capacity(room);
+                // A lone surrogate becomes U+FFFD, as any reader would show it.
+                let _ = decoder.decode_to_string(piece, &mut text, last);
+                Cow::Owned(text.into_bytes())
+            }
+        }
+    }
+
+    /// Lone CRs become line feeds; CR LF stays.
+    fn line_ends<'a>(&mut self, text: Cow<'a, [u8]>, last: bool) -> Cow<'a, [u8]> {
+        if !self.held_cr && !text.contains(&b'\r') {
+            return text;
+        }
+        let mut out = Vec::with_capacity(text.len() + 1);
+        if std::mem::take(&mut self.held_cr) {
+            match text.first() {
+                Some(b'\n') => out.push(b'\r'),
+                Some(_) => out.push(b'\n'),
+                None if last => out.push(b'\n'),
+                None => {
+                    self.held_cr = true;
+                    return Cow::Owned(out);
+                }
+            }
+        }
+        for (index, &byte) in text.iter().enumerate() {
+            if byte != b'\r' {
+                out.push(byte);
+                continue;
+            }
+            match text.get(index + 1) {
+                Some(b'\n') => out.push(b'\r'),
+                Some(_) => out.push(b'\n'),
+                None if last => out.push(b'\n'),
+                None => self.held_cr = true,
+            }
+        }
+        Cow::Owned(out)
+    }
+}
+
 /// A file name as shown to people: its last path part, at most 200 characters.
 fn clean_file_name(name: &str) -> String {
     let name = name.rsplit(['/', '\\']).next().unwrap_or(name).trim();
@@ -94,20 +195,27 @@ where
     let mut spool = tempfile::tempfile()?;
     let mut scan = FileScan::default();
     let mut sample: Vec<u8> = Vec::with_capacity(SAMPLE_BYTES);
+    let mut received = 0u64;
+    let mut incoming = Incoming::default();
+    let mut keep = |text: &[u8]| -> std::io::Result<()> {
+        if sample.len() < SAMPLE_BYTES {
+            let take = (SAMPLE_BYTES - sample.len()).min(text.len());
+            sample.extend_from_slice(&text[..take]);
+        }
+        scan.feed(text);
+        spool.write_all(text)
+    };
     while let Some(piece) = pieces.next().await {
         let piece = piece.map_err(|e| UploadError::Io(std::io::Error::other(e.to_string())))?;
-        if scan.bytes + piece.len() as u64 > max_bytes {
+        received += piece.len() as u64;
+        if received > max_bytes {
             return Err(UploadError::File(FileError::TooLarge(
                 max_bytes / 1_000_000,
             )));
         }
-        if sample.len() < SAMPLE_BYTES {
-            let take = (SAMPLE_BYTES - sample.len()).min(piece.len());
-            sample.extend_from_slice(&piece[..take]);
-        }
-        scan.feed(&piece);
-        spool.write_all(&piece)?;
+        keep(&incoming.take(&piece, false))?;
     }
+    keep(&incoming.take(&[], true))?;
     let size = scan.bytes;
     let rows = scan.finish().map_err(UploadError::File)?;
     let encoding = sniff_encoding(&sample);
@@ -166,6 +274,49 @@ pub fn file_pieces(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Feeds `bytes` in pieces of `size` and returns what is stored.
+    fn stored(bytes: &[u8], size: usize) -> Vec<u8> {
+        let mut incoming = Incoming::default();
+        let mut out = Vec::new();
+        for piece in bytes.chunks(size) {
+            out.extend_from_slice(&incoming.take(piece, false));
+        }
+        out.extend_from_slice(&incoming.take(&[], true));
+        out
+    }
+
+    #[test]
+    fn utf16_files_are_stored_as_utf8_whatever_the_pieces() {
+        let text = "Nome\tTelefone\r\nJoão Çé\t11 98765-4321\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        for size in [1, 2, 3, 7, 1024] {
+            assert_eq!(stored(&le, size), text.as_bytes(), "LE in pieces of {size}");
+            assert_eq!(stored(&be, size), text.as_bytes(), "BE in pieces of {size}");
+        }
+        // Anything else passes through, a one-byte file included.
+        let plain = "\u{feff}Nome;Fone\r\nAna;1\r\n".as_bytes();
+        assert_eq!(stored(plain, 1), plain);
+        assert_eq!(stored(b"x", 1), b"x");
+        assert_eq!(stored(b"", 1), b"");
+    }
+
+    #[test]
+    fn lone_crs_end_lines_as_line_feeds_whatever_the_pieces() {
+        let mac = b"Nome;Fone\rAna;1\rBia;2\r";
+        let mixed = b"a\r\nb\rc\nd\r";
+        for size in [1, 2, 3, 64] {
+            assert_eq!(stored(mac, size), b"Nome;Fone\nAna;1\nBia;2\n", "{size}");
+            assert_eq!(stored(mixed, size), b"a\r\nb\nc\nd\n", "{size}");
+        }
+        // In a UTF-16 file too.
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("x\ry\r".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(stored(&utf16, 3), b"x\ny\n");
+    }
 
     #[test]
     fn file_names_lose_their_paths() {

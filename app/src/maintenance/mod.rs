@@ -1,0 +1,8 @@
+//! Keeping a database sound (server only): `agenda check` verifies one,
+//! `agenda backup` and `agenda restore` copy an SQLite one out and back.
+
+pub mod backup;
+pub mod check;
+
+pub use backup::{backup, restore, sqlite_path, BackupError, BackupSummary};
+pub use check::{check, CheckReport, CompanyCounts, Finding};
