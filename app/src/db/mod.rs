@@ -344,16 +344,19 @@ impl Db {
     /// so without a gap a waiting writer (an agent saving a contact, a
     /// cancel) could starve until its busy timeout. Waits at most 500 ms;
     /// nothing to do on PostgreSQL (row locks, no global write lock).
-    pub async fn yield_to_writers(&self) {
+    /// Returns whether any writer was waiting (the job then writes in
+    /// smaller transactions for a while, see `import::runner`).
+    pub async fn yield_to_writers(&self) -> bool {
         if !matches!(self, Db::Sqlite(_)) {
-            return;
+            return false;
         }
+        let waiting = || SQLITE_WRITERS_WAITING.load(std::sync::atomic::Ordering::SeqCst) > 0;
+        let contended = waiting();
         let deadline = std::time::Instant::now() + Duration::from_millis(500);
-        while SQLITE_WRITERS_WAITING.load(std::sync::atomic::Ordering::SeqCst) > 0
-            && std::time::Instant::now() < deadline
-        {
+        while waiting() && std::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
+        contended
     }
 }
 

@@ -321,22 +321,37 @@ pub async fn purge_stale_uploads(
 /// `import::keep_beating`); `false` when the job is no longer running
 /// under this run.
 pub async fn beat(db: &Db, company: CompanyId, run: JobRun) -> Result<bool, sqlx::Error> {
+    update_run(db, "heartbeat_at = $4", company, run, Some(Utc::now())).await
+}
+
+/// Runs `UPDATE import_jobs SET {set}` on this run's job while it is still
+/// running under it (`$1` company, `$2` job, `$3` attempt, `$4`
+/// `heartbeat`); whether it changed the job.
+///
+/// A write transaction (not an autocommit statement): on SQLite a running
+/// import lets those in between its batches (`Db::yield_to_writers`), so a
+/// heartbeat or a hand-back is never stuck behind it.
+async fn update_run(
+    db: &Db,
+    set: &str,
+    company: CompanyId,
+    run: JobRun,
+    heartbeat: Option<DateTime<Utc>>,
+) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "UPDATE import_jobs SET {set}
+          WHERE company_id = $1 AND id = $2 AND status = 'running' AND attempt = $3"
+    );
     let done = with_db!(db, pool => {
-        // A write transaction (not an autocommit statement): on SQLite a
-        // running import lets those in between its batches
-        // (`Db::yield_to_writers`), so a heartbeat is never stuck behind it.
         let mut tx = pool.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE import_jobs SET heartbeat_at = $1
-              WHERE company_id = $2 AND id = $3 AND status = 'running' AND attempt = $4",
-        )
-        .bind(Utc::now())
-        .bind(company)
-        .bind(run.id)
-        .bind(run.attempt)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let done = sqlx::query(&sql)
+            .bind(company)
+            .bind(run.id)
+            .bind(run.attempt)
+            .bind(heartbeat)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         tx.commit().await?;
         done
     });
@@ -587,22 +602,14 @@ pub async fn interrupted_jobs(
 /// Hands a running job back (its process is shutting down): queued, with
 /// no heartbeat, so the next sweep of any process resumes it at once.
 pub async fn release_job(db: &Db, company: CompanyId, run: JobRun) -> Result<bool, sqlx::Error> {
-    let done = with_db!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE import_jobs SET status = 'queued', heartbeat_at = NULL
-              WHERE company_id = $1 AND id = $2 AND status = 'running' AND attempt = $3",
-        )
-        .bind(company)
-        .bind(run.id)
-        .bind(run.attempt)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        done
-    });
-    Ok(done == 1)
+    update_run(
+        db,
+        "status = 'queued', heartbeat_at = $4",
+        company,
+        run,
+        None,
+    )
+    .await
 }
 
 /// Asks a job to stop. A job not started yet is cancelled at once; a

@@ -17,10 +17,7 @@ pub struct Outcome {
 }
 
 pub async fn run(url: &str, backend: &str) -> Outcome {
-    let rows = std::env::var("AGENDA_BENCH_ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200_000usize);
+    let rows = server::env_number("AGENDA_BENCH_ROWS", 200_000) as usize;
     let mut lines = vec![format!(
         "import-kill on {backend}, {rows} rows, policy create"
     )];
@@ -71,7 +68,7 @@ pub async fn run(url: &str, backend: &str) -> Outcome {
     let id = start_import(&client, &server.base, file, "create").await;
     for share in [0.3, 0.7] {
         let at = (rows as f64 * share) as i64;
-        let before = wait_job(
+        wait_job(
             &client,
             &server.base,
             id,
@@ -79,9 +76,11 @@ pub async fn run(url: &str, backend: &str) -> Outcome {
             |job| job["rows_done"].as_i64().unwrap_or(0) >= at || job["status"] == "done",
         )
         .await;
-        let done_at_kill = before["rows_done"].as_i64().unwrap_or(0);
         server.kill();
         let killed = Instant::now();
+        // What had committed when it died (the last poll may lag a batch).
+        let done_at_kill = scalar(url, "SELECT rows_done FROM import_jobs WHERE id = $1", id).await;
+        let share = done_at_kill as f64 / rows as f64;
         server.restart().await;
         wait_job(&client, &server.base, id, Duration::from_secs(600), |job| {
             job["rows_done"].as_i64().unwrap_or(0) > done_at_kill || job["status"] == "done"
@@ -168,7 +167,8 @@ fn tokio_stream_of(
     futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx)).boxed()
 }
 
-async fn scalar(url: &str, sql: &str, id: i64) -> i64 {
+/// One number from the database (read directly, the server up or not).
+pub async fn scalar(url: &str, sql: &str, id: i64) -> i64 {
     let db = app::db::Db::open(url).await.expect("open");
     let value = app::with_db!(&db, pool => {
         sqlx::query_scalar::<_, i64>(sql).bind(id).fetch_one(pool).await.expect("query")

@@ -303,6 +303,14 @@ pub fn contacts_file(rows: usize, tag: &str) -> (Vec<u8>, i64, i64, i64) {
     (out.into_bytes(), valid, refused, blank)
 }
 
+/// A number from the environment, or `default`.
+pub fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Milliseconds, one decimal.
 pub fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1_000.0)

@@ -45,10 +45,7 @@ async fn search_loop(
 }
 
 pub async fn run(url: &str, backend: &str) -> Outcome {
-    let rows = std::env::var("AGENDA_BENCH_ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200_000usize);
+    let rows = server::env_number("AGENDA_BENCH_ROWS", 200_000) as usize;
     let mut lines = vec![format!(
         "two-servers on {backend}, {rows} rows, policy create"
     )];
@@ -100,7 +97,7 @@ pub async fn run(url: &str, backend: &str) -> Outcome {
     lines.push("  B killed at 30 % and restarted".to_string());
 
     // A, running it, killed at 60 %: B takes it over.
-    let before = wait_job(
+    wait_job(
         &client,
         &a.base,
         id,
@@ -111,7 +108,10 @@ pub async fn run(url: &str, backend: &str) -> Outcome {
     a_up.store(false, Ordering::Relaxed);
     a.kill();
     let killed = Instant::now();
-    let done_at_kill = before["rows_done"].as_i64().unwrap_or(0);
+    // What had committed when A died (the last poll may lag a batch).
+    let done_at_kill =
+        crate::import_kill::scalar(url, "SELECT rows_done FROM import_jobs WHERE id = $1", id)
+            .await;
     wait_job(&client, &b.base, id, Duration::from_secs(600), |job| {
         job["rows_done"].as_i64().unwrap_or(0) > done_at_kill || job["status"] == "done"
     })

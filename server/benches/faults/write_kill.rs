@@ -114,10 +114,7 @@ async fn client_loop(
 }
 
 pub async fn run(url: &str, backend: &str) -> Outcome {
-    let seconds = std::env::var("AGENDA_BENCH_SECONDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(8u64);
+    let seconds = server::env_number("AGENDA_BENCH_SECONDS", 8);
     let mut lines = vec![format!(
         "write-kill on {backend}, {CLIENTS} clients, killed after {seconds} s"
     )];

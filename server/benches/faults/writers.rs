@@ -71,10 +71,7 @@ async fn client_loop(
 }
 
 pub async fn run(url: &str, backend: &str) -> Outcome {
-    let rows = std::env::var("AGENDA_BENCH_IMPORT_ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000usize);
+    let rows = server::env_number("AGENDA_BENCH_IMPORT_ROWS", 100_000) as usize;
     let mut lines = vec![format!(
         "writers on {backend}: {CLIENTS} clients creating and editing during a {rows}-row import"
     )];
