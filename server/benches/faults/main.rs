@@ -21,6 +21,8 @@
 //! SQLite databases go to `target/bench/faults/`; PostgreSQL ones are
 //! `agenda_bench_faults_*`, dropped at the end. Exits 1 if a scenario fails.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod import_kill;
 mod server;
 mod two_servers;
@@ -40,11 +42,7 @@ fn main() {
             "unknown scenario {name}; one of {SCENARIOS:?}"
         );
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let passed = runtime.block_on(async {
+    let passed = common::block_on(async {
         let pg = std::env::var("AGENDA_BENCH_PG_URL")
             .ok()
             .filter(|u| !u.is_empty());
@@ -84,25 +82,7 @@ fn main() {
 /// An empty database for `scenario`.
 async fn fresh_database(pg: Option<&str>, scenario: &str) -> String {
     match pg {
-        Some(server) => {
-            use sqlx::{Connection, PgConnection};
-            let name = pg_name(scenario);
-            let mut conn = PgConnection::connect(server).await.expect("connect");
-            sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(&mut conn)
-                .await
-                .expect("drop");
-            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-                .execute(&mut conn)
-                .await
-                .expect("create");
-            let (base, _) = server
-                .split('?')
-                .next()
-                .and_then(|u| u.rsplit_once('/'))
-                .expect("a postgres://host/db URL");
-            format!("{base}/{name}")
-        }
+        Some(server) => common::pg_database(server, &pg_name(scenario), true).await,
         None => {
             let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
                 .join("../target/bench/faults")

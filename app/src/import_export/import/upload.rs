@@ -134,7 +134,12 @@ impl Incoming {
 
     /// Lone CRs become line feeds; CR LF stays.
     fn line_ends<'a>(&mut self, text: Cow<'a, [u8]>, last: bool) -> Cow<'a, [u8]> {
-        if !self.held_cr && !text.contains(&b'\r') {
+        // CR LF files (most of them) pass through without a copy: only a CR
+        // not followed by LF, or one that ends the piece, needs work.
+        let lone = text
+            .windows(2)
+            .any(|pair| pair[0] == b'\r' && pair[1] != b'\n');
+        if !self.held_cr && !lone && text.last() != Some(&b'\r') {
             return text;
         }
         let mut out = Vec::with_capacity(text.len() + 1);
