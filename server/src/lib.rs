@@ -12,6 +12,8 @@ pub mod headers;
 pub mod limits;
 /// Demo data for new installations and benchmarks.
 pub mod seed;
+/// The opt-in `Server-Timing` header.
+pub mod timing;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -39,6 +41,8 @@ pub struct Config {
     pub db_settings: DbSettings,
     /// Bounds on anonymous traffic and request sizes (`docs/security.md`).
     pub limits: LimitSettings,
+    /// Whether responses carry a `Server-Timing` header ([`timing`]).
+    pub server_timing: bool,
 }
 
 /// Leptos's options for this site: the browser bundle is `pkg/agenda.js` +

@@ -57,6 +57,15 @@ struct Cli {
         global = true
     )]
     sqlite_wal_autocheckpoint: u32,
+    /// Adds a `Server-Timing` header to every response (database waits
+    /// and the handler's time; for benches and diagnosis, off by default).
+    #[arg(
+        long,
+        env = "AGENDA_SERVER_TIMING",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    server_timing: bool,
     /// Password checks (Argon2id, ~19 MiB each) run at once; default: one
     /// per core.
     #[arg(long, env = "AGENDA_PASSWORD_CHECKS", global = true)]
@@ -267,6 +276,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 database_url: cli.database_url,
                 db_settings,
                 limits,
+                server_timing: cli.server_timing,
             };
             serve(config).await
         }
@@ -415,7 +425,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let db = open_database(&config.database_url, config.db_settings).await?;
     let state = AppState::with_limits(leptos_options(&config), db.clone(), config.limits.clone());
-    let router = build_router(state.clone());
+    let router = server::timing::layer(build_router(state.clone()), config.server_timing);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("Agenda listening on http://{}", listener.local_addr()?);
     let purge = app::housekeeping::spawn(db.clone(), config.limits.session_idle);

@@ -18,9 +18,11 @@
 //! tx.commit().await?;
 //! ```
 
+use std::time::Instant;
+
 use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
 
-use super::{BeginWrite, Db};
+use super::{timing, BeginWrite, Db};
 
 /// A connection of either backend, borrowed for the length of a step
 /// (usually from a transaction).
@@ -60,7 +62,15 @@ pub(crate) use with_conn;
 /// A write transaction on either backend ([`Db::begin_write`]). Dropped
 /// without [`Tx::commit`], it rolls back.
 #[derive(Debug)]
-pub enum Tx {
+pub struct Tx {
+    inner: TxInner,
+    /// When the transaction began (its time is reported per request, see
+    /// [`super::timing`]).
+    began: Instant,
+}
+
+#[derive(Debug)]
+enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
@@ -68,18 +78,22 @@ pub enum Tx {
 impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await,
-            Tx::Postgres(tx) => tx.commit().await,
-        }
+        let result = match self.inner {
+            TxInner::Sqlite(tx) => tx.commit().await,
+            TxInner::Postgres(tx) => tx.commit().await,
+        };
+        timing::record_write(self.began.elapsed());
+        result
     }
 
     /// Rolls the transaction back.
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        match self {
-            Tx::Sqlite(tx) => tx.rollback().await,
-            Tx::Postgres(tx) => tx.rollback().await,
-        }
+        let result = match self.inner {
+            TxInner::Sqlite(tx) => tx.rollback().await,
+            TxInner::Postgres(tx) => tx.rollback().await,
+        };
+        timing::record_write(self.began.elapsed());
+        result
     }
 }
 
@@ -87,9 +101,13 @@ impl Db {
     /// Begins a write transaction (on SQLite `BEGIN IMMEDIATE`, see
     /// [`BeginWrite`]).
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_write().await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin_write().await?),
+        let inner = match self {
+            Db::Sqlite(pool) => TxInner::Sqlite(pool.begin_write().await?),
+            Db::Postgres(pool) => TxInner::Postgres(pool.begin_write().await?),
+        };
+        Ok(Tx {
+            inner,
+            began: Instant::now(),
         })
     }
 }
@@ -102,9 +120,9 @@ pub trait AsConn {
 
 impl AsConn for Tx {
     fn conn(&mut self) -> Conn<'_> {
-        match self {
-            Tx::Sqlite(tx) => Conn::Sqlite(tx),
-            Tx::Postgres(tx) => Conn::Postgres(tx),
+        match &mut self.inner {
+            TxInner::Sqlite(tx) => Conn::Sqlite(tx),
+            TxInner::Postgres(tx) => Conn::Postgres(tx),
         }
     }
 }

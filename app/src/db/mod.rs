@@ -21,6 +21,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Postgres, Sqlite, SqlitePool, Transaction};
 
 mod conn;
+pub mod timing;
 pub(crate) use conn::with_conn;
 pub use conn::{join_on_ids, json_ids, AsConn, Conn, Tx};
 
@@ -367,7 +368,10 @@ impl BeginWrite for SqlitePool {
     /// upgrade; a competing writer waits on the busy timeout instead.
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         let _waiting = WaitingWriter::new();
-        self.begin_with("BEGIN IMMEDIATE").await
+        let started = std::time::Instant::now();
+        let tx = self.begin_with("BEGIN IMMEDIATE").await;
+        timing::record_lock(started.elapsed());
+        tx
     }
 }
 
@@ -375,10 +379,11 @@ impl BeginWrite for PgPool {
     type Database = Postgres;
     /// PostgreSQL's row-level locking needs no up-front lock: a plain
     /// READ COMMITTED transaction.
-    fn begin_write(
-        &self,
-    ) -> impl Future<Output = Result<Transaction<'static, Postgres>, sqlx::Error>> + Send {
-        self.begin()
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        let started = std::time::Instant::now();
+        let tx = self.begin().await;
+        timing::record_lock(started.elapsed());
+        tx
     }
 }
 

@@ -101,7 +101,18 @@ pub async fn pg_database(server_url: &str, name: &str, fresh: bool) -> String {
 /// `target/bench/search-<N>.db`, or `agenda_bench_<N>` on PostgreSQL.
 #[allow(dead_code)]
 pub async fn bench_database(contacts: usize) -> (Db, CompanyId) {
-    let url = match pg_url() {
+    let url = bench_database_url(contacts).await;
+    let db = Db::open_with(&url, db_settings())
+        .await
+        .expect("open the bench database");
+    let company = prepare(&db, contacts).await;
+    (db, company)
+}
+
+/// The URL of the database [`bench_database`] opens.
+#[allow(dead_code)]
+pub async fn bench_database_url(contacts: usize) -> String {
+    match pg_url() {
         Some(server) => pg_database(&server, &format!("agenda_bench_{contacts}"), false).await,
         None => {
             let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
@@ -111,12 +122,7 @@ pub async fn bench_database(contacts: usize) -> (Db, CompanyId) {
                 dir.join(format!("search-{contacts}.db")).display()
             )
         }
-    };
-    let db = Db::open_with(&url, db_settings())
-        .await
-        .expect("open the bench database");
-    let company = prepare(&db, contacts).await;
-    (db, company)
+    }
 }
 
 /// Opens or builds the database of `contacts` generated contacts; returns

@@ -9,11 +9,15 @@
 //! - `writers`: 16 clients writing during a 100,000-row import: errors and
 //!   edit latency;
 //! - `two-servers` (PostgreSQL): an import on A, searches on A and B, B then
-//!   A killed; the import ends once.
+//!   A killed; the import ends once;
+//! - `load` (only when named: it reads the benchmarks' database of
+//!   1,000,000 generated contacts, built the first time, ~10 min): the
+//!   signed-in `/contacts` page and `contacts/list` at 50 and 200 clients.
 //!
 //! ```text
 //! cargo bench -p server --bench faults                    # every scenario on SQLite
 //! cargo bench -p server --bench faults -- import-kill     # one
+//! cargo bench -p server --bench faults -- load            # the load runs
 //! AGENDA_BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test \
 //!   cargo bench -p server --bench faults                  # on PostgreSQL (two-servers too)
 //! ```
@@ -24,12 +28,19 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod import_kill;
+mod load;
 mod server;
 mod two_servers;
 mod write_kill;
 mod writers;
 
-const SCENARIOS: [&str; 4] = ["import-kill", "write-kill", "writers", "two-servers"];
+const SCENARIOS: [&str; 5] = [
+    "import-kill",
+    "write-kill",
+    "writers",
+    "two-servers",
+    "load",
+];
 
 fn main() {
     let asked: Vec<String> = std::env::args()
@@ -54,6 +65,19 @@ fn main() {
             }
             if scenario == "two-servers" && pg.is_none() {
                 println!("two-servers: PostgreSQL only (set AGENDA_BENCH_PG_URL)\n");
+                continue;
+            }
+            if scenario == "load" {
+                if asked.is_empty() {
+                    println!("load: run it by name (faults -- load)\n");
+                    continue;
+                }
+                let outcome = load::run(backend).await;
+                for line in &outcome.lines {
+                    println!("{line}");
+                }
+                println!();
+                passed &= outcome.passed;
                 continue;
             }
             let url = fresh_database(pg.as_deref(), scenario).await;

@@ -61,6 +61,7 @@ impl Server {
     }
 
     async fn spawn(&mut self) {
+        let server_log = std::env::var("AGENDA_BENCH_SERVER_LOG").ok();
         let child = Command::new(env!("CARGO_BIN_EXE_agenda"))
             .arg("serve")
             .env("DATABASE_URL", &self.url)
@@ -68,8 +69,15 @@ impl Server {
             .env("AGENDA_SITE_ROOT", "target/site")
             .env("AGENDA_IMPORT_STALE_SECONDS", STALE_SECONDS.to_string())
             .env("AGENDA_SIGN_UPS_PER_HOUR", "1000")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            .env("AGENDA_SERVER_TIMING", "1")
+            // AGENDA_BENCH_SERVER_LOG: the servers' RUST_LOG, their log shown
+            // (e.g. "warn,sqlx::query=debug" for every statement's time).
+            .env("RUST_LOG", server_log.as_deref().unwrap_or("warn"))
+            .stdout(if server_log.is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start the agenda binary");
@@ -93,6 +101,11 @@ impl Server {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+
+    /// Its resident set now, in MiB.
+    pub fn rss_mib(&self) -> Option<u64> {
+        rss_mib(self.child.as_ref()?.id())
     }
 
     /// Starts it again on the same port and database.
@@ -159,6 +172,17 @@ pub async fn sign_up(client: &reqwest::Client, base: &str, company: &str) -> i64
         .expect("company")
 }
 
+/// Signs `client` in; panics unless the server accepts.
+pub async fn sign_in(client: &reqwest::Client, base: &str, email: &str, password: &str) {
+    let response = client
+        .post(format!("{base}/api/auth/login"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(response.status(), 200, "sign in");
+}
+
 /// A server function with form fields; `None` when the server did not
 /// answer 200.
 pub async fn call(
@@ -192,6 +216,29 @@ pub async fn call_json(
             (status, response.json().await.unwrap_or(Value::Null))
         }
         Err(_) => (0, Value::Null),
+    }
+}
+
+/// [`call_json`], with the server's `Server-Timing` metrics in
+/// milliseconds by name (the servers run with `AGENDA_SERVER_TIMING`).
+pub async fn call_timed(
+    client: &reqwest::Client,
+    base: &str,
+    path: &str,
+    body: &Value,
+) -> (u16, Value, Vec<(String, f64)>) {
+    match client.post(format!("{base}{path}")).json(body).send().await {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let timing = response
+                .headers()
+                .get("server-timing")
+                .and_then(|v| v.to_str().ok())
+                .map(::server::timing::parse)
+                .unwrap_or_default();
+            (status, response.json().await.unwrap_or(Value::Null), timing)
+        }
+        Err(_) => (0, Value::Null, Vec::new()),
     }
 }
 

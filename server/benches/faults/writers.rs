@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::import_kill::Outcome;
-use crate::server::{self, call_json, check, contacts_file, ms, percentile, Server};
+use crate::server::{self, call_timed, check, contacts_file, ms, percentile, Server};
 
 const CLIENTS: usize = 16;
 
@@ -19,7 +19,52 @@ const CLIENTS: usize = 16;
 struct Tally {
     edits: Vec<Duration>,
     creates: Vec<Duration>,
+    /// The server's own account of each edit (`Server-Timing`).
+    edit_parts: Parts,
     errors: Vec<String>,
+}
+
+/// Where edits' time went on the server, one entry per edit.
+#[derive(Default)]
+struct Parts {
+    begin: Vec<Duration>,
+    write: Vec<Duration>,
+    handler: Vec<Duration>,
+}
+
+impl Parts {
+    fn add(&mut self, timing: &[(String, f64)]) {
+        let get = |name: &str| {
+            let ms = timing.iter().find(|(n, _)| n == name).map_or(0.0, |t| t.1);
+            Duration::from_secs_f64(ms / 1000.0)
+        };
+        self.begin.push(get("db-begin"));
+        self.write.push(get("db-write"));
+        self.handler.push(get("total"));
+    }
+
+    fn extend(&mut self, other: Parts) {
+        self.begin.extend(other.begin);
+        self.write.extend(other.write);
+        self.handler.extend(other.handler);
+    }
+
+    fn lines(mut self) -> Vec<String> {
+        let line = |label: &str, values: &mut Vec<Duration>| {
+            values.sort();
+            format!(
+                "    {label}: p50 {}, p95 {}, p99 {}",
+                ms(percentile(values, 0.50)),
+                ms(percentile(values, 0.95)),
+                ms(percentile(values, 0.99))
+            )
+        };
+        vec![
+            line("server, waiting to begin the write", &mut self.begin),
+            line("server, write transaction open", &mut self.write),
+            line("server, whole handler", &mut self.handler),
+        ]
+    }
 }
 
 async fn client_loop(
@@ -35,10 +80,10 @@ async fn client_loop(
         n += 1;
         let started = Instant::now();
         let editing = n.is_multiple_of(2) && !ids.is_empty();
-        let (status, body) = if editing {
+        let (status, body, timing) = if editing {
             let id: i64 = ids[(n as usize * 7) % ids.len()];
             let form = json!({"name": format!("C{c}-{n} editado"), "phones": [format!("+55 31 9{c:02}{:06}", n % 1_000_000)]});
-            call_json(
+            call_timed(
                 &client,
                 &base,
                 "/api/contacts/update",
@@ -47,7 +92,7 @@ async fn client_loop(
             .await
         } else {
             let form = json!({"name": format!("C{c}-{n}"), "phones": [format!("+55 41 9{c:02}{:06}", n % 1_000_000)]});
-            call_json(
+            call_timed(
                 &client,
                 &base,
                 "/api/contacts/create",
@@ -62,6 +107,7 @@ async fn client_loop(
         }
         if editing {
             tally.edits.push(took);
+            tally.edit_parts.add(&timing);
         } else {
             ids.extend(body["id"].as_i64());
             tally.creates.push(took);
@@ -109,6 +155,7 @@ pub async fn run(url: &str, backend: &str) -> Outcome {
         let tally = task.await.expect("client");
         all.edits.extend(tally.edits);
         all.creates.extend(tally.creates);
+        all.edit_parts.extend(tally.edit_parts);
         all.errors.extend(tally.errors);
     }
     all.edits.sort();
@@ -129,6 +176,7 @@ pub async fn run(url: &str, backend: &str) -> Outcome {
         ms(percentile(&all.edits, 0.99)),
         ms(all.edits.last().copied().unwrap_or_default())
     ));
+    lines.extend(std::mem::take(&mut all.edit_parts).lines());
     lines.push(format!(
         "  creates during the import: {} — p50 {}, p95 {}, p99 {}",
         all.creates.len(),

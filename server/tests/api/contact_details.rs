@@ -310,7 +310,46 @@ async fn another_companys_contact_organization_and_groups_are_out_of_reach(backe
     assert_eq!(read["name"], "Ana", "untouched");
 }
 
+/// With `AGENDA_SERVER_TIMING` (on in the test servers), a save tells
+/// where its time went: waiting to begin its write transaction, the
+/// transaction itself, the whole handler.
+async fn a_save_reports_its_database_time_in_server_timing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Cronometrada").await;
+    let response = app
+        .post_json(
+            &app.client,
+            "/api/contacts/create",
+            &json!({"form": {"name": "Ana Souza", "phones": ["11 98765-4321"]}}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let header = response
+        .headers()
+        .get("server-timing")
+        .expect("a Server-Timing header")
+        .to_str()
+        .expect("text")
+        .to_string();
+    assert!(header.contains("desc=\"1 transactions\""), "{header}");
+    let metrics: std::collections::HashMap<_, _> =
+        server::timing::parse(&header).into_iter().collect();
+    assert!(metrics["db-write"] > 0.0, "{header}");
+    assert!(
+        metrics["total"] >= metrics["db-write"] + metrics["db-begin"],
+        "{header}"
+    );
+    // A page that writes nothing: no transaction.
+    let health = app.get("/healthz").await;
+    let header = health.headers()["server-timing"].to_str().expect("text");
+    assert!(
+        header.contains("db-write;dur=0.0;desc=\"0 transactions\""),
+        "{header}"
+    );
+}
+
 crate::on_both_backends!(
+    a_save_reports_its_database_time_in_server_timing,
     a_contact_is_created_read_updated_and_deleted,
     bad_input_gets_one_exact_message_per_field,
     errors_are_worded_in_the_requests_language,

@@ -467,10 +467,11 @@ pub async fn spawn_limited(db: Db, database: TestDatabase, limits: LimitSettings
         database_url: database.url.clone(),
         db_settings: DbSettings::default(),
         limits,
+        server_timing: true,
     };
     let state = AppState::with_limits(leptos_options(&config), db.clone(), config.limits.clone());
     let imports = state.imports.clone();
-    let router = build_router(state);
+    let router = server::timing::layer(build_router(state), config.server_timing);
     tokio::spawn(async move {
         server::serve(listener, router, std::future::pending())
             .await

@@ -636,6 +636,20 @@ async fn a_job_whose_server_died_is_shown_interrupted_then_resumed(backend: Back
         page.contains("Interrompida (o servidor reiniciou)"),
         "{page}"
     );
+    // So does the list of recent imports (not "Importando").
+    let history = app
+        .client
+        .get(format!("{}/contacts/import", app.base))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        history.contains("Interrompida, continua em instantes"),
+        "{history}"
+    );
 
     // The next sweep of a server takes it over and finishes it.
     let taken = app

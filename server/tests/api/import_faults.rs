@@ -250,11 +250,12 @@ fn resumable_file() -> (Vec<u8>, i64, i64, i64) {
 /// Holds every import batch back (the SQLite write lock; on PostgreSQL
 /// the job's row, which each batch locks first) until dropped.
 async fn hold_batches(app: &TestApp, id: i64) -> app::db::Tx {
+    use app::db::{AsConn, Conn};
     let mut tx = app.db.begin_write().await.expect("begin");
-    if let app::db::Tx::Postgres(pg) = &mut tx {
+    if let Conn::Postgres(pg) = tx.conn() {
         sqlx::query("SELECT id FROM import_jobs WHERE id = $1 FOR UPDATE")
             .bind(id)
-            .execute(&mut **pg)
+            .execute(&mut *pg)
             .await
             .expect("lock");
     }

@@ -27,11 +27,17 @@ pub fn ImportHistory() -> impl IntoView {
                                         .map(|at| at.format("%d/%m/%Y %H:%M").to_string())
                                         .unwrap_or_default();
                                     let status = job.status;
+                                    let interrupted = job.interrupted;
+                                    let label = move || if interrupted {
+                                        t().import_status_interrupted
+                                    } else {
+                                        t().import_status(status)
+                                    };
                                     view! {
                                         <li class="import-history__item">
                                             <a href=format!("/contacts/import/{}", job.id)>{job.file_name.clone()}</a>
                                             <span class="muted">" · " {when} " · " {move || t().import_by} " " {job.created_by.clone()}</span>
-                                            <span class="badge">{move || t().import_status(status)}</span>
+                                            <span class="badge" data-testid="import-history-status">{label}</span>
                                             <span class="muted">{format_count(job.rows_done)} " / " {format_count(job.total_rows)}</span>
                                         </li>
                                     }
