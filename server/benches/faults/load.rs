@@ -3,12 +3,14 @@
 //! default 1,000,000; built once into `target/bench/search-<N>.db` or
 //! `agenda_bench_<N>`). For 50 and 200 clients in turn, each for
 //! `AGENDA_BENCH_LOAD_SECONDS` (default 60): the `/contacts` page rendered
-//! on the server, then `POST /api/contacts/list`. Clients loop without
-//! think time; every other request searches (a name prefix, a first name
-//! and surname initial, phone digits, an e-mail part), the others ask for
-//! the first page. Records errors, throughput, p50/p95/p99 and the
-//! server's memory before, at its peak and after each run; passes with no
-//! error and memory flat (the last run ends within 25 % of the first).
+//! on the server, then `POST /api/contacts/list`; then 50 clients again.
+//! Clients loop without think time; every other request searches (a name
+//! prefix, a first name and surname initial, phone digits, an e-mail
+//! part), the others ask for the first page. Records errors, throughput,
+//! p50/p95/p99 and the server's memory at its peak and after each run;
+//! passes with no error and memory flat: the closing runs at 50 clients end
+//! within 5 % of where the runs at 200 left it (what the busiest moment
+//! took is kept by the allocator; growth beyond it would be a leak).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -164,7 +166,7 @@ pub async fn run(backend: &str) -> Outcome {
     );
     let mut errors = 0;
     let mut after = Vec::new();
-    for clients in [50, 200] {
+    for clients in [50, 200, 50] {
         for target in [Target::Page, Target::List] {
             server.peak_mib.store(0, Ordering::SeqCst);
             let (tally, took) = run_phase(&server, &client, clients, target, seconds).await;
@@ -189,12 +191,13 @@ pub async fn run(backend: &str) -> Outcome {
             ));
         }
     }
-    let first = after.first().copied().unwrap_or(0);
-    let last = after.last().copied().unwrap_or(0);
-    let flat = last as f64 <= first as f64 * 1.25;
+    // After the runs at 200 (the 4th) and after the closing runs at 50.
+    let busiest = after[3];
+    let last = after[after.len() - 1];
+    let flat = last as f64 <= busiest as f64 * 1.05;
     let passed = errors == 0 && flat;
     lines.push(format!(
-        "  memory after the first run {first} MiB, after the last {last} MiB ({}); {}",
+        "  memory after the runs at 200 clients {busiest} MiB, after the closing runs at 50 {last} MiB ({}); {}",
         if flat { "flat" } else { "GREW" },
         if passed { "PASSED" } else { "FAILED" }
     ));
