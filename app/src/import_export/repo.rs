@@ -320,8 +320,23 @@ pub async fn purge_stale_uploads(
 /// Records that a running job's process is alive (see
 /// `import::keep_beating`); `false` when the job is no longer running
 /// under this run.
+///
+/// The heartbeat only moves forward. A beat waits for the batch being
+/// written (PostgreSQL: the job's row lock; SQLite: the write lock), and
+/// that batch beats at its commit; a beat taken before it, landing after,
+/// must not put the older time back, or a job behind a slow batch (20 s
+/// seen on PostgreSQL under write load) looks stale the moment the batch
+/// commits and is taken over by its own server.
 pub async fn beat(db: &Db, company: CompanyId, run: JobRun) -> Result<bool, sqlx::Error> {
-    update_run(db, "heartbeat_at = $4", company, run, Some(Utc::now())).await
+    update_run(
+        db,
+        "heartbeat_at = CASE WHEN heartbeat_at IS NULL OR heartbeat_at < $4
+                             THEN $4 ELSE heartbeat_at END",
+        company,
+        run,
+        Some(Utc::now()),
+    )
+    .await
 }
 
 /// Runs `UPDATE import_jobs SET {set}` on this run's job while it is still

@@ -164,8 +164,12 @@ pub async fn run(url: &str, backend: &str) -> Outcome {
     let created = job["created"].as_i64().unwrap_or(0);
     let passed = all.errors.is_empty() && job["status"] == "done" && created == valid && check_ok;
     lines.push(format!(
-        "  import: {} in {import_seconds:.1} s ({:.0} rows/s), created {created} of {valid}",
+        "  import: {}{} in {import_seconds:.1} s ({:.0} rows/s), created {created} of {valid}",
         job["status"].as_str().unwrap_or("?"),
+        job["error"]
+            .as_str()
+            .map(|e| format!(" ({e})"))
+            .unwrap_or_default(),
         rows as f64 / import_seconds
     ));
     lines.push(format!(

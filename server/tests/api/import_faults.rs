@@ -479,6 +479,55 @@ async fn a_running_job_keeps_beating_between_batches(backend: Backend) {
     );
 }
 
+/// A beat waits behind the batch being written, and that batch beats at
+/// its commit: the beat, older, must not put its time back (the job would
+/// look stale at once and be taken over by its own server).
+async fn a_beat_held_behind_a_batch_never_moves_the_heartbeat_back(backend: Backend) {
+    use app::db::{AsConn, Conn};
+    let app = spawn_app(backend).await;
+    let company = app.company("Loja").await;
+    let id = upload(&app, "x.csv", b"Nome\r\nAna\r\n".to_vec()).await;
+    queue(&app, company, id, "create").await;
+    let run = repo::claim_job(&app.db, company, JobId::new(id))
+        .await
+        .expect("claim")
+        .expect("claimed");
+    let mut batch = hold_batches(&app, id).await;
+    let before_beat = Utc::now();
+    let db = app.db.clone();
+    let beat = tokio::spawn(async move { repo::beat(&db, company, run).await });
+    // The beat has read the clock and waits for the batch.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let batch_beat = Utc::now();
+    let sql = "UPDATE import_jobs SET heartbeat_at = $1 WHERE id = $2";
+    let beaten = match batch.conn() {
+        Conn::Sqlite(c) => sqlx::query(sql)
+            .bind(batch_beat)
+            .bind(id)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()),
+        Conn::Postgres(c) => sqlx::query(sql)
+            .bind(batch_beat)
+            .bind(id)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()),
+    };
+    assert_eq!(beaten.expect("the batch beats"), 1);
+    batch.commit().await.expect("commit");
+    assert!(beat.await.expect("task").expect("beat"), "still its run");
+    let job = repo::get_job(&app.db, company, JobId::new(id))
+        .await
+        .expect("job")
+        .expect("exists");
+    let at = job.heartbeat_at.expect("a heartbeat");
+    assert!(
+        at - before_beat > chrono::Duration::milliseconds(200),
+        "the heartbeat went back to the held beat's time: {at} (batch beat {batch_beat})"
+    );
+}
+
 async fn uploads_nobody_started_are_dropped_after_a_day(backend: Backend) {
     let app = spawn_app(backend).await;
     let company = app.company("Loja").await;
@@ -589,6 +638,7 @@ async fn sqlite_an_upload_lets_other_writers_in_between_its_pieces() {
 }
 
 crate::on_both_backends!(
+    a_beat_held_behind_a_batch_never_moves_the_heartbeat_back,
     a_stored_file_missing_a_piece_ends_failed_never_done,
     a_process_whose_job_was_taken_over_writes_nothing,
     a_job_interrupted_too_often_ends_failed,
