@@ -596,6 +596,11 @@ async fn a_cancelled_import_keeps_exactly_what_was_committed(backend: Backend) {
     }
 }
 
+/// The HTML of a page, as the signed-in admin gets it.
+async fn html(app: &TestApp, path: &str) -> String {
+    app.get(path).await.text().await.expect("html")
+}
+
 async fn a_job_whose_server_died_is_shown_interrupted_then_resumed(backend: Backend) {
     let app = spawn_app(backend).await;
     app.company("Loja").await;
@@ -623,23 +628,13 @@ async fn a_job_whose_server_died_is_shown_interrupted_then_resumed(backend: Back
         "{job}"
     );
     // The job's page says so, in words.
-    let page = app
-        .get(&format!("/contacts/import/{id}"))
-        .await
-        .text()
-        .await
-        .expect("html");
+    let page = html(&app, &format!("/contacts/import/{id}")).await;
     assert!(
         page.contains("Interrompida (o servidor reiniciou)"),
         "{page}"
     );
     // So does the list of recent imports (not "Importando").
-    let history = app
-        .get("/contacts/import")
-        .await
-        .text()
-        .await
-        .expect("html");
+    let history = html(&app, "/contacts/import").await;
     assert!(
         history.contains("Interrompida, continua em instantes"),
         "{history}"

@@ -110,15 +110,22 @@ async fn queue(app: &TestApp, company: CompanyId, id: i64, policy: &str) {
     assert!(queued);
 }
 
-async fn a_process_whose_job_was_taken_over_writes_nothing(backend: Backend) {
-    let app = spawn_app(backend).await;
+/// A company "Loja" with a one-row job, queued under "create" and claimed
+/// (running under its first attempt): the company, the job and its run.
+async fn claimed_job(app: &TestApp) -> (CompanyId, i64, repo::JobRun) {
     let company = app.company("Loja").await;
-    let id = upload(&app, "x.csv", b"Nome\r\nAna\r\n".to_vec()).await;
-    queue(&app, company, id, "create").await;
-    let first = repo::claim_job(&app.db, company, JobId::new(id))
+    let id = upload(app, "x.csv", b"Nome\r\nAna\r\n".to_vec()).await;
+    queue(app, company, id, "create").await;
+    let run = repo::claim_job(&app.db, company, JobId::new(id))
         .await
         .expect("claim")
         .expect("claimed");
+    (company, id, run)
+}
+
+async fn a_process_whose_job_was_taken_over_writes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (company, id, first) = claimed_job(&app).await;
     assert!(
         repo::claim_job(&app.db, company, JobId::new(id))
             .await
@@ -485,13 +492,7 @@ async fn a_running_job_keeps_beating_between_batches(backend: Backend) {
 async fn a_beat_held_behind_a_batch_never_moves_the_heartbeat_back(backend: Backend) {
     use app::db::{AsConn, Conn};
     let app = spawn_app(backend).await;
-    let company = app.company("Loja").await;
-    let id = upload(&app, "x.csv", b"Nome\r\nAna\r\n".to_vec()).await;
-    queue(&app, company, id, "create").await;
-    let run = repo::claim_job(&app.db, company, JobId::new(id))
-        .await
-        .expect("claim")
-        .expect("claimed");
+    let (company, id, run) = claimed_job(&app).await;
     let mut batch = hold_batches(&app, id).await;
     let before_beat = Utc::now();
     let db = app.db.clone();
