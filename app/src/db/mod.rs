@@ -21,9 +21,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Postgres, Sqlite, SqlitePool, Transaction};
 
 mod conn;
+mod errors;
 pub mod timing;
 pub(crate) use conn::with_conn;
 pub use conn::{join_on_ids, json_ids, AsConn, Conn, Tx};
+pub use errors::is_transient;
 
 /// The embedded default database.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/agenda.db";

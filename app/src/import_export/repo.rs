@@ -537,14 +537,16 @@ pub async fn take_over(
     }
     let message = format!(
         "A importação foi interrompida {MAX_ATTEMPTS} vezes sem terminar (o servidor parou \
-         durante ela). As linhas contadas até aqui foram gravadas."
+         ou o banco de dados não respondeu durante ela). As linhas contadas até aqui foram \
+         gravadas."
     );
     let failed = with_db!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let failed = sqlx::query(&format!(
             "UPDATE import_jobs SET status = 'failed', error = $1, finished_at = $2
-              WHERE company_id = $3 AND id = $4 AND {} AND attempt >= {MAX_ATTEMPTS}",
-            waiting("$5")
+              WHERE company_id = $3 AND id = $4 AND {} AND attempt >= {MAX_ATTEMPTS}{}",
+            waiting("$5"),
+            unless_locked(db, "$3", "$4")
         ))
         .bind(&message)
         .bind(now)
@@ -564,6 +566,25 @@ pub async fn take_over(
     Ok(TakeOver::NotInterrupted)
 }
 
+/// On PostgreSQL, a condition that holds only while no transaction holds
+/// the job's row: a batch being written holds it until its commit
+/// ([`crate::import_export::batch_repo`]), and a job whose batch is being
+/// written is alive however long the batch takes, even if the heartbeat
+/// queued behind that batch went stale meanwhile. Without it a take-over
+/// waited behind the batch and, if the batch then failed, took the job with
+/// the time it had started waiting, already stale for the next sweep
+/// (RELIABILITY.md, "writers" on PostgreSQL). On SQLite a take-over begins
+/// after the batch's commit, which has beaten the heartbeat.
+fn unless_locked(db: &Db, company: &str, id: &str) -> String {
+    match db {
+        Db::Sqlite(_) => String::new(),
+        Db::Postgres(_) => format!(
+            " AND id IN (SELECT id FROM import_jobs WHERE company_id = {company} AND id = {id}
+                          FOR UPDATE SKIP LOCKED)"
+        ),
+    }
+}
+
 /// Sets a job running under a new attempt where `condition` holds (which
 /// may use `$4`, bound to `stale_before`); the run, or `None`.
 async fn take(
@@ -576,8 +597,9 @@ async fn take(
     let sql = format!(
         "UPDATE import_jobs SET status = 'running', started_at = COALESCE(started_at, $1),
                 heartbeat_at = $1, attempt = attempt + 1
-          WHERE company_id = $2 AND id = $3 AND uploaded_at IS NOT NULL AND {condition}
-          RETURNING attempt"
+          WHERE company_id = $2 AND id = $3 AND uploaded_at IS NOT NULL AND {condition}{}
+          RETURNING attempt",
+        unless_locked(db, "$2", "$3")
     );
     let attempt: Option<i64> = with_db!(db, pool => {
         // A write transaction: on SQLite a running import lets it in

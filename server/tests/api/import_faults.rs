@@ -529,6 +529,72 @@ async fn a_beat_held_behind_a_batch_never_moves_the_heartbeat_back(backend: Back
     );
 }
 
+/// A batch being written proves its job alive, however stale the
+/// heartbeat queued behind it: a take-over never takes the job during the
+/// batch (on PostgreSQL it skips the job's locked row instead of waiting
+/// for it; SQLite's write lock holds it until the batch ends). After the
+/// batch failed the job is taken over once, with a fresh heartbeat: the
+/// next sweep leaves it to its new run. (A take-over that waited behind
+/// the batch wrote the time it began waiting, already stale, and the next
+/// sweep took the job again: RELIABILITY.md, "writers" on PostgreSQL.)
+async fn a_job_is_never_taken_over_during_a_batch_and_then_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (company, id, first) = claimed_job(&app).await;
+    let job = JobId::new(id);
+    let old = Utc::now() - chrono::Duration::minutes(10);
+    let stale = "UPDATE import_jobs SET heartbeat_at = $1 WHERE id = $2";
+    exec(&app, stale, old, id).await;
+    let batch = hold_batches(&app, id).await;
+    let db = app.db.clone();
+    let during = tokio::spawn(async move { repo::take_over(&db, company, job, Utc::now()).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (taken_during, waiting) = match backend {
+        Backend::Postgres => {
+            assert!(
+                during.is_finished(),
+                "the take-over waited behind the batch"
+            );
+            (Some(during.await.expect("task").expect("take over")), None)
+        }
+        Backend::Sqlite => {
+            assert!(!during.is_finished(), "a take-over ran during the batch");
+            (None, Some(during))
+        }
+    };
+    assert_eq!(
+        taken_during.unwrap_or(repo::TakeOver::NotInterrupted),
+        repo::TakeOver::NotInterrupted
+    );
+    // The batch fails: its transaction rolls back, the heartbeat stays old.
+    let failed_at = Utc::now();
+    batch.rollback().await.expect("rollback");
+    let taken = match waiting {
+        None => repo::take_over(&app.db, company, job, Utc::now()).await,
+        Some(waiting) => waiting.await.expect("task"),
+    }
+    .expect("take over");
+    let repo::TakeOver::Taken(second) = taken else {
+        panic!("not taken over after the failed batch: {taken:?}")
+    };
+    assert_eq!(second.attempt, first.attempt + 1);
+    let stored = repo::get_job(&app.db, company, job)
+        .await
+        .expect("job")
+        .expect("exists");
+    let beat = stored.heartbeat_at.expect("a heartbeat");
+    assert!(
+        beat >= failed_at - chrono::Duration::milliseconds(5),
+        "taken with a heartbeat from before the batch ended: {beat} < {failed_at}"
+    );
+    assert_eq!(
+        repo::take_over(&app.db, company, job, Utc::now())
+            .await
+            .expect("take over"),
+        repo::TakeOver::NotInterrupted,
+        "taken over twice"
+    );
+}
+
 async fn uploads_nobody_started_are_dropped_after_a_day(backend: Backend) {
     let app = spawn_app(backend).await;
     let company = app.company("Loja").await;
@@ -638,7 +704,123 @@ async fn sqlite_an_upload_lets_other_writers_in_between_its_pieces() {
     assert_eq!(jobs.iter().map(|j| j.id).collect::<Vec<_>>(), [id]);
 }
 
+/// Runs the claimed job through a second handle on the test's database
+/// whose statements give up after 200 ms (`statement_timeout`), while the
+/// contacts table is locked for `held` (its batches' inserts wait for it;
+/// the job's own row stays free): how the job stood after the run.
+async fn run_past_the_statement_timeout(held: Duration) -> serde_json::Value {
+    use app::db::{Db, DbSettings};
+    let app = spawn_app(Backend::Postgres).await;
+    let (company, id, run) = claimed_job(&app).await;
+    let settings = DbSettings {
+        statement_timeout: Duration::from_millis(200),
+        ..DbSettings::default()
+    };
+    let impatient = Db::open_with(app.database_url(), settings)
+        .await
+        .expect("open");
+    let mut hold = app.db.begin_write().await.expect("begin");
+    if let app::db::Conn::Postgres(pg) = app::db::AsConn::conn(&mut hold) {
+        sqlx::query("LOCK TABLE contacts IN EXCLUSIVE MODE")
+            .execute(&mut *pg)
+            .await
+            .expect("lock");
+    }
+    let running = tokio::spawn(async move {
+        let stop = app::import_export::import::CancellationToken::new();
+        app::import_export::import::run_taken(&impatient, company, run, &stop).await
+    });
+    tokio::time::sleep(held).await;
+    hold.rollback().await.expect("rollback");
+    running.await.expect("task").expect("run");
+    let job = call(&app, "/api/import/status", json!({"id": id})).await;
+    let contacts = app::with_db!(&app.db, pool => {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM contacts")
+            .fetch_one(pool)
+            .await
+            .expect("count")
+    });
+    json!({"job": job, "contacts": contacts})
+}
+
+/// A batch that ran past the statement timeout (here: waiting 700 ms for
+/// a table another transaction holds) is written again after a pause, and
+/// the import finishes; it used to fail the whole import.
+#[tokio::test]
+async fn postgres_a_batch_past_the_statement_timeout_is_written_again() {
+    if !crate::helpers::postgres_enabled().await {
+        return;
+    }
+    let outcome = run_past_the_statement_timeout(Duration::from_millis(700)).await;
+    let job = &outcome["job"];
+    assert_eq!(
+        (job["status"].as_str(), job["created"].as_i64()),
+        (Some("done"), Some(1)),
+        "{outcome}"
+    );
+    assert_eq!(outcome["contacts"], 1, "{outcome}");
+}
+
+/// A batch that keeps failing is not retried forever in its process: after
+/// its retries the job is handed back (queued, no heartbeat), so a sweep
+/// resumes it from its last committed batch, and nothing was written twice.
+#[tokio::test]
+async fn postgres_a_batch_that_keeps_failing_hands_its_job_back() {
+    if !crate::helpers::postgres_enabled().await {
+        return;
+    }
+    // The retries wait 0.5 + 1 + 2 s, each try 0.2 s: all within 6 s.
+    let outcome = run_past_the_statement_timeout(Duration::from_secs(6)).await;
+    let job = &outcome["job"];
+    assert_eq!(
+        (job["status"].as_str(), job["rows_done"].as_i64()),
+        (Some("queued"), Some(0)),
+        "{outcome}"
+    );
+    assert_eq!(outcome["contacts"], 0, "{outcome}");
+}
+
+/// The import analyses the contact tables once its rows reach the size
+/// they had at their last analysis (here: never analysed, so after 1,000
+/// rows): plans that PostgreSQL made while the tables were small (the
+/// foreign-key checks of every phone and e-mail among them) are made again
+/// for their new size. Without it, a batch's checks read the whole
+/// contacts table and passed the statement timeout (RELIABILITY.md).
+#[tokio::test]
+async fn postgres_an_import_analyses_the_tables_it_grows() {
+    if !crate::helpers::postgres_enabled().await {
+        return;
+    }
+    let app = spawn_app(Backend::Postgres).await;
+    app.company("Loja").await;
+    let analyses = || async {
+        app::with_db!(&app.db, pool => {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'contacts'",
+            )
+            .fetch_one(pool)
+            .await
+            .expect("stats")
+        })
+    };
+    assert_eq!(analyses().await, 0, "analysed before the import");
+    let mut file = String::from("Nome;Celular\r\n");
+    for n in 0..1_500 {
+        file.push_str(&format!("Pessoa {n};(11) 9{n:04}-0000\r\n"));
+    }
+    let id = upload(&app, "crescer.csv", file.into_bytes()).await;
+    start(&app, id).await;
+    let job = finished(&app, id).await;
+    assert_eq!(job["created"], 1_500, "{job}");
+    assert_eq!(
+        analyses().await,
+        1,
+        "the import did not analyse the tables it grew"
+    );
+}
+
 crate::on_both_backends!(
+    a_job_is_never_taken_over_during_a_batch_and_then_once,
     a_beat_held_behind_a_batch_never_moves_the_heartbeat_back,
     a_stored_file_missing_a_piece_ends_failed_never_done,
     a_process_whose_job_was_taken_over_writes_nothing,

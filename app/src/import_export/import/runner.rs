@@ -17,13 +17,14 @@ use crate::contacts::search::rank_repo::compact_index;
 use crate::contacts::store::{prepare_contact, Strictness};
 use crate::custom_fields::model::FieldDefinition;
 use crate::custom_fields::repo::list_fields;
-use crate::db::Db;
+use crate::db::{is_transient, Db};
 use crate::error::AppError;
 use crate::import_export::batch_repo::{self, BatchOutcome, PreparedContact, PreparedRow};
 use crate::import_export::detect::TextEncoding;
 use crate::import_export::job::{DuplicatePolicy, JobStatus, RowFailure};
 use crate::import_export::repo::{self, JobRun};
 use crate::import_export::rows::{RowRead, RowReader};
+use crate::maintenance::statistics::Statistics;
 use crate::tenant::CompanyId;
 
 use super::preview::ConfirmedMapping;
@@ -285,6 +286,12 @@ pub async fn run_taken(
             }
             return Ok(());
         }
+        Ok(RunEnd::HandedBack) => {
+            if repo::release_job(db, company, run).await? {
+                tracing::warn!(job = %id, "import handed back after failed batches: a sweep resumes it");
+            }
+            return Ok(());
+        }
         Ok(RunEnd::Done) => (JobStatus::Done, None),
         Ok(RunEnd::Cancelled) => (JobStatus::Cancelled, None),
         Ok(RunEnd::Failed(message)) => (JobStatus::Failed, Some(message.clone())),
@@ -349,6 +356,9 @@ enum RunEnd {
     NotRunning,
     /// This process is stopping: the job is handed back between batches.
     Stopped,
+    /// A batch kept failing for a passing reason (see [`BATCH_RETRIES`]):
+    /// the job is handed back to be resumed.
+    HandedBack,
 }
 
 /// How often a running import records that its process is alive, for a
@@ -462,7 +472,10 @@ async fn write_batches(
     receiver: &mut tokio::sync::mpsc::Receiver<Parsed>,
     stop: &CancellationToken,
 ) -> Result<RunEnd, AppError> {
-    let mut contended_until: Option<std::time::Instant> = None;
+    // Until when batches go in CONTENDED_ROWS-row pieces.
+    let mut small_until: Option<std::time::Instant> = None;
+    let mut retries = 0u32;
+    let mut statistics = Statistics::start(db).await?;
     loop {
         let message = tokio::select! {
             biased;
@@ -481,16 +494,39 @@ async fn write_batches(
             if start > 0 && stop.is_cancelled() {
                 return Ok(RunEnd::Stopped);
             }
-            let contended = contended_until.is_some_and(|until| std::time::Instant::now() < until);
-            let end = if contended {
+            let small = small_until.is_some_and(|until| std::time::Instant::now() < until);
+            let end = if small {
                 (start + CONTENDED_ROWS).min(rows.len())
             } else {
                 rows.len()
             };
-            match batch_repo::write_batch(writer, company, run, policy, &rows[start..end]).await? {
-                BatchOutcome::Written(_) => {
+            let written = batch_repo::write_batch(writer, company, run, policy, &rows[start..end]);
+            let outcome = match written.await {
+                Ok(outcome) => outcome,
+                Err(error) if is_transient(&error) => {
+                    if retries == BATCH_RETRIES {
+                        tracing::warn!(%error, job = %run.id, "import batch failed again: handing the job back");
+                        return Ok(RunEnd::HandedBack);
+                    }
+                    retries += 1;
+                    tracing::warn!(%error, job = %run.id, retry = retries, rows = end - start,
+                        "import batch failed: writing it again in smaller pieces");
+                    tokio::select! {
+                        biased;
+                        _ = stop.cancelled() => return Ok(RunEnd::Stopped),
+                        _ = tokio::time::sleep(RETRY_PAUSE * 2u32.pow(retries - 1)) => {}
+                    }
+                    small_until = Some(std::time::Instant::now() + SMALL_AFTER_FAILURE_FOR);
+                    continue;
+                }
+                Err(error) => return Err(error.into()),
+            };
+            match outcome {
+                BatchOutcome::Written(counts) => {
+                    retries = 0;
+                    statistics.wrote(db, counts.created + counts.updated).await;
                     if db.yield_to_writers().await {
-                        contended_until = Some(std::time::Instant::now() + CONTENDED_FOR);
+                        small_until = Some(std::time::Instant::now() + CONTENDED_FOR);
                     }
                 }
                 BatchOutcome::Cancelled => return Ok(RunEnd::Cancelled),
@@ -510,6 +546,21 @@ pub const CONTENDED_ROWS: usize = 200;
 /// How long after other writers were last seen waiting the import keeps
 /// writing [`CONTENDED_ROWS`] at a time.
 const CONTENDED_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Times a batch that failed for a passing reason ([`is_transient`]: a
+/// statement past the timeout, a deadlock, a lost connection, a busy
+/// database) is written again, in [`CONTENDED_ROWS`]-row pieces, after
+/// pauses of [`RETRY_PAUSE`], twice that, and so on. Past them the job is
+/// handed back: a sweep resumes it from its last committed batch, as after
+/// a crash, within the bound of `repo::MAX_ATTEMPTS`.
+const BATCH_RETRIES: u32 = 3;
+
+/// The first pause before a failed batch is written again.
+const RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// How long after a failed batch the import keeps writing
+/// [`CONTENDED_ROWS`] at a time.
+const SMALL_AFTER_FAILURE_FOR: std::time::Duration = std::time::Duration::from_secs(60);
 
 #[cfg(test)]
 mod tests {

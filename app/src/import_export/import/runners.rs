@@ -5,7 +5,8 @@
 //! - Every process sweeps now and then ([`Runners::keep_resuming`]) for
 //!   queued or running jobs whose heartbeat went stale (their process was
 //!   killed, crashed or lost its database) or that a stopping process
-//!   handed back, takes each over ([`repo::take_over`]: one process wins)
+//!   handed back (it was stopping, or a batch kept failing on a busy or
+//!   unreachable database), takes each over ([`repo::take_over`]: one process wins)
 //!   and runs it from its last committed batch.
 //! - On shutdown ([`Runners::shut_down`]) the running imports stop between
 //!   two batches and hand their jobs back, so the next process (or another
