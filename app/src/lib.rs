@@ -44,6 +44,8 @@ pub mod problem;
 pub mod state;
 /// Tenancy: which company a request acts for.
 pub mod tenant;
+/// Time zones: the viewer's and the company's.
+pub mod time_zone;
 /// The contact timeline: what happened with a contact, and comments.
 pub mod timeline;
 /// Generic widgets and the application shell (sidebar, top bar).
@@ -56,7 +58,7 @@ use leptos_router::{
     path,
 };
 
-use crate::auth::pages::{AcceptInvitePage, AgentsPage, LoginPage, SignUpPage};
+use crate::auth::pages::{AcceptInvitePage, AgentsPage, CompanyPage, LoginPage, SignUpPage};
 use crate::auth::provide_current_user;
 use crate::contacts::pages::{ContactPage, ContactsPage, DirectoryPage};
 use crate::conversations::pages::{ChannelsPage, ConversationPage, ConversationsPage};
@@ -92,6 +94,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_i18n();
     provide_current_user();
+    crate::ui::provide_viewer_zone();
     let i18n = use_i18n();
 
     view! {
@@ -118,6 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/conversations") view=ConversationsPage />
                     <Route path=path!("/conversations/:id") view=ConversationPage />
                     <Route path=path!("/settings/agents") view=AgentsPage />
+                    <Route path=path!("/settings/company") view=CompanyPage />
                     <Route path=path!("/settings/organizations") view=DirectoryPage />
                     <Route path=path!("/settings/fields") view=CustomFieldsPage />
                     <Route path=path!("/settings/channels") view=ChannelsPage />

@@ -45,6 +45,24 @@ pub async fn create_company(
     Ok(CompanyId(id))
 }
 
+/// The company's time zone (server output with no viewer: CSV exports); the
+/// default zone if the stored name is unknown to this zone database.
+#[cfg(feature = "ssr")]
+pub async fn time_zone(
+    db: &crate::db::Db,
+    company: CompanyId,
+) -> Result<chrono_tz::Tz, sqlx::Error> {
+    let name: Option<String> = crate::with_db!(db, pool => {
+        sqlx::query_scalar("SELECT time_zone FROM companies WHERE id = $1")
+            .bind(company)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(crate::time_zone::zone_or_default(
+        name.as_deref().unwrap_or(crate::time_zone::DEFAULT_ZONE),
+    ))
+}
+
 /// True when the database holds no company yet (first start).
 #[cfg(feature = "ssr")]
 pub async fn has_no_company(db: &crate::db::Db) -> Result<bool, sqlx::Error> {

@@ -113,7 +113,13 @@ async fn where_the_time_goes(db: &app::db::Db, company: app::tenant::CompanyId) 
         };
         after = last;
         let started = Instant::now();
-        format_batch((batch, None), &definitions, CsvFlavor::Excel).expect("format");
+        format_batch(
+            (batch, None),
+            &definitions,
+            CsvFlavor::Excel,
+            app::time_zone::zone_or_default(app::time_zone::DEFAULT_ZONE),
+        )
+        .expect("format");
         formatting += started.elapsed();
     }
     println!(

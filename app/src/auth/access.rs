@@ -87,6 +87,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     post("/api/agents/invites", Admin),
     post("/api/agents/revoke_invite", Admin),
     post("/api/agents/grants", Admin),
+    post("/api/company/time_zone", Admin),
     // Contacts.
     post("/api/contacts/list", Member),
     post("/api/contacts/get", Member),
@@ -217,6 +218,7 @@ mod tests {
             email: "ana@empresa.example".into(),
             role,
             agent_grants: grants,
+            time_zone: "America/Sao_Paulo".into(),
         }
     }
 

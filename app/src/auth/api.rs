@@ -113,6 +113,17 @@ pub async fn set_agent_grant(grant: Grant, allowed: bool) -> Result<AgentGrants,
     crate::error::respond(server::set_agent_grant(grant, allowed).await)
 }
 
+/// Sets the company's time zone, in which CSV exports (and pages rendered
+/// before a browser reports its own zone) write times (admins only).
+/// Answers the zone as stored.
+///
+/// `POST /api/company/time_zone` with `time_zone` (an IANA name, such as
+/// `America/Manaus`).
+#[server(prefix = "/api", endpoint = "company/time_zone")]
+pub async fn set_company_time_zone(time_zone: String) -> Result<String, AppError> {
+    crate::error::respond(server::set_company_time_zone(time_zone).await)
+}
+
 /// What an invitation link offers (public: the link is the credential).
 ///
 /// `POST /api/invites/show` with `token`.
@@ -497,6 +508,16 @@ mod server {
     pub async fn set_agent_grant(grant: Grant, allowed: bool) -> Result<AgentGrants, AppError> {
         let admin = require_admin()?;
         Ok(repo::set_agent_grant(&app_state()?.db, admin.company_id, grant, allowed).await?)
+    }
+
+    pub async fn set_company_time_zone(time_zone: String) -> Result<String, AppError> {
+        let admin = require_admin()?;
+        let time_zone = time_zone.trim();
+        let zone = crate::time_zone::parse_zone(time_zone)
+            .ok_or_else(|| AppError::invalid("time_zone", Problem::TimeZone))?;
+        let name = zone.name().to_string();
+        repo::set_company_time_zone(&app_state()?.db, admin.company_id, &name).await?;
+        Ok(name)
     }
 
     fn invite_gone() -> AppError {

@@ -50,6 +50,9 @@ pub struct Profile {
     /// What the company's admins allowed its agents (the same for every
     /// user of the company; admins may do all of it anyway).
     pub agent_grants: AgentGrants,
+    /// The company's IANA time zone (`America/Sao_Paulo` unless an admin
+    /// changed it): what CSV exports are written in.
+    pub time_zone: String,
 }
 
 impl Profile {

@@ -364,13 +364,14 @@ struct SessionRow {
     role: String,
     agents_may_export: bool,
     agents_may_import: bool,
+    time_zone: String,
 }
 
 impl SessionRow {
     /// The columns [`SessionRow`] reads, from `users u JOIN companies c`.
     const COLUMNS: &'static str =
         "u.id AS user_id, u.company_id, c.name AS company_name, u.name, u.email, u.role,
-            c.agents_may_export, c.agents_may_import";
+            c.agents_may_export, c.agents_may_import, c.time_zone";
 
     fn into_user(self) -> Option<SessionUser> {
         Some(SessionUser {
@@ -386,6 +387,7 @@ impl SessionRow {
                     export: self.agents_may_export,
                     import: self.agents_may_import,
                 },
+                time_zone: self.time_zone,
             },
         })
     }
@@ -793,6 +795,24 @@ pub async fn set_agent_grant(
         now
     });
     Ok(AgentGrants { export, import })
+}
+
+/// Sets the company's time zone (an IANA name the caller has checked).
+pub async fn set_company_time_zone(
+    db: &Db,
+    company: CompanyId,
+    time_zone: &str,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query("UPDATE companies SET time_zone = $1 WHERE id = $2")
+            .bind(time_zone)
+            .bind(company)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    });
+    Ok(())
 }
 
 /// The company's first active admin (who the command line imports as).

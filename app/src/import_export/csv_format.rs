@@ -105,16 +105,24 @@ pub const STANDARD_COLUMNS: [&str; 16] = [
     "Telegram",
     "Site",
     "Observações",
-    "Criado em",
+    CREATED_AT_COLUMN,
 ];
+
+/// The last standard column: when the contact was created, in the zone the
+/// header names.
+pub const CREATED_AT_COLUMN: &str = "Criado em";
 
 /// The header row: the standard columns, then each custom field's label,
 /// neutralised like data cells (a label is company input: `=1+2` must not
-/// run as a formula either).
-pub fn header(definitions: &[FieldDefinition]) -> Vec<String> {
+/// run as a formula either). "Criado em" names the zone its times are in:
+/// "Criado em (America/Sao_Paulo)".
+pub fn header(definitions: &[FieldDefinition], time_zone: &str) -> Vec<String> {
     STANDARD_COLUMNS
         .iter()
-        .map(|c| c.to_string())
+        .map(|&c| match c {
+            CREATED_AT_COLUMN => format!("{c} ({time_zone})"),
+            _ => c.to_string(),
+        })
         .chain(
             definitions
                 .iter()
@@ -145,7 +153,8 @@ pub struct ExportContact {
     pub telegram: Option<String>,
     pub website: Option<String>,
     pub notes: Option<String>,
-    /// RFC 3339.
+    /// RFC 3339, with the offset of the zone the file is written in
+    /// (`2026-11-25T10:30:00-03:00`).
     pub created_at: String,
     pub custom: Vec<CustomValue>,
 }
@@ -314,7 +323,7 @@ mod tests {
             phones: vec!["(11) 98765-4321".into(), "+1 202-555-0143".into()],
             birth_date: Some("1990-12-31".into()),
             gender: Some("female".into()),
-            created_at: "2026-11-25T13:30:00Z".into(),
+            created_at: "2026-11-25T10:30:00-03:00".into(),
             custom: vec![
                 value(
                     FieldId::new(1),
@@ -349,19 +358,28 @@ mod tests {
         assert_eq!(excel[2], "(11) 98765-4321 ::: +1 202-555-0143");
         assert_eq!(excel[5], "31/12/1990");
         assert_eq!(excel[7], "Feminino");
-        assert_eq!(excel[15], "25/11/2026 13:30");
+        assert_eq!(
+            excel[15], "25/11/2026 10:30",
+            "the local time, as the header's zone"
+        );
         assert_eq!(&excel[16..], ["1234,50", "Sim", "A ::: B"]);
         let plain = row(&contact, &definitions, CsvFlavor::Rfc4180);
         assert_eq!(plain[5], "1990-12-31");
         assert_eq!(plain[7], "female");
-        assert_eq!(plain[15], "2026-11-25T13:30:00Z");
+        assert_eq!(plain[15], "2026-11-25T10:30:00-03:00");
         assert_eq!(&plain[16..], ["1234.50", "true", "A ::: B"]);
-        assert_eq!(header(&definitions)[16..], ["Limite", "VIP", "Tags"]);
+        let names = header(&definitions, "America/Sao_Paulo");
+        assert_eq!(names[15], "Criado em (America/Sao_Paulo)");
+        assert_eq!(names[16..], ["Limite", "VIP", "Tags"]);
         let risky = vec![FieldDefinition {
             label: "=1+2".into(),
             ..definitions[0].clone()
         }];
-        assert_eq!(header(&risky)[16], "'=1+2", "labels are neutralised too");
+        assert_eq!(
+            header(&risky, "UTC")[16],
+            "'=1+2",
+            "labels are neutralised too"
+        );
     }
 
     #[test]

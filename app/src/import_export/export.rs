@@ -169,8 +169,12 @@ pub fn format_batch(
     (batch, order): ReadBatch,
     definitions: &[FieldDefinition],
     flavor: CsvFlavor,
+    zone: chrono_tz::Tz,
 ) -> Result<(Bytes, usize), BoxError> {
-    let contacts = batch.into_contacts(definitions, order.as_deref())?;
+    let mut contacts = batch.into_contacts(definitions, order.as_deref())?;
+    for contact in &mut contacts {
+        contact.created_at = crate::time_zone::in_zone_rfc3339(&contact.created_at, zone);
+    }
     let mut out = Vec::with_capacity(contacts.len() * 160);
     write_records(
         &mut out,
@@ -212,6 +216,7 @@ pub async fn export_stream(
     .await?;
     let terms = parse_requested_search("q", params.q.as_deref().unwrap_or_default())?;
     let definitions = crate::custom_fields::repo::list_fields(&db, company, false).await?;
+    let zone = crate::tenant::time_zone(&db, company).await?;
     let reader = Reader {
         terms,
         filter: ListFilter {
@@ -226,7 +231,7 @@ pub async fn export_stream(
         plan: None,
     };
     let mut head = flavor.preamble().to_vec();
-    write_records(&mut head, flavor, [csv_header(&definitions)]).map_err(|error| {
+    write_records(&mut head, flavor, [csv_header(&definitions, zone.name())]).map_err(|error| {
         tracing::error!(%error, "export header");
         AppError::Internal
     })?;
@@ -236,7 +241,7 @@ pub async fn export_stream(
         futures_util::stream::unfold(Some((receiver, definitions)), move |state| async move {
             let (mut receiver, definitions) = state?;
             let chunk = match receiver.recv().await {
-                Some(Ok(Some(batch))) => format_batch(batch, &definitions, flavor),
+                Some(Ok(Some(batch))) => format_batch(batch, &definitions, flavor, zone),
                 Some(Ok(None)) => return None,
                 Some(Err(error)) => Err(BoxError::from(error)),
                 None => Err(BoxError::from("the export's reading task stopped")),

@@ -145,6 +145,7 @@ pub(super) fn words(problem: &Problem) -> String {
         Problem::GroupNotFound => "Group not found.".into(),
         Problem::QueryTooLong { max } => format!("The search takes at most {max} characters."),
         Problem::ExportFormat => "Use format=excel or format=rfc4180.".into(),
+        Problem::TimeZone => "Unknown time zone: use an IANA name such as America/Sao_Paulo.".into(),
         Problem::EmailTaken => "An account with this e-mail already exists.".into(),
         Problem::AccountDeactivated => "This account was deactivated by an admin.".into(),
         Problem::WrongCredentials => "Wrong e-mail or password.".into(),

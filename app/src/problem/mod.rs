@@ -212,6 +212,8 @@ pub enum Problem {
     QueryTooLong { max: usize },
     /// An export format other than the two offered.
     ExportFormat,
+    /// A time zone the zone database does not know.
+    TimeZone,
     /// The e-mail already has an account.
     EmailTaken,
     /// An account an admin deactivated.

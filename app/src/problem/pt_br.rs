@@ -157,6 +157,7 @@ pub(super) fn words(problem: &Problem) -> String {
         Problem::GroupNotFound => "Grupo não encontrado.".into(),
         Problem::QueryTooLong { max } => format!("A busca aceita no máximo {max} caracteres."),
         Problem::ExportFormat => "Use format=excel ou format=rfc4180.".into(),
+        Problem::TimeZone => "Fuso horário desconhecido: use um nome IANA como America/Sao_Paulo.".into(),
         Problem::EmailTaken => "Já existe uma conta com este e-mail.".into(),
         Problem::AccountDeactivated => "Esta conta foi desativada por um administrador.".into(),
         Problem::WrongCredentials => "E-mail ou senha incorretos.".into(),

@@ -2,6 +2,8 @@
 
 mod confirm_delete;
 mod error_message;
+mod icons;
+mod local_time;
 mod not_found;
 mod outside_click;
 mod shell;
@@ -10,6 +12,8 @@ mod text_field;
 
 pub use confirm_delete::ConfirmDelete;
 pub use error_message::ErrorMessage;
+pub use icons::{Icon, IconKind};
+pub use local_time::{clock_time, display_time, provide_viewer_zone, LocalTime};
 pub use not_found::NotFoundPage;
 pub use outside_click::close_on_outside_click;
 pub use shell::AppShell;
@@ -57,31 +61,6 @@ pub fn every_while_visible(period: std::time::Duration, tick: impl Fn() + 'stati
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (period, tick);
-    }
-}
-
-/// "2026-11-25T03:30:00Z" → "25/11/2026 03:30 UTC" (the same on the server
-/// and in the browser, so hydration matches).
-pub fn display_time(rfc3339: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(at) => at.format("%d/%m/%Y %H:%M UTC").to_string(),
-        Err(_) => rfc3339.to_string(),
-    }
-}
-
-/// "2026-12-07T13:05:00Z" → "10:05": the time of day in the browser's time
-/// zone (server rendering, which has no viewer's zone, writes "13:05 UTC").
-pub fn clock_time(rfc3339: &str) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-        if !date.get_time().is_nan() {
-            return format!("{:02}:{:02}", date.get_hours(), date.get_minutes());
-        }
-    }
-    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(at) => at.format("%H:%M UTC").to_string(),
-        Err(_) => rfc3339.to_string(),
     }
 }
 

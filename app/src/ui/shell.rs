@@ -47,6 +47,7 @@ fn Sidebar() -> impl IntoView {
                         <div class="sidebar__section">
                             <h2 class="sidebar__heading">{move || i18n.t().nav_settings_section}</h2>
                             <A href="/settings/agents" attr:class="sidebar__link">{move || i18n.t().nav_agents}</A>
+                            <A href="/settings/company" attr:class="sidebar__link">{move || i18n.t().nav_company}</A>
                             <A href="/settings/organizations" attr:class="sidebar__link">{move || i18n.t().nav_directory}</A>
                             <A href="/settings/fields" attr:class="sidebar__link">{move || i18n.t().nav_custom_fields}</A>
                             <A href="/settings/channels" attr:class="sidebar__link">{move || i18n.t().nav_channels}</A>

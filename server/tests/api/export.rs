@@ -301,7 +301,88 @@ async fn an_export_holds_only_the_callers_company(backend: Backend) {
     assert_eq!(status, 303);
 }
 
+/// "Criado em" is in the company's zone (Brasília unless an admin changed
+/// it), and the header names the zone: the file says when, not just a UTC
+/// clock. Admins alone change the zone; an unknown zone is refused by name.
+async fn an_export_writes_times_in_the_company_zone(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.company("Relojoaria").await;
+    let created = call(
+        &app,
+        "/api/contacts/create",
+        json!({"form": {"name": "Ana Fuso"}}),
+    )
+    .await;
+    let utc = created["created_at"]
+        .as_str()
+        .expect("created_at")
+        .to_string();
+    let local = |zone: &str| {
+        let zone = app::time_zone::parse_zone(zone).expect("zone");
+        app::time_zone::in_zone_rfc3339(&utc, zone)
+    };
+    let excel_time = |rfc3339: &str| {
+        chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .expect("time")
+            .format("%d/%m/%Y %H:%M")
+            .to_string()
+    };
+
+    for zone in ["America/Sao_Paulo", "America/Manaus"] {
+        if zone != "America/Sao_Paulo" {
+            let response = app
+                .post_as(
+                    &app.client,
+                    "/api/company/time_zone",
+                    &[("time_zone", zone)],
+                )
+                .await;
+            assert_eq!(response.status(), 200);
+        }
+        let (_, _, body) = download(&app, &app.client, "").await;
+        let rows = records(&body, b';');
+        assert_eq!(rows[0][15], format!("Criado em ({zone})"));
+        assert_eq!(rows[1][15], excel_time(&local(zone)), "{zone}");
+        let (_, _, body) = download(&app, &app.client, "?format=rfc4180").await;
+        let rows = records(&body, b',');
+        assert_eq!(rows[0][15], format!("Criado em ({zone})"));
+        assert_eq!(rows[1][15], local(zone));
+        let offset = if zone == "America/Manaus" {
+            "-04:00"
+        } else {
+            "-03:00"
+        };
+        assert!(rows[1][15].ends_with(offset), "{}", rows[1][15]);
+    }
+
+    // An unknown zone: refused with the field named, the zone unchanged.
+    let response = app
+        .post_as(
+            &app.client,
+            "/api/company/time_zone",
+            &[("time_zone", "Mars/Olympus")],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.expect("body");
+    assert!(body.contains("time_zone"), "{body}");
+    let me: Value = app
+        .post_as(&app.client, "/api/auth/me", &[])
+        .await
+        .json()
+        .await
+        .expect("me");
+    assert_eq!(me["time_zone"], "America/Manaus");
+    // Agents see the company's zone but cannot change it.
+    let agent = crate::helpers::join_as_agent(&app, &app.client, "Beto", "beto@fuso.example").await;
+    let response = app
+        .post_as(&agent, "/api/company/time_zone", &[("time_zone", "UTC")])
+        .await;
+    assert_eq!(response.status(), 403);
+}
+
 crate::on_both_backends!(
+    an_export_writes_times_in_the_company_zone,
     the_export_is_the_list_in_a_spreadsheet,
     large_exports_come_in_batches,
     a_compressed_export_ends_cleanly,

@@ -56,7 +56,8 @@ fn expected(method: &str, path: &str) -> Option<(Access, Other)> {
             "/api/agents/list"
             | "/api/agents/invite"
             | "/api/agents/invites"
-            | "/api/agents/grants",
+            | "/api/agents/grants"
+            | "/api/company/time_zone",
         ) => (Admin, Own),
         ("POST", "/api/agents/set_active" | "/api/agents/revoke_invite") => (Admin, Missing),
         (
@@ -395,6 +396,7 @@ impl World {
                 app.post_as(&client, path, &[("id", &app::auth::secrets::token_digest(&token))]).await
             }
             ("POST", "/api/agents/grants") => app.post_as(&client, path, &[("grant", "export"), ("allowed", "false")]).await,
+            ("POST", "/api/company/time_zone") => app.post_as(&client, path, &[("time_zone", "America/Sao_Paulo")]).await,
             ("POST", "/api/contacts/list") => app.post_as(&client, path, &[("q", "Ana")]).await,
             ("POST", "/api/contacts/get" | "/api/contacts/remove_photo") => {
                 // remove_photo on a contact of its own, so the photo route keeps one.

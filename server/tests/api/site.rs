@@ -92,6 +92,69 @@ async fn the_language_cookie_switches_the_page_to_english(backend: Backend) {
     assert!(!html.contains("Iniciar conversa via"));
 }
 
+/// Server-rendered times are in the zone the browser reported in the
+/// `agenda_tz` cookie, else in the company's zone (Brasília by default):
+/// never UTC.
+async fn the_server_writes_times_in_the_viewers_zone(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .build()
+        .expect("client");
+    crate::helpers::sign_up_with(&client, &app.base, "Relojoaria").await;
+    let response = app
+        .post_json(
+            &client,
+            "/api/contacts/create",
+            &serde_json::json!({"form": {"name": "Ana Fuso"}}),
+        )
+        .await;
+    let created: serde_json::Value = response.json().await.expect("json");
+    let id = created["id"].as_i64().expect("id");
+    let utc = created["created_at"].as_str().expect("created_at");
+    let shown = |zone: &str| {
+        let zone = app::time_zone::parse_zone(zone).expect("zone");
+        let local = app::time_zone::in_zone_rfc3339(utc, zone);
+        let local = chrono::DateTime::parse_from_rfc3339(&local).expect("time");
+        format!(
+            "datetime=\"{utc}\">{}</time>",
+            local.format("%d/%m/%Y %H:%M")
+        )
+    };
+    let page = |zone: Option<&str>| {
+        if let Some(zone) = zone {
+            let url = app.base.parse().expect("base url");
+            jar.add_cookie_str(&format!("agenda_tz={zone}; Path=/"), &url);
+        }
+        let request = client.get(format!("{}/contacts/{id}", app.base));
+        async move {
+            request
+                .send()
+                .await
+                .expect("request")
+                .text()
+                .await
+                .expect("body")
+        }
+    };
+    let html = page(None).await;
+    assert!(html.contains(&shown("America/Sao_Paulo")), "{html}");
+    let html = page(Some("America/Manaus")).await;
+    assert!(html.contains(&shown("America/Manaus")), "{html}");
+    // An unknown zone falls back to the company's (once it is Acre's).
+    let response = app
+        .post_as(
+            &client,
+            "/api/company/time_zone",
+            &[("time_zone", "America/Rio_Branco")],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let html = page(Some("Mars/Olympus")).await;
+    assert!(html.contains(&shown("America/Rio_Branco")), "{html}");
+}
+
 async fn the_root_redirects_to_the_contact_list(backend: Backend) {
     let app = spawn_app(backend).await;
     app.company("Padaria").await;
@@ -281,6 +344,7 @@ async fn behind_a_proxy_the_public_url_decides_what_is_cross_site(backend: Backe
 }
 
 crate::on_both_backends!(
+    the_server_writes_times_in_the_viewers_zone,
     every_page_carries_the_security_headers_and_its_scripts_the_nonce,
     behind_a_proxy_the_public_url_decides_what_is_cross_site,
     the_contact_list_is_rendered_on_the_server_with_its_columns,

@@ -476,6 +476,15 @@ async fn every_server_function_checks_the_session_and_the_tenant(backend: Backen
                 let (_, me) = json(app.post_as(&client_b, "/api/auth/me", &[]).await).await;
                 assert_eq!(me["agent_grants"], serde_json::json!({"export": true, "import": true}), "{me}");
             }
+            "/api/company/time_zone" => {
+                let (status, zone) =
+                    json(app.post_as(&client_b, path, &[("time_zone", "America/Manaus")]).await).await;
+                assert_eq!((status, zone), (200, serde_json::json!("America/Manaus")));
+                let (_, me) = json(app.post_as(&client_a, "/api/auth/me", &[]).await).await;
+                assert_eq!(me["time_zone"], "America/Sao_Paulo", "A's zone stays: {me}");
+                let (_, me) = json(app.post_as(&client_b, "/api/auth/me", &[]).await).await;
+                assert_eq!(me["time_zone"], "America/Manaus", "{me}");
+            }
             "/api/agents/set_active" => {
                 let id = a_admin.to_string();
                 let (status, body) = json(

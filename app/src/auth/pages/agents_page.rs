@@ -162,7 +162,7 @@ fn PendingTable(list: Vec<PendingInvite>, revoke: ServerAction<RevokeInvite>) ->
                                     Role::Agent => t().role_agent,
                                 }}</td>
                                 <td>{pending.invited_by}</td>
-                                <td>{crate::ui::display_time(&pending.expires_at)}</td>
+                                <td><crate::ui::LocalTime at=pending.expires_at.clone() /></td>
                                 <td>
                                     <button
                                         class="button button--small"

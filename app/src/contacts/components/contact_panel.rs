@@ -8,7 +8,7 @@ use crate::contacts::details_api::get_contact;
 use crate::i18n::use_i18n;
 use crate::ids::ContactId;
 use crate::timeline::components::Timeline;
-use crate::ui::{ErrorMessage, SlideOver};
+use crate::ui::{ErrorMessage, Icon, IconKind, SlideOver};
 
 /// The panel for contact `id`.
 #[component]
@@ -55,7 +55,7 @@ pub fn ContactPanel(
                                         aria-label=move || if show_timeline.get() { i18n.t().timeline_hide } else { i18n.t().timeline_show }
                                         title=move || if show_timeline.get() { i18n.t().timeline_hide } else { i18n.t().timeline_show }
                                         on:click=move |_| show_timeline.update(|s| *s = !*s)>
-                                        <span aria-hidden="true">"🕓"</span>
+                                        <Icon kind=IconKind::History />
                                     </button>
                                 </div>
                                 <StartConversationMenu contact_id=id channels=details.channels.clone() contact_name=details.name.clone() />

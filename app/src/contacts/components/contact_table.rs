@@ -8,7 +8,7 @@ use crate::contacts::model::{ContactListPage, ContactSummary};
 use crate::contacts::urls::{ListQuery, Panel};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::ErrorMessage;
+use crate::ui::{ErrorMessage, Icon, IconKind};
 use leptos_router::hooks::use_query_map;
 
 /// The table of contacts, starting with `page` and growing page by page
@@ -124,7 +124,7 @@ fn ContactRow(contact: ContactSummary) -> impl IntoView {
                     <a class="contact-table__link" href=href>{contact.name.clone()}</a>
                     {contact.main_contact.clone().map(|main| view! {
                         <span class="contact-table__main" data-testid="row-main-contact">
-                            "↳ " {move || i18n.t().linked_to} " " {main.name}
+                            <Icon kind=IconKind::LinkedTo /> " " {move || i18n.t().linked_to} " " {main.name}
                         </span>
                     })}
                 </span>

@@ -13,7 +13,7 @@ use crate::contacts::model::{ContactDetails, ContactRef, NamedRef};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ids::ContactId;
-use crate::ui::ErrorMessage;
+use crate::ui::{ErrorMessage, Icon, IconKind};
 
 /// The field for `contact`; `on_changed` reloads the page's contact.
 #[component]
@@ -108,7 +108,7 @@ pub fn MainContactField(contact: ContactDetails, on_changed: Callback<()>) -> im
                 <button type="button" class="icon-button" aria-label=move || t().main_contact_edit title=move || t().main_contact_edit
                     aria-expanded=move || editing.get().to_string()
                     on:click=move |_| { editing.update(|e| *e = !*e); chosen.set(None); picking.set(false); }>
-                    <span aria-hidden="true">"✎"</span>
+                    <Icon kind=IconKind::Edit />
                 </button>
             </div>
             <Show when=move || editing.get()>

@@ -8,6 +8,7 @@ use leptos_router::NavigateOptions;
 
 use crate::contacts::urls::{ListQuery, Panel};
 use crate::i18n::use_i18n;
+use crate::ui::{Icon, IconKind};
 
 /// How long typing must pause before the list is searched.
 const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -47,6 +48,8 @@ pub fn SearchBox(
 
     // What the box holds right now (typed text wins over the URL's until searched).
     let typed = RwSignal::new(None::<String>);
+    let input = NodeRef::<leptos::html::Input>::new();
+    focus_on_slash(input);
 
     let on_input = {
         let search_now = search_now.clone();
@@ -75,9 +78,11 @@ pub fn SearchBox(
             <label class="visually-hidden" for="contact-search">
                 {move || i18n.t().search_label}
             </label>
-            <span class="search-box__icon" aria-hidden="true">"⌕"</span>
+            <span class="search-box__icon"><Icon kind=IconKind::Search /></span>
             <input
+                node_ref=input
                 id="contact-search"
+                aria-keyshortcuts="/"
                 class="search-box__input"
                 type="search"
                 name="q"
@@ -93,4 +98,36 @@ pub fn SearchBox(
             {move || query.with(|q| q.group).map(|id| view! { <input type="hidden" name="group" value=id /> })}
         </form>
     }
+}
+
+/// "/" anywhere on the page (but in a text field) puts the cursor in the
+/// box, its text selected, as in most address books and mail clients.
+fn focus_on_slash(input: NodeRef<leptos::html::Input>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+                return;
+            }
+            let typing = ev
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::HtmlElement>().ok())
+                .is_some_and(|element| {
+                    element.is_content_editable()
+                        || matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                });
+            if typing {
+                return;
+            }
+            if let Some(input) = input.get_untracked() {
+                ev.prevent_default();
+                let _ = input.focus();
+                input.select();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = input;
 }

@@ -9,6 +9,7 @@ use crate::conversations::Channel;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ids::ContactId;
+use crate::ui::{Icon, IconKind};
 
 /// A dropdown listing the channels a conversation with the contact can be
 /// started on (decided by [`crate::conversations::available_channels`]).
@@ -80,7 +81,7 @@ pub fn StartConversationMenu(
             >
                 {first.map(|c| view! { <span class=format!("channel-dot channel-dot--{}", c.slug()) /> })}
                 <span class="start-via__label">{label}</span>
-                {has_channels.then(|| view! { <span class="start-via__caret" aria-hidden="true">"▾"</span> })}
+                {has_channels.then(|| view! { <span class="start-via__caret"><Icon kind=IconKind::ChevronDown /></span> })}
             </button>
             <Show when=move || open.get()>
                 <ul class="start-via__menu" role="menu">

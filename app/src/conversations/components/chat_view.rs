@@ -16,7 +16,7 @@ use crate::conversations::model::{
 };
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::{display_time, ErrorMessage};
+use crate::ui::{ErrorMessage, LocalTime};
 
 /// The chat of one conversation. `on_status` runs after it was closed or
 /// reopened (the details' timeline and history reload).
@@ -133,7 +133,7 @@ pub fn ChatView(conversation: Conversation, on_status: Callback<()>) -> impl Int
                                 <p class="chat-message__body">{m.body.clone()}</p>
                                 <p class="chat-message__meta">
                                     {move || author.clone().unwrap_or_else(|| t().customer.to_string())}
-                                    " · " <time datetime=m.sent_at.clone()>{display_time(&m.sent_at)}</time>
+                                    " · " <LocalTime at=m.sent_at.clone() />
                                     {failed.then(|| view! { " · " <strong class="chat-message__failed">{move || t().message_failed}</strong> })}
                                 </p>
                             </li>

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ids::ContactId;
 use crate::ids::ConversationId;
-use crate::ui::{display_time, ErrorMessage};
+use crate::ui::{ErrorMessage, LocalTime};
 
 /// Conversations as rows: channel, contact (when `show_contact`), status,
 /// start, agent, last message, "Abrir conversa". `current` is marked.
@@ -61,7 +61,7 @@ fn ConversationRow(
             </div>
             <p class="conversation-row__preview">{c.preview.clone().unwrap_or_default()}</p>
             <p class="conversation-row__meta muted">
-                {move || t().conversation_started_at} " " {display_time(&c.started_at)}
+                {move || t().conversation_started_at} " " <LocalTime at=c.started_at.clone() />
                 " · " {move || t().conversation_assigned} ": "
                 {move || assigned.clone().unwrap_or_else(|| t().conversation_unassigned.to_string())}
             </p>

@@ -9,7 +9,7 @@ use crate::conversations::api::{rotate_inbound, show_inbound};
 use crate::conversations::INBOUND_PATH;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::{display_time, ErrorMessage};
+use crate::ui::{ErrorMessage, LocalTime};
 
 /// The page; agents see that it is for admins only.
 #[component]
@@ -64,7 +64,7 @@ fn InboundToken() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match since.await {
-                    Ok(Some(at)) => view! { <p>{move || t().inbound_since} " " {display_time(&at)}</p> }.into_any(),
+                    Ok(Some(at)) => view! { <p>{move || t().inbound_since} " " <LocalTime at=at.clone() /></p> }.into_any(),
                     Ok(None) => view! { <p class="muted">{move || t().inbound_none}</p> }.into_any(),
                     Err(error) => view! { <ErrorMessage error /> }.into_any(),
                 }

@@ -15,7 +15,7 @@ use crate::custom_fields::model::{FieldDefinition, FieldDraft, FieldType, Select
 use crate::error::{AppError, FieldError};
 use crate::i18n::{use_i18n, Locale};
 use crate::ids::FieldId;
-use crate::ui::{ConfirmDelete, ErrorMessage};
+use crate::ui::{ConfirmDelete, ErrorMessage, Icon, IconKind};
 
 /// The page; agents see that it is for admins only.
 #[component]
@@ -272,9 +272,9 @@ fn FieldRow(
                 <span class="muted">{move || t().cf_used_by.replace("{n}", &used_by.to_string())}</span>
                 <span class="custom-field__actions">
                     <button type="button" class="button button--small" disabled=first
-                        aria-label=move || t().cf_move_up on:click=move |_| move_to(true)>"↑"</button>
+                        aria-label=move || t().cf_move_up on:click=move |_| move_to(true)><Icon kind=IconKind::ArrowUp /></button>
                     <button type="button" class="button button--small" disabled=last
-                        aria-label=move || t().cf_move_down on:click=move |_| move_to(false)>"↓"</button>
+                        aria-label=move || t().cf_move_down on:click=move |_| move_to(false)><Icon kind=IconKind::ArrowDown /></button>
                     <button type="button" class="button button--small" on:click=move |_| editing.update(|e| *e = !*e)>
                         {move || t().cf_edit}
                     </button>

@@ -10,6 +10,7 @@ use crate::auth::use_current_user;
 use crate::contacts::urls::ListQuery;
 use crate::i18n::{use_i18n, Messages};
 use crate::import_export::csv_format::CsvFlavor;
+use crate::ui::{Icon, IconKind};
 
 /// The menu button and its items. Escape or a click elsewhere closes it.
 #[component]
@@ -54,7 +55,7 @@ pub fn MoreOptionsMenu(
                     ev.stop_propagation();
                     open.update(|o| *o = !*o);
                 }>
-                "⋮"
+                <Icon kind=IconKind::More />
             </button>
             <Show when=move || open.get() && !may(Grant::Import) && !may(Grant::Export)>
                 <p class="more-options__menu more-options__note" role="note">{move || t().files_not_granted}</p>

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::i18n::{use_i18n, Messages};
 use crate::timeline::api::{delete_comment, edit_comment};
 use crate::timeline::model::{CreatedOrigin, EventDetail, EventKind, FieldChange, TimelineEvent};
-use crate::ui::{display_time, ErrorMessage};
+use crate::ui::{ErrorMessage, LocalTime};
 
 /// What an event says, in the UI's language.
 fn headline(t: &Messages, event: &TimelineEvent) -> String {
@@ -180,7 +180,7 @@ pub fn TimelineEntry(event: TimelineEvent, on_changed: Callback<()>) -> impl Int
     view! {
         <li class="timeline__event" data-kind=kind>
             <div class="timeline__head">
-                <time datetime=at.clone()>{display_time(&at)}</time>
+                <LocalTime at=at.clone() />
                 " "
                 <span class="timeline__what">{headline_text}</span>
                 {edited.then(|| view! { " " <span class="muted">{move || t().timeline_edited_mark}</span> })}
