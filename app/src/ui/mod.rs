@@ -1,5 +1,6 @@
 //! Generic widgets and the application shell.
 
+mod admin_only;
 mod confirm_delete;
 mod error_message;
 mod icons;
@@ -10,6 +11,7 @@ mod shell;
 mod slide_over;
 mod text_field;
 
+pub use admin_only::AdminOnly;
 pub use confirm_delete::ConfirmDelete;
 pub use error_message::ErrorMessage;
 pub use icons::{Icon, IconKind};

@@ -4,32 +4,20 @@
 use leptos::prelude::*;
 
 use crate::auth::api::{me, SetCompanyTimeZone};
-use crate::auth::use_current_user;
 use crate::i18n::use_i18n;
 use crate::time_zone::BRAZILIAN_ZONES;
-use crate::ui::ErrorMessage;
+use crate::ui::{AdminOnly, ErrorMessage};
 
 /// The company page; agents see that it is for admins only.
 #[component]
 pub fn CompanyPage() -> impl IntoView {
     let i18n = use_i18n();
-    let user = use_current_user();
     view! {
         <section class="company-page">
             <header class="page-header">
                 <h1 class="page-header__title">{move || i18n.t().company_title}</h1>
             </header>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(user)) if user.is_admin() => view! { <TimeZoneBox /> }.into_any(),
-                        _ => view! {
-                            <p class="error-message" role="alert">{move || i18n.t().admin_only}</p>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
+            <AdminOnly><TimeZoneBox /></AdminOnly>
         </section>
     }
 }

@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::auth::use_current_user;
 use crate::contacts::directory::api::{
     create_directory_entry, delete_directory_entry, load_directory_overview,
     rename_directory_entry, DirectoryEntry,
@@ -14,29 +13,18 @@ use crate::contacts::directory::{validate_name, DirectoryKind};
 use crate::contacts::urls::ListQuery;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::{ConfirmDelete, ErrorMessage};
+use crate::ui::{AdminOnly, ConfirmDelete, ErrorMessage};
 
 /// The page; agents see that it is for admins only.
 #[component]
 pub fn DirectoryPage() -> impl IntoView {
     let i18n = use_i18n();
-    let user = use_current_user();
     view! {
         <section class="directory-page">
             <header class="page-header">
                 <h1 class="page-header__title">{move || i18n.t().directory_title}</h1>
             </header>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(user)) if user.is_admin() => view! { <DirectoryManager /> }.into_any(),
-                        _ => view! {
-                            <p class="error-message" role="alert">{move || i18n.t().admin_only}</p>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
+            <AdminOnly><DirectoryManager /></AdminOnly>
         </section>
     }
 }

@@ -4,32 +4,23 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::auth::use_current_user;
 use crate::conversations::api::{rotate_inbound, show_inbound};
 use crate::conversations::INBOUND_PATH;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::ui::{ErrorMessage, LocalTime};
+use crate::ui::{AdminOnly, ErrorMessage, LocalTime};
 
 /// The page; agents see that it is for admins only.
 #[component]
 pub fn ChannelsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let user = use_current_user();
     view! {
         <section class="channels-page">
             <header class="page-header">
                 <h1 class="page-header__title">{move || i18n.t().inbound_title}</h1>
             </header>
             <p class="muted">{move || i18n.t().inbound_intro}</p>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(user)) if user.is_admin() => view! { <InboundToken /> }.into_any(),
-                        _ => view! { <p class="error-message" role="alert">{move || i18n.t().admin_only}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <AdminOnly><InboundToken /></AdminOnly>
         </section>
     }
     .into_any()

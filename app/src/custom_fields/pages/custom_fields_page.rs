@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::auth::use_current_user;
 use crate::custom_fields::api::{
     add_field_option, create_custom_field, custom_fields_overview, delete_custom_field,
     move_custom_field, rename_field_option, retire_field_option, update_custom_field,
@@ -15,30 +14,19 @@ use crate::custom_fields::model::{FieldDefinition, FieldDraft, FieldType, Select
 use crate::error::{AppError, FieldError};
 use crate::i18n::{use_i18n, Locale};
 use crate::ids::FieldId;
-use crate::ui::{ConfirmDelete, ErrorMessage, Icon, IconKind};
+use crate::ui::{AdminOnly, ConfirmDelete, ErrorMessage, Icon, IconKind};
 
 /// The page; agents see that it is for admins only.
 #[component]
 pub fn CustomFieldsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let user = use_current_user();
     view! {
         <section class="custom-fields-page">
             <header class="page-header">
                 <h1 class="page-header__title">{move || i18n.t().cf_title}</h1>
             </header>
             <p class="muted">{move || i18n.t().cf_intro}</p>
-            <Suspense>
-                {move || Suspend::new(async move {
-                    match user.await {
-                        Ok(Some(user)) if user.is_admin() => view! { <FieldsManager /> }.into_any(),
-                        _ => view! {
-                            <p class="error-message" role="alert">{move || i18n.t().admin_only}</p>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
+            <AdminOnly><FieldsManager /></AdminOnly>
         </section>
     }
     .into_any()
