@@ -171,10 +171,7 @@ pub fn format_batch(
     flavor: CsvFlavor,
     zone: chrono_tz::Tz,
 ) -> Result<(Bytes, usize), BoxError> {
-    let mut contacts = batch.into_contacts(definitions, order.as_deref())?;
-    for contact in &mut contacts {
-        contact.created_at = crate::time_zone::in_zone_rfc3339(&contact.created_at, zone);
-    }
+    let contacts = batch.into_contacts(definitions, order.as_deref(), zone)?;
     let mut out = Vec::with_capacity(contacts.len() * 160);
     write_records(
         &mut out,

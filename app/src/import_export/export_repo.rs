@@ -179,11 +179,14 @@ fn parse<T: serde::de::DeserializeOwned>(json: Option<&str>) -> Result<Vec<T>, s
 }
 
 /// A stored timestamp (SQLite's text or PostgreSQL's JSON rendering) as
-/// RFC 3339 to the second, UTC.
-fn rfc3339(stored: &str) -> String {
+/// RFC 3339 to the second, with `zone`'s offset (`Z` in UTC).
+fn rfc3339_in(stored: &str, zone: chrono_tz::Tz) -> String {
     stored
         .parse::<DateTime<Utc>>()
-        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .map(|d| {
+            d.with_timezone(&zone)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        })
         .unwrap_or_else(|_| stored.to_string())
 }
 
@@ -191,11 +194,13 @@ impl ExportBatch {
     /// The batch's contacts as the CSV shows them (phones and document
     /// formatted, lists in their stored order, groups by name), in `order`
     /// when given (a page of the list), else in ID order. `fields`: the
-    /// company's custom field definitions.
+    /// company's custom field definitions; `zone`: the one "Criado em" is
+    /// written in.
     pub fn into_contacts(
         self,
         fields: &[FieldDefinition],
         order: Option<&[ContactId]>,
+        zone: chrono_tz::Tz,
     ) -> Result<Vec<ExportContact>, serde_json::Error> {
         let columns: Vec<ContactColumns> = parse(self.contacts.as_deref())?;
         let mut phones: Vec<(ContactId, i64, String)> = parse(self.phones.as_deref())?;
@@ -230,7 +235,7 @@ impl ExportBatch {
                     telegram: c.telegram,
                     website: c.website,
                     notes: c.notes,
-                    created_at: rfc3339(&c.created_at),
+                    created_at: rfc3339_in(&c.created_at, zone),
                     custom: custom.remove(&c.id).unwrap_or_default(),
                 },
             );
@@ -282,7 +287,10 @@ mod tests {
             count: 2,
             last_id: Some(7),
         };
-        let contacts = batch.clone().into_contacts(&[], None).expect("parse");
+        let contacts = batch
+            .clone()
+            .into_contacts(&[], None, chrono_tz::UTC)
+            .expect("parse");
         assert_eq!(contacts.iter().map(|c| c.id).collect::<Vec<_>>(), [3, 7]);
         let ana = &contacts[0];
         assert_eq!(ana.phones, ["(11) 98765-4321", "+1 415-555-2671"]);
@@ -297,7 +305,11 @@ mod tests {
         assert_eq!(bruno.created_at, "2026-12-02T15:23:36Z");
         // A page of the list keeps the page's order.
         let page = batch
-            .into_contacts(&[], Some(&[ContactId::new(7), ContactId::new(3)]))
+            .into_contacts(
+                &[],
+                Some(&[ContactId::new(7), ContactId::new(3)]),
+                chrono_tz::UTC,
+            )
             .expect("parse");
         assert_eq!(page.iter().map(|c| c.id).collect::<Vec<_>>(), [7, 3]);
     }
@@ -308,6 +320,6 @@ mod tests {
             contacts: Some("[[1]]".to_string()),
             ..Default::default()
         };
-        assert!(batch.into_contacts(&[], None).is_err());
+        assert!(batch.into_contacts(&[], None, chrono_tz::UTC).is_err());
     }
 }

@@ -366,6 +366,16 @@ async fn an_export_writes_times_in_the_company_zone(backend: Backend) {
     assert_eq!(response.status(), 422);
     let body = response.text().await.expect("body");
     assert!(body.contains("time_zone"), "{body}");
+    // A name past any zone's length is refused without a lookup.
+    let long = "America/".repeat(2_000);
+    let response = app
+        .post_as(
+            &app.client,
+            "/api/company/time_zone",
+            &[("time_zone", long.as_str())],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
     let me: Value = app
         .post_as(&app.client, "/api/auth/me", &[])
         .await
